@@ -1,0 +1,42 @@
+# ClusterSweep: `make run` and `make test` do all set-up on a fresh Debian machine with Swift.
+SHELL := /bin/bash
+SWIFT ?= swift
+# CPU the release binary is tuned for. `native` is fastest on the build machine; use a portable
+# name (e.g. CPU=haswell, AVX2+FMA, any x86-64 server since 2013) for binaries shipped to a cluster.
+CPU ?= native
+RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc $(CPU)
+BIN := .build/release/clustersweep
+SYSTEM_PACKAGES := libzmq3-dev libsqlite3-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release run test bench chaos clean
+
+## deps: install the missing Debian packages (libzmq, SQLite headers).
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+## run: the main job.
+run: release
+	$(BIN) train --dimension 2 --seed 1 --snapshot-epochs 0,500,1000,1500,2500 --animate --out runs/paper-d2
+
+## test: the full test suite (unit, integration, end to end with real processes).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: release
+	$(BIN) bench core
+
+clean:
+	rm -rf .build runs

@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+// ClusterSweep: a distributed sweep tool for the "explainable clustering" experiment.
+//
+// Modules form a DAG (arrows point to what a module uses):
+//   CZeroMQ       the libzmq system library; only ZeroMQ imports it
+//   ZeroMQ        -> CZeroMQ                       safe sockets, messages, poller, CURVE
+//   TrainingCore  (no dependencies, no I/O)        data, MLP, optimizers, metrics, time-to-cluster
+//   Charts        (no dependencies)                SVG charts: scatter, lines, bands, step curves
+//   SweepModel    -> TrainingCore, Yams, Crypto    sweep files, job plans and ids, records
+//   SweepStore    -> SweepModel, GRDB              the durable SQLite result store
+//   Reporting     -> SweepModel, Charts            report.json/html/csv and train artefacts
+//   SweepWire     -> SweepModel, ZeroMQ            versioned protocol messages and codec
+//   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
+//   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
+//   clustersweep  -> everything, ArgumentParser    the thin command-line executable
+//
+// SweepModel depends on TrainingCore for the experiment's own types (ExperimentConfig,
+// TrainSummary) instead of restating them; TrainingCore stays pure, so this costs nothing.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "ClusterSweep",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "clustersweep", targets: ["clustersweep"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: swiftSettings),
+        .target(name: "TrainingCore", swiftSettings: swiftSettings),
+        .target(name: "Charts", swiftSettings: swiftSettings),
+        .target(
+            name: "SweepModel",
+            dependencies: [
+                "TrainingCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SweepStore",
+            dependencies: ["SweepModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Reporting", dependencies: ["SweepModel", "Charts"], swiftSettings: swiftSettings),
+        .target(name: "SweepWire", dependencies: ["SweepModel", "ZeroMQ"], swiftSettings: swiftSettings),
+        .target(
+            name: "Coordinator",
+            dependencies: [
+                "SweepWire", "SweepModel", "SweepStore", "Reporting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Worker",
+            dependencies: [
+                "SweepWire", "SweepModel", "TrainingCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "clustersweep",
+            dependencies: [
+                "ZeroMQ", "TrainingCore", "Charts", "SweepModel", "SweepStore", "Reporting",
+                "SweepWire", "Coordinator", "Worker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrainingCoreTests", dependencies: ["TrainingCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"], swiftSettings: swiftSettings),
+        .testTarget(name: "SweepModelTests", dependencies: ["SweepModel"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,1 @@
+// Coordinator: see Package.swift for this module's role.

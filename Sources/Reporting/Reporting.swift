@@ -1,0 +1,1 @@
+// Reporting: see Package.swift for this module's role.

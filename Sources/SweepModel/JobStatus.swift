@@ -1,0 +1,50 @@
+import TrainingCore
+
+/// A job's status as the store and reports show it.
+///
+/// `clustered`, `censored` and `diverged` are the three ways a job can complete (for `noop` and
+/// `sleep` jobs, completion is recorded as `clustered`); `failed` means it errored on every one
+/// of its `max_attempts`.
+public enum JobStatus: String, Codable, Sendable, Hashable, CaseIterable {
+    case clustered, censored, diverged, failed, pending, running, cancelled
+
+    /// Whether the job will not run again.
+    public var isFinal: Bool {
+        switch self {
+        case .clustered, .censored, .diverged, .failed, .cancelled: true
+        case .pending, .running: false
+        }
+    }
+
+    /// Whether the job completed with a result.
+    public var isCompleted: Bool {
+        switch self {
+        case .clustered, .censored, .diverged: true
+        default: false
+        }
+    }
+
+    public init(_ status: RunStatus) {
+        switch status {
+        case .clustered: self = .clustered
+        case .censored: self = .censored
+        case .diverged: self = .diverged
+        }
+    }
+}
+
+/// What a worker sends back for a completed job.
+public struct JobResult: Codable, Sendable, Equatable {
+    /// `clustered`, `censored` or `diverged`.
+    public var status: JobStatus
+    /// The train summary; `nil` for `noop` and `sleep` jobs.
+    public var summary: TrainSummary?
+    /// Seconds the worker spent on the job.
+    public var seconds: Double
+
+    public init(status: JobStatus, summary: TrainSummary?, seconds: Double) {
+        self.status = status
+        self.summary = summary
+        self.seconds = seconds
+    }
+}

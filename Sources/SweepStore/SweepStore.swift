@@ -1,0 +1,1 @@
+// SweepStore: see Package.swift for this module's role.

@@ -1,0 +1,1 @@
+// SweepWire: see Package.swift for this module's role.
