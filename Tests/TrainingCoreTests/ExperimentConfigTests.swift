@@ -25,3 +25,13 @@ import Testing
     #expect(config.points == 500)
     #expect(config.hidden == [16, 16])
 }
+
+@Test func validationProblems_nameEachBadField() {
+    var config = ExperimentConfig()
+    config.hidden = [16, 0]
+    config.classes = 600
+    config.learningRate = -1
+    let fields = config.validationProblems().map(\.field)
+    #expect(fields == ["classes", "hidden[1]", "learning_rate"])
+    #expect(ExperimentConfig().validationProblems().isEmpty)
+}
