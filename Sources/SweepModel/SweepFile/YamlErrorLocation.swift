@@ -1,0 +1,49 @@
+import Yams
+
+/// Turns Yams' syntax errors into a located `SweepFileProblem` with a readable reason (Yams'
+/// own `localizedDescription` says nothing useful).
+enum YamlErrorLocation {
+    static func problem(from error: YamlError, file: String, text: String) -> SweepFileProblem {
+        func located(_ mark: Mark?, _ reason: String) -> SweepFileProblem {
+            SweepFileProblem(file: file, line: mark?.line, column: mark?.column, keyPath: nil, reason: reason)
+        }
+        func located(_ position: (line: Int, column: Int)?, _ reason: String) -> SweepFileProblem {
+            SweepFileProblem(file: file, line: position?.line, column: position?.column, keyPath: nil, reason: reason)
+        }
+        func describe(_ problem: String, _ context: YamlError.Context?) -> String {
+            guard let context else { return "invalid YAML: \(problem)" }
+            return "invalid YAML: \(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            return located(mark, describe(problem, context))
+        case .reader(let problem, let offset, _, _):
+            return located(offset.map { position(atUTF8Offset: $0, in: text) }, "cannot read the text: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return located(context.mark, "duplicate key \(names) in one mapping")
+        default:
+            return located(Mark?.none, "invalid YAML: \(error)")
+        }
+    }
+
+    /// Line and column (1-based, columns in Unicode scalars) of a UTF-8 byte offset.
+    static func position(atUTF8Offset offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        var consumed = 0
+        for scalar in text.unicodeScalars {
+            if consumed >= offset { break }
+            consumed += String(scalar).utf8.count
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (line, column)
+    }
+}
