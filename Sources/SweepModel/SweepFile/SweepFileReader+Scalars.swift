@@ -82,14 +82,18 @@ extension SweepFileReader {
         if case .scalar(let scalar) = node {
             if scalar.style != .plain, Self.decimalNumber(scalar.string) != nil {
                 reason = "must be a number, not a string (remove the quotes around \(scalar.string))"
-            } else if scalar.style == .plain, let value = Double(scalar.string.filter { $0 != "_" }), !value.isFinite
-                || [".inf", "-.inf", "+.inf", ".nan", ".Inf", ".NaN", ".INF", ".NAN", "-.Inf", "-.INF"].contains(scalar.string)
-            {
+            } else if scalar.style == .plain, Self.isNonFinite(scalar.string) {
                 reason = "must be a finite number (got \(scalar.string))"
             }
         }
         report(node, path, reason)
         return nil
+    }
+
+    /// YAML's spellings of infinity and not-a-number (`.inf`, `-.Inf`, `.nan`), and `inf`/`nan`.
+    private static func isNonFinite(_ text: String) -> Bool {
+        let body = text.lowercased().drop { $0 == "-" || $0 == "+" }
+        return ["inf", ".inf", "nan", ".nan", "infinity"].contains(String(body))
     }
 
     mutating func readBoolean(_ node: Node, _ path: String) -> Bool? {

@@ -55,11 +55,11 @@ extension SweepFileReader {
         for key in candidates {
             var node: Node?
             var path: String
-            if let axis = spec.grid.firstIndex(where: { $0.key == key }), let nodes = gridValueNodes[key],
-                choice[axis] < nodes.count
+            if let axis = spec.grid.firstIndex(where: { $0.key == key }), let sources = gridValueSources[key],
+                choice[axis] < sources.count
             {
-                node = nodes[choice[axis]]
-                path = "grid.\(key.rawValue)[\(choice[axis])]"
+                node = sources[choice[axis]].node
+                path = "grid.\(key.rawValue)[\(sources[choice[axis]].index)]"
             } else if let experimentNode = experimentNodes[key] {
                 node = experimentNode
                 path = "experiment.\(key.rawValue)"

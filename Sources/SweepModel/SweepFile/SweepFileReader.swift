@@ -12,8 +12,9 @@ struct SweepFileReader {
 
     /// Where each `experiment:` value was written (the value node).
     var experimentNodes: [ExperimentKey: Node] = [:]
-    /// Where each grid value was written: the element nodes of each axis, in order.
-    var gridValueNodes: [ExperimentKey: [Node]] = [:]
+    /// Where each accepted grid value was written (parallel to the axis's `values`): the element
+    /// node and its index in the file's list.
+    var gridValueSources: [ExperimentKey: [(node: Node, index: Int)]] = [:]
     /// Where each grid axis's key was written.
     var gridKeyNodes: [ExperimentKey: Node] = [:]
     var rootNode: Node?
@@ -96,21 +97,19 @@ struct SweepFileReader {
         rootNode = root
         guard let top = entries(of: root, "", what: "a sweep file") else { return nil }
         var values: [TopLevelKey: (key: Node, value: Node)] = [:]
+        var unknown: [(name: String, key: Node)] = []
         for (name, key, value) in top {
-            guard let known = TopLevelKey(rawValue: name) else {
-                let hint: String? =
-                    name == "seed" ? "write seeds: 0..9 or seeds: [0, 1]"
-                    : ExperimentKey(rawValue: name) != nil ? "'\(name)' belongs under experiment: or grid:"
-                    : nil
-                reportUnknownKey(name, at: key, name, known: TopLevelKey.allCases.map(\.rawValue), elsewhere: hint)
-                continue
+            if let known = TopLevelKey(rawValue: name) {
+                values[known] = (key, value)
+            } else {
+                unknown.append((name, key))
             }
-            values[known] = (key, value)
         }
 
         // The version decides how to read the rest: a file of another version is not judged further.
         guard let version = values[.version] else {
             report(root, nil, "missing key 'version' (supported: \(Self.supportedVersionsText))")
+            reportUnknownTopLevelKeys(unknown)  // one of them may be the misspelt version
             return nil
         }
         guard let number = readInteger(version.value, "version") else { return nil }
@@ -118,6 +117,8 @@ struct SweepFileReader {
             report(version.value, "version", "unsupported version \(number) (supported: \(Self.supportedVersionsText))")
             return nil
         }
+
+        reportUnknownTopLevelKeys(unknown)
 
         var spec = SweepSpec(name: "")
         spec.version = number
@@ -169,6 +170,16 @@ struct SweepFileReader {
         }
         validateExpandedConfigs(of: spec)
         return problems.isEmpty ? spec : nil
+    }
+
+    private mutating func reportUnknownTopLevelKeys(_ unknown: [(name: String, key: Node)]) {
+        for (name, key) in unknown {
+            let hint: String? =
+                name == "seed" ? "write seeds: 0..9 or seeds: [0, 1]"
+                : ExperimentKey(rawValue: name) != nil ? "'\(name)' belongs under experiment: or grid:"
+                : nil
+            reportUnknownKey(name, at: key, name, known: TopLevelKey.allCases.map(\.rawValue), elsewhere: hint)
+        }
     }
 
     private static var supportedVersionsText: String {
@@ -231,26 +242,23 @@ struct SweepFileReader {
                 report(value, path, "is an empty list; give at least one value")
                 continue
             }
-            let elements = Array(sequence)
-            gridValueNodes[experimentKey] = elements
+            // Values that fail are reported and left out; the rest are still judged.
             var values: [ExperimentSetting] = []
+            var sources: [(node: Node, index: Int)] = []
             var firstIndex: [ExperimentSetting: Int] = [:]
-            var complete = true
-            for (index, element) in elements.enumerated() {
+            for (index, element) in sequence.enumerated() {
                 let elementPath = "\(path)[\(index)]"
-                guard let setting = readSetting(experimentKey, element, elementPath) else {
-                    complete = false
-                    continue
-                }
+                guard let setting = readSetting(experimentKey, element, elementPath) else { continue }
                 if let earlier = firstIndex[setting] {
                     report(element, elementPath, "duplicate value (same as \(path)[\(earlier)]); each grid point must be distinct")
-                    complete = false
                     continue
                 }
                 firstIndex[setting] = index
                 values.append(setting)
+                sources.append((element, index))
             }
-            if complete { axes.append(GridAxis(key: experimentKey, values: values)) }
+            gridValueSources[experimentKey] = sources
+            if !values.isEmpty { axes.append(GridAxis(key: experimentKey, values: values)) }
         }
         return axes
     }
