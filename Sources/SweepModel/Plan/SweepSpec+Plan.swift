@@ -26,6 +26,7 @@ extension SweepSpec {
     /// resolved (`ExperimentConfig.resolved()`) and its id is `JobParameters.jobID`.
     public func plan() -> [PlannedJob] {
         let base = baseParameters()
+        let encoder = JobParameters.canonicalEncoder()
         var jobs: [PlannedJob] = []
         jobs.reserveCapacity(min(max(0, jobCount), Self.maxJobs))
         var choice = [Int](repeating: 0, count: grid.count)
@@ -39,7 +40,7 @@ extension SweepSpec {
                 var parameters = point
                 parameters.experiment.seed = seed
                 parameters.experiment = parameters.experiment.resolved()
-                jobs.append(PlannedJob(id: parameters.jobID, index: jobs.count, parameters: parameters))
+                jobs.append(PlannedJob(id: parameters.jobID(using: encoder), index: jobs.count, parameters: parameters))
             }
             var axis = grid.count - 1
             while axis >= 0 {
@@ -63,6 +64,6 @@ extension SweepSpec {
         for job in jobs {
             hasher.update(data: Data((job.rawValue + "\n").utf8))
         }
-        return SweepID(rawValue: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return SweepID(rawValue: JobParameters.hex(hasher.finalize()))
     }
 }
