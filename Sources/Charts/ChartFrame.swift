@@ -87,6 +87,37 @@ struct ChartFrame {
         }
     }
 
+    /// Lines of `caption` wrapped to the plot's width (about 5.6 pixels per character at 10.5 px).
+    func captionLines(_ caption: String?) -> [String] {
+        guard let caption, !caption.isEmpty else { return [] }
+        let perLine = Swift.max(20, Int((width - plotLeft - 8) / 5.6))
+        var lines: [String] = []
+        var current = ""
+        for word in caption.split(separator: " ") {
+            if !current.isEmpty, current.count + 1 + word.count > perLine {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current += current.isEmpty ? String(word) : " " + word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// Extra height the caption needs below the legend.
+    func captionHeight(_ caption: String?) -> Double {
+        let count = captionLines(caption).count
+        return count == 0 ? 0 : Double(count) * 14 + 6
+    }
+
+    /// Draws the wrapped caption below the legend.
+    func drawCaption(into svg: inout SVGDocument, _ caption: String?) {
+        for (i, line) in captionLines(caption).enumerated() {
+            svg.text(line, x: plotLeft, y: height + 8 + Double(i) * 14, size: 10.5)
+        }
+    }
+
     /// A value range padded so lines do not touch the frame; never empty.
     static func paddedRange(_ values: [Double], includeZero: Bool, kind: Scale.Kind) -> ClosedRange<Double> {
         let finite = values.filter { $0.isFinite && (kind == .linear || $0 > 0) }

@@ -41,6 +41,16 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// A labelled horizontal line across the plot (a limit such as `max_epochs`).
+    public struct ReferenceLine: Sendable, Equatable {
+        public var y: Double
+        public var label: String
+        public init(y: Double, label: String) {
+            self.y = y
+            self.label = label
+        }
+    }
+
     /// How `low`/`high` are drawn.
     public enum Uncertainty: Sendable { case band, errorBars, none }
 
@@ -57,13 +67,16 @@ public struct LineChart: Sendable {
     public var uncertainty: Uncertainty
     public var width: Double
     public var plotHeight: Double
-    /// A line of small print under the legend (what the band means, what a triangle means).
+    /// Small print under the legend (what the band means, what a triangle means), wrapped to fit.
     public var caption: String?
+    /// Dashed horizontal lines drawn under the data.
+    public var referenceLines: [ReferenceLine]
 
     public init(
         title: String, xLabel: String, yLabel: String, series: [Series], xScale: Scale.Kind = .linear,
         yScale: Scale.Kind = .linear, xTicks: [Double]? = nil, yDomain: ClosedRange<Double>? = nil,
-        uncertainty: Uncertainty = .band, width: Double = 720, plotHeight: Double = 300, caption: String? = nil
+        uncertainty: Uncertainty = .band, width: Double = 720, plotHeight: Double = 300, caption: String? = nil,
+        referenceLines: [ReferenceLine] = []
     ) {
         self.title = title
         self.xLabel = xLabel
@@ -77,6 +90,7 @@ public struct LineChart: Sendable {
         self.width = width
         self.plotHeight = plotHeight
         self.caption = caption
+        self.referenceLines = referenceLines
     }
 
     /// The chart as a standalone SVG document.
@@ -88,12 +102,11 @@ public struct LineChart: Sendable {
             ChartFrame.LegendEntry(name: s.name, color: s.color ?? Palette.color(i), dashed: s.dashed)
         }
         let frame = ChartFrame(width: width, plotHeight: plotHeight, legend: legend)
-        let captionHeight = caption == nil ? 0.0 : 18
-        var svg = SVGDocument(width: width, height: frame.height + captionHeight)
+        var svg = SVGDocument(width: width, height: frame.height + frame.captionHeight(caption))
 
         let points = series.flatMap(\.points)
         let xs = points.map(\.x)
-        let ys = points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } }
+        let ys = points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } + referenceLines.map(\.y)
         let xDomain = xDomainOf(xs)
         let x = Scale(kind: xScale, domain: xDomain, range: frame.plotLeft...frame.plotRight)
         let y = Scale(
@@ -104,6 +117,11 @@ public struct LineChart: Sendable {
                        xTicks: xTickValues, yTicks: y.ticks(count: 5))
 
         let clampY = { (v: Double) in Swift.min(Swift.max(y(v), frame.plotTop), frame.plotBottom) }
+        for reference in referenceLines {
+            let py = clampY(reference.y)
+            svg.line(x1: frame.plotLeft, y1: py, x2: frame.plotRight, y2: py, stroke: "#777777", width: 1, dash: "4 3")
+            svg.text(reference.label, x: frame.plotLeft + 4, y: py - 4, size: 10)
+        }
         for (i, s) in series.enumerated() {
             let color = s.color ?? Palette.color(i)
             let sorted = s.points.sorted { $0.x < $1.x }
@@ -143,9 +161,7 @@ public struct LineChart: Sendable {
             }
         }
         frame.drawLegend(into: &svg, legend)
-        if let caption {
-            svg.text(caption, x: frame.plotLeft, y: frame.height + 8, size: 10.5)
-        }
+        frame.drawCaption(into: &svg, caption)
         return svg
     }
 

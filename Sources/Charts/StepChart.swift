@@ -83,8 +83,7 @@ public struct StepChart: Sendable {
             ChartFrame.LegendEntry(name: c.name, color: c.color ?? Palette.color(i), dashed: c.dashed)
         }
         let frame = ChartFrame(width: width, plotHeight: plotHeight, legend: legend)
-        let captionHeight = caption == nil ? 0.0 : 18
-        var svg = SVGDocument(width: width, height: frame.height + captionHeight)
+        var svg = SVGDocument(width: width, height: frame.height + frame.captionHeight(caption))
         let xs = curves.flatMap { c in [c.start.x] + c.steps.map(\.x) + [c.end].compactMap { $0 } + c.marks }
         let x = Scale(
             domain: xDomain ?? ChartFrame.paddedRange(xs, includeZero: true, kind: .linear),
@@ -113,9 +112,7 @@ public struct StepChart: Sendable {
             }
         }
         frame.drawLegend(into: &svg, legend)
-        if let caption {
-            svg.text(caption, x: frame.plotLeft, y: frame.height + 8, size: 10.5)
-        }
+        frame.drawCaption(into: &svg, caption)
         return svg
     }
 }

@@ -42,7 +42,7 @@ struct HTMLPage {
 
     /// A table; cells from column `numericFrom` on are right-aligned.
     mutating func table(header: [String], rows: [[String]], className: String, numericFrom: Int = .max, headerless: Bool = false) {
-        var out = "<table class=\"\(className)\">"
+        var out = "<div class=\"scroll\"><table class=\"\(className)\">"
         if !headerless {
             out += "<thead><tr>" + header.map { "<th>\(SVGDocument.escape($0))</th>" }.joined() + "</tr></thead>"
         }
@@ -55,7 +55,7 @@ struct HTMLPage {
             }
             out += "</tr>\n"
         }
-        raw(out + "</tbody></table>")
+        raw(out + "</tbody></table></div>")
     }
 
     static let stylesheet = """
@@ -66,8 +66,9 @@ struct HTMLPage {
         figure { margin: 12px 0; }
         svg { max-width: 100%; height: auto; }
         .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 8px; }
-        table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
-        th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 8px; text-align: left; vertical-align: top; }
+        .scroll { overflow-x: auto; }
+        table { border-collapse: collapse; font-size: 12px; margin: 8px 0; }
+        th, td { border-bottom: 1px solid #e4e4e4; padding: 3px 6px; text-align: left; vertical-align: top; }
         th { background: #f5f5f5; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.key { color: #666; }
@@ -79,6 +80,9 @@ struct HTMLPage {
           body { margin: 0; max-width: none; font-size: 11px; }
           section, figure, tr { break-inside: avoid; page-break-inside: avoid; }
           .grid { display: block; }
+          .scroll { overflow: visible; }
+          table { font-size: 9px; }
+          th, td { padding: 2px 4px; }
           pre { white-space: pre-wrap; }
         }
 

@@ -80,16 +80,23 @@ public enum ReportFigures {
                 LineChart.Point(
                     x: Double(d), y: t.kmMedian,
                     low: t.kmQ1,
-                    high: t.kmQ3 ?? (t.kmQ1 == nil ? nil : yDomain.upperBound),
+                    // An upper quartile never reached lies beyond the runs' horizon: clip there.
+                    high: t.kmQ3 ?? (t.kmQ1 == nil ? nil : curve.ceiling ?? yDomain.upperBound),
                     exceedsTop: t.kmMedian == nil)
             })
         }
+        let references = needsCeiling
+            ? Set(curves.compactMap(\.ceiling)).sorted().map {
+                LineChart.ReferenceLine(y: $0, label: "max_epochs \(tickLabel($0)): runs stop unclustered")
+            }
+            : []
         let distinct = Array(Set(dimensions)).sorted()
         return LineChart(
             title: title, xLabel: "dimension D", yLabel: "epochs to cluster", series: series,
             xScale: useLog2(distinct) ? .log2 : .linear, xTicks: distinct.map(Double.init), yDomain: yDomain,
             width: width, plotHeight: plotHeight,
-            caption: "Line: Kaplan–Meier median. Band: KM quartiles. △: under half clustered (median not reached).")
+            caption: "Line: Kaplan–Meier median. Band: KM quartiles. △: under half clustered (median not reached).",
+            referenceLines: references)
     }
 
     /// A log-2 axis when dimensions span at least a factor 4 over 3+ values (they double).

@@ -99,17 +99,17 @@ public enum ReportHTML {
 
     private static func groupTable(_ report: SweepReport, into page: inout HTMLPage) {
         let varying = ReportFigures.varyingKeys(report.groups.map(\.parameters))
-        let header = varying + [
-            "runs", "clustered", "censored", "diverged", "failed", "unfinished", "metric",
-            "KM median epochs", "median [q1, q3]", "min–max", "mean ± std", "KM median s",
-        ]
-        let rows = report.groups.map { group -> [String] in
-            let metric = SweepReport.metric(of: group.parameters).key
+        let stoppingMetrics = report.groups.map { SweepReport.metric(of: $0.parameters).key }
+        let showMetric = Set(stoppingMetrics).count > 1 && !varying.contains("metric")
+        var header = varying + ["runs", "clustered", "censored", "diverged", "failed", "unfinished"]
+        if showMetric { header.append("metric") }
+        header += ["KM median", "median [q1, q3]", "min–max", "mean ± std", "KM median (s)"]
+        let rows = zip(report.groups, stoppingMetrics).map { group, metric -> [String] in
             let times = group.metrics[metric]
             let e = times?.epochs
             var row = varying.map { group.parameters[$0]?.description ?? "–" }
             row += [group.runs, group.clustered, group.censored, group.diverged, group.failed, group.unfinished].map(String.init)
-            row.append(ReportFigures.displayName(metric))
+            if showMetric { row.append(ReportFigures.displayName(metric)) }
             row.append(e?.kmMedian.map(number) ?? notReached(e))
             row.append(e.flatMap { t in t.median.map { "\(number($0)) [\(number(t.q1)), \(number(t.q3))]" } } ?? "–")
             row.append(e.flatMap { t in t.min.map { "\(number($0))–\(number(t.max))" } } ?? "–")
@@ -117,10 +117,13 @@ public enum ReportHTML {
             row.append(times?.seconds.kmMedian.map(number) ?? notReached(times?.seconds))
             return row
         }
+        let metricNote = Set(stoppingMetrics).count == 1
+            ? " (\(ReportFigures.displayName(stoppingMetrics.first ?? "")))" : ""
         page.section(id: "groups", title: "Groups (runs sharing every parameter but the seed)") {
             $0.paragraph("""
-                Epoch statistics of each group's stopping metric. Median, quartiles (type 7), range and \
-                mean ± sample std are over the runs that clustered; KM columns count censored runs too.
+                Epochs to cluster under each group's stopping metric\(metricNote). Median, quartiles \
+                (type 7), range and mean ± sample std are over the runs that clustered; the KM columns \
+                (Kaplan–Meier, in epochs and seconds) count censored runs too.
                 """)
             $0.table(header: header, rows: rows, className: "groups", numericFrom: varying.count)
         }
