@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import Reporting
+
+/// Golden files live in `Tests/ReportingTests/Golden`. Regenerate them after an intended change:
+/// `REPORTING_UPDATE_GOLDEN=1 swift test --filter ReportingTests`, then review the diff.
+private enum Golden {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static var updating: Bool { ProcessInfo.processInfo.environment["REPORTING_UPDATE_GOLDEN"] == "1" }
+
+    static func check(_ actual: String, file name: String) throws {
+        if updating {
+            try Data(actual.utf8).write(to: directory.appendingPathComponent(name), options: .atomic)
+            return
+        }
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Golden"))
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == expected, "\(name) differs from the golden file; regenerate with REPORTING_UPDATE_GOLDEN=1 if intended")
+    }
+}
+
+@Test func reportJSON_matchesGoldenFile() throws {
+    let json = String(decoding: try ReportFixtures.smallReport().jsonData(), as: UTF8.self)
+    try Golden.check(json, file: "report.json")
+}
+
+@Test func reportCSV_matchesGoldenFile() throws {
+    try Golden.check(ReportCSV.render(ReportFixtures.smallReport()), file: "report.csv")
+}
+
+@Test func reportJSON_sortsKeysKeepsNullsAndSlashes() throws {
+    let json = String(decoding: try ReportFixtures.smallReport().jsonData(), as: UTF8.self)
+    #expect(json.contains("configs/fixture.yaml"))
+    #expect(!json.contains("\\/"))
+    #expect(json.contains("\"finished_at\" : null"))
+    #expect(json.contains("\"km_median\" : null"))
+    #expect(json.contains("\"result\" : null"))
+    // Sorted keys: within the top-level object, dimension_effect < generated_at < groups < jobs < ...
+    let order = ["\"dimension_effect\"", "\"generated_at\"", "\"groups\"", "\"jobs\"", "\"metrics\"", "\"sweep\"", "\"version\""]
+    let positions = order.compactMap { json.range(of: "\n  \($0)")?.lowerBound }
+    #expect(positions.count == order.count)
+    #expect(positions == positions.sorted())
+}
+
+@Test func reportJSON_roundTrips() throws {
+    let report = ReportFixtures.smallReport()
+    let decoded = try SweepReport.decode(report.jsonData())
+    #expect(decoded == report)
+}
+
+@Test func reportJSON_refusesOtherVersion() throws {
+    var report = ReportFixtures.smallReport()
+    report.version = 99
+    #expect(throws: ReportError.self) { try SweepReport.decode(report.jsonData()) }
+}
+
+@Test func reportJSON_encodesNonFiniteNumbers_insteadOfThrowing() throws {
+    var jobs = ReportFixtures.smallJobs()
+    jobs[2].result?.summary?.final.loss = .nan
+    let report = SweepReport.build(sweep: ReportFixtures.sweep(), jobs: jobs, generatedAt: ReportFixtures.generatedAt)
+    let json = String(decoding: try report.jsonData(), as: UTF8.self)
+    #expect(json.contains("\"loss\" : \"NaN\""))
+}
