@@ -87,5 +87,7 @@ let package = Package(
         .testTarget(name: "TrainingCoreTests", dependencies: ["TrainingCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], swiftSettings: swiftSettings),
         .testTarget(name: "SweepModelTests", dependencies: ["SweepModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
     ]
 )
