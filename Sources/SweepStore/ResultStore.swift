@@ -38,9 +38,13 @@ public final class ResultStore: Sendable {
                 try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             }
         } catch {
-            throw StoreError.wrapping(error, path: path, operation: .open)
+            throw Self.explainingReadOnlyFileSystem(StoreError.wrapping(error, path: path, operation: .open))
         }
-        try checkFormatAndMigrate(readOnly: readOnly)
+        do {
+            try checkFormatAndMigrate(readOnly: readOnly)
+        } catch {
+            throw Self.explainingReadOnlyFileSystem(error)
+        }
     }
 
     // MARK: - Opening
@@ -54,6 +58,19 @@ public final class ResultStore: Sendable {
         if !header.isEmpty && header != Data("SQLite format 3\0".utf8) {
             throw StoreError(path: path, operation: .open, reason: .notADatabase(nil))
         }
+    }
+
+    /// SQLite says only "unable to open database file" when the WAL's `-shm` file cannot be
+    /// created on a read-only file system; `access(2)` tells that case apart (even for root).
+    private static func explainingReadOnlyFileSystem(_ error: StoreError) -> StoreError {
+        guard case .cannotOpen(let failure) = error.reason else { return error }
+        let directory = (error.path as NSString).deletingLastPathComponent
+        for candidate in [error.path, directory.isEmpty ? "." : directory] where access(candidate, W_OK) != 0 {
+            if errno == EROFS || errno == EACCES {
+                return StoreError(path: error.path, operation: error.operation, reason: .readOnly(failure))
+            }
+        }
+        return error
     }
 
     private func checkFormatAndMigrate(readOnly: Bool) throws(StoreError) {
