@@ -88,5 +88,7 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], swiftSettings: swiftSettings),
         .testTarget(name: "SweepModelTests", dependencies: ["SweepModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SweepModel", "TrainingCore", "Charts"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
+        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
     ]
 )

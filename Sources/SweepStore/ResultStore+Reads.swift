@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+import SweepModel
+
+extension ResultStore {
+    // MARK: - Sweeps
+
+    /// Every sweep, in submission order.
+    public func sweeps() throws(StoreError) -> [SweepRecord] {
+        try read("the sweeps") { db, _ in
+            try Row.fetchAll(db, sql: "SELECT \(Self.sweepColumns) FROM sweeps ORDER BY seq").map(Self.sweepRecord)
+        }
+    }
+
+    /// The sweep with exactly this id, if stored.
+    public func sweep(id: SweepID) throws(StoreError) -> SweepRecord? {
+        try read("sweep \(id.short)") { db, _ in try Self.fetchSweep(db, id: id) }
+    }
+
+    /// Looks a sweep up by what a user typed: its full id, a unique id prefix, or its name
+    /// (a full id wins over a prefix, a prefix over a name).
+    public func lookupSweep(_ reference: String) throws(StoreError) -> SweepLookup {
+        let text = reference.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return .notFound }
+        let all = try sweeps()
+        let lowered = text.lowercased()
+        if let exact = all.first(where: { $0.id.rawValue == lowered }) { return .found(exact) }
+        let byPrefix = all.filter { $0.id.rawValue.hasPrefix(lowered) }
+        let candidates = byPrefix.isEmpty ? all.filter { $0.name == text } : byPrefix
+        switch candidates.count {
+        case 0: return .notFound
+        case 1: return .found(candidates[0])
+        default: return .ambiguous(candidates)
+        }
+    }
+
+    // MARK: - Jobs
+
+    /// The sweep's jobs in plan order, each with its attempts and result: the input of reports.
+    public func jobRecords(sweep: SweepID) throws(StoreError) -> [JobRecord] {
+        try read("the jobs of sweep \(sweep.short)") { db, coding in
+            var attempts = try Self.fetchAttempts(db, sql: """
+                SELECT \(Self.attemptColumns("a")) FROM attempts a
+                JOIN sweep_jobs sj ON sj.job_id = a.job_id
+                WHERE sj.sweep_id = ? ORDER BY sj.plan_index, a.number
+                """, arguments: [sweep.rawValue])
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT j.id, j.parameters, j.status, j.result, sj.plan_index FROM sweep_jobs sj
+                JOIN jobs j ON j.id = sj.job_id WHERE sj.sweep_id = ? ORDER BY sj.plan_index
+                """, arguments: [sweep.rawValue])
+            var records: [JobRecord] = []
+            while let row = try rows.next() {
+                var record = try Self.jobRecord(StoredRow(row, table: "jobs", keyColumn: 0), index: 4, coding: coding)
+                record.attempts = attempts.removeValue(forKey: record.id) ?? []
+                records.append(record)
+            }
+            return records
+        }
+    }
+
+    /// How many of the sweep's jobs are in each status (every status present, zeros included).
+    public func counts(sweep: SweepID) throws(StoreError) -> [JobStatus: Int] {
+        try read("the counts of sweep \(sweep.short)") { db, _ in try Self.fetchCounts(db, sweep: sweep) }
+    }
+
+    /// The open sweeps and every pending or running job with its attempts, so a restarted
+    /// coordinator resumes where the last one stopped: done stays done, running attempts are known.
+    public func restartSnapshot() throws(StoreError) -> RestartSnapshot {
+        try read("the restart snapshot") { db, coding in
+            let openSweeps = try Row.fetchAll(db, sql: """
+                SELECT \(Self.sweepColumns) FROM sweeps WHERE finished_at IS NULL ORDER BY seq
+                """).map(Self.sweepRecord)
+            var attempts = try Self.fetchAttempts(db, sql: """
+                SELECT \(Self.attemptColumns("a")) FROM attempts a JOIN jobs j ON j.id = a.job_id
+                WHERE j.status IN ('pending', 'running') ORDER BY a.job_id, a.number
+                """, arguments: [])
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT j.id, j.parameters, j.status, j.result, sj.plan_index, sj.sweep_id
+                FROM jobs j JOIN sweep_jobs sj ON sj.job_id = j.id JOIN sweeps s ON s.id = sj.sweep_id
+                WHERE j.status IN ('pending', 'running') ORDER BY s.seq, sj.plan_index
+                """)
+            var jobs: [RestartSnapshot.OpenJob] = []
+            var position: [JobID: Int] = [:]
+            while let row = try rows.next() {
+                let stored = StoredRow(row, table: "jobs", keyColumn: 0)
+                let sweep = SweepID(rawValue: try stored.string(5, "sweep_id"))
+                if let at = position[JobID(rawValue: stored.key)] {
+                    jobs[at].sweeps.append(sweep)
+                    continue
+                }
+                var record = try Self.jobRecord(stored, index: 4, coding: coding)
+                record.attempts = attempts.removeValue(forKey: record.id) ?? []
+                position[record.id] = jobs.count
+                jobs.append(RestartSnapshot.OpenJob(record: record, sweeps: [sweep]))
+            }
+            return RestartSnapshot(openSweeps: openSweeps, jobs: jobs)
+        }
+    }
+
+    // MARK: - Row mapping
+
+    static let sweepColumns = """
+        id, name, source_text, source_name, max_attempts, job_timeout_seconds, created_at, finished_at, cancelled
+        """
+
+    static func attemptColumns(_ table: String) -> String {
+        ["job_id", "number", "worker", "started_at", "ended_at", "outcome", "error"]
+            .map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
+    static func fetchSweep(_ db: Database, id: SweepID) throws -> SweepRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(sweepColumns) FROM sweeps WHERE id = ?", arguments: [id.rawValue])
+            .map(sweepRecord)
+    }
+
+    static func sweepRecord(_ row: Row) throws -> SweepRecord {
+        let stored = StoredRow(row, table: "sweeps", keyColumn: 0)
+        return SweepRecord(
+            id: SweepID(rawValue: stored.key),
+            name: try stored.string(1, "name"),
+            sourceText: try stored.string(2, "source_text"),
+            sourceName: try stored.string(3, "source_name"),
+            maxAttempts: try stored.int(4, "max_attempts"),
+            jobTimeoutSeconds: try stored.double(5, "job_timeout_seconds"),
+            createdAt: StoreCoding.date(try stored.double(6, "created_at")),
+            finishedAt: try stored.optionalDouble(7, "finished_at").map(StoreCoding.date),
+            cancelled: try stored.bool(8, "cancelled"))
+    }
+
+    /// Maps `id, parameters, status, result` (columns 0...3) and the plan index at `index`.
+    static func jobRecord(_ stored: StoredRow, index: Int, coding: StoreCoding) throws -> JobRecord {
+        JobRecord(
+            id: JobID(rawValue: stored.key),
+            index: try stored.int(index, "plan_index"),
+            parameters: try stored.json(1, "parameters", as: JobParameters.self, coding: coding),
+            status: try stored.value(2, "status", as: JobStatus.self),
+            result: try stored.optionalJSON(3, "result", as: JobResult.self, coding: coding))
+    }
+
+    /// Attempts grouped by job, each group in the order the query returns them.
+    static func fetchAttempts(
+        _ db: Database, sql: String, arguments: StatementArguments
+    ) throws -> [JobID: [AttemptRecord]] {
+        var attempts: [JobID: [AttemptRecord]] = [:]
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let stored = StoredRow(row, table: "attempts", keyColumn: 0)
+            let job = JobID(rawValue: stored.key)
+            attempts[job, default: []].append(AttemptRecord(
+                jobID: job,
+                number: try stored.int(1, "number"),
+                worker: WorkerID(rawValue: try stored.string(2, "worker")),
+                startedAt: StoreCoding.date(try stored.double(3, "started_at")),
+                endedAt: try stored.optionalDouble(4, "ended_at").map(StoreCoding.date),
+                outcome: try stored.value(5, "outcome", as: AttemptRecord.Outcome.self),
+                error: try stored.optionalString(6, "error")))
+        }
+        return attempts
+    }
+
+    static func fetchCounts(_ db: Database, sweep: SweepID) throws -> [JobStatus: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT j.status, COUNT(*) FROM sweep_jobs sj JOIN jobs j ON j.id = sj.job_id
+            WHERE sj.sweep_id = ? GROUP BY j.status
+            """, arguments: [sweep.rawValue])
+        while let row = try rows.next() {
+            let stored = StoredRow(row, table: "jobs", keyColumn: 0)
+            counts[try stored.value(0, "status", as: JobStatus.self), default: 0] += try stored.int(1, "count")
+        }
+        return counts
+    }
+}

@@ -1,1 +1,0 @@
-// SweepStore: see Package.swift for this module's role.
