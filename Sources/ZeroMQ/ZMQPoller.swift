@@ -1,0 +1,57 @@
+import CZeroMQ
+
+/// Which kinds of readiness a poller waits for or reports.
+public struct ZMQPollEvents: OptionSet, Sendable, Hashable {
+    public let rawValue: Int16
+    public init(rawValue: Int16) { self.rawValue = rawValue }
+
+    /// A message can be received without blocking (`ZMQ_POLLIN`).
+    public static let readable = ZMQPollEvents(rawValue: Int16(ZMQ_POLLIN))
+    /// A message can be sent without blocking (`ZMQ_POLLOUT`).
+    public static let writable = ZMQPollEvents(rawValue: Int16(ZMQ_POLLOUT))
+}
+
+/// Waits on several sockets at once (`zmq_poll`): the heart of a single-threaded event loop.
+///
+/// Owned by one thread, like the sockets it holds. Call `poll` on a dedicated thread, never inside
+/// a Swift-concurrency task (it blocks).
+public final class ZMQPoller {
+    private var sockets: [ZMQSocket] = []
+    private var items: [zmq_pollitem_t] = []
+
+    public init() {}
+
+    /// Adds `socket` and returns its index in every `ZMQPollResult`.
+    @discardableResult
+    public func register(_ socket: ZMQSocket, for events: ZMQPollEvents = .readable) throws(ZMQError) -> Int {
+        items.append(LibZMQ.pollItem(try socket.openHandle(), events: events.rawValue))
+        sockets.append(socket)
+        return items.count - 1
+    }
+
+    /// Waits until at least one socket is ready or `timeoutMilliseconds` passes (-1: forever, 0: just look).
+    /// Fails with `.contextTerminated` when the context shuts down.
+    public func poll(timeoutMilliseconds: Int) throws(ZMQError) -> ZMQPollResult {
+        for index in items.indices { items[index].revents = 0 }
+        let ready = try LibZMQ.poll(&items, timeoutMilliseconds: timeoutMilliseconds)
+        return ZMQPollResult(readyCount: Int(ready), events: items.map { ZMQPollEvents(rawValue: $0.revents) })
+    }
+}
+
+/// What one `ZMQPoller.poll` found, by registration index.
+public struct ZMQPollResult: Sendable, Hashable {
+    /// How many sockets are ready (0 after a timeout).
+    public let readyCount: Int
+    /// The events found per socket, in registration order.
+    public let events: [ZMQPollEvents]
+
+    /// Whether the socket registered at `index` has a message waiting.
+    public func isReadable(_ index: Int) -> Bool {
+        events.indices.contains(index) && events[index].contains(.readable)
+    }
+
+    /// Whether the socket registered at `index` can send without blocking.
+    public func isWritable(_ index: Int) -> Bool {
+        events.indices.contains(index) && events[index].contains(.writable)
+    }
+}
