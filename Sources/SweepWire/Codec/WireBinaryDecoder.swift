@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decodes values written by `WireBinaryEncoder`, treating the input as hostile.
 ///
 /// Every read is bounds-checked, element counts are checked against the bytes that remain before
@@ -19,7 +25,8 @@ public struct WireBinaryDecoder: Sendable {
     }
 }
 
-/// The bytes being decoded and the primitive readers over them.
+/// The bytes being decoded and the primitive readers over them. Coding paths are passed as
+/// autoclosures: they are built only when an error is reported.
 final class BinaryInput {
     let bytes: [UInt8]
     let maxDepth: Int
@@ -28,6 +35,8 @@ final class BinaryInput {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
+
+    typealias Path = () -> [any CodingKey]
 
     func corrupt(_ reason: String, _ codingPath: [any CodingKey]) -> DecodingError {
         .dataCorrupted(DecodingError.Context(codingPath: codingPath, debugDescription: reason))
@@ -39,22 +48,22 @@ final class BinaryInput {
     }
 
     @inline(__always)
-    func tag(at offset: Int, _ codingPath: [any CodingKey]) throws -> UInt8 {
-        guard offset < bytes.count else { throw corrupt("truncated at byte \(offset)", codingPath) }
+    func tag(at offset: Int, _ path: @autoclosure Path) throws -> UInt8 {
+        guard offset < bytes.count else { throw corrupt("truncated at byte \(offset)", path()) }
         return bytes[offset]
     }
 
     /// A varint starting at `offset`, and the offset after it.
     @inline(__always)
-    func varint(at offset: Int, _ codingPath: [any CodingKey]) throws -> (value: UInt64, next: Int) {
+    func varint(at offset: Int, _ path: @autoclosure Path) throws -> (value: UInt64, next: Int) {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         var position = offset
         while true {
-            guard position < bytes.count else { throw corrupt("truncated varint at byte \(position)", codingPath) }
+            guard position < bytes.count else { throw corrupt("truncated varint at byte \(position)", path()) }
             let byte = bytes[position]
             position += 1
-            guard shift < 64, !(shift == 63 && byte > 1) else { throw corrupt("varint overflow at byte \(offset)", codingPath) }
+            guard shift < 64, !(shift == 63 && byte > 1) else { throw corrupt("varint overflow at byte \(offset)", path()) }
             result |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return (result, position) }
             shift += 7
@@ -62,51 +71,65 @@ final class BinaryInput {
     }
 
     @inline(__always)
-    func fixed(at offset: Int, count: Int, _ codingPath: [any CodingKey]) throws -> UInt64 {
-        guard offset >= 0, count <= bytes.count - offset else { throw corrupt("truncated at byte \(offset)", codingPath) }
+    func fixed(at offset: Int, count: Int, _ path: @autoclosure Path) throws -> UInt64 {
+        guard offset >= 0, count <= bytes.count - offset else { throw corrupt("truncated at byte \(offset)", path()) }
         var value: UInt64 = 0
         for index in 0..<count { value |= UInt64(bytes[offset + index]) << UInt64(8 * index) }
         return value
     }
 
     /// A length-prefixed UTF-8 string (no tag) at `offset`: its byte range.
-    func stringRange(at offset: Int, _ codingPath: [any CodingKey]) throws -> Range<Int> {
-        let (length, start) = try varint(at: offset, codingPath)
-        guard length <= UInt64(bytes.count - start) else { throw corrupt("string longer than message", codingPath) }
+    @inline(__always)
+    func stringRange(at offset: Int, _ path: @autoclosure Path) throws -> Range<Int> {
+        let (length, start) = try varint(at: offset, path())
+        guard length <= UInt64(bytes.count - start) else { throw corrupt("string longer than message", path()) }
         return start..<(start + Int(length))
     }
 
+    /// Whether the bytes in `range` are exactly `name`'s UTF-8.
+    @inline(__always)
+    func bytes(in range: Range<Int>, equal name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { utf8 in
+            guard utf8.count == range.count else { return false }
+            return bytes.withUnsafeBufferPointer { all in
+                guard let base = all.baseAddress, let other = utf8.baseAddress else { return range.isEmpty }
+                return memcmp(base + range.lowerBound, other, range.count) == 0
+            }
+        }
+    }
+
     /// The element count of an array or map at `offset` (after its tag), checked against what remains.
-    func count(at offset: Int, bytesPerElement: Int, _ codingPath: [any CodingKey]) throws -> Int {
-        let count = Int(try fixed(at: offset, count: 4, codingPath))
+    func count(at offset: Int, bytesPerElement: Int, _ path: @autoclosure Path) throws -> Int {
+        let count = Int(try fixed(at: offset, count: 4, path()))
         guard count <= (bytes.count - offset - 4) / bytesPerElement else {
-            throw corrupt("count \(count) exceeds the message", codingPath)
+            throw corrupt("count \(count) exceeds the message", path())
         }
         return count
     }
 
     /// The offset just past the value at `offset`.
-    func skip(_ offset: Int, depth: Int, codingPath: [any CodingKey]) throws -> Int {
-        guard depth <= maxDepth else { throw corrupt("nesting deeper than \(maxDepth)", codingPath) }
-        let tagByte = try tag(at: offset, codingPath)
-        guard let tag = BinaryTag(rawValue: tagByte) else { throw corrupt("unknown tag \(tagByte) at byte \(offset)", codingPath) }
+    func skip(_ offset: Int, depth: Int, codingPath: @autoclosure Path) throws -> Int {
+        guard depth <= maxDepth else { throw corrupt("nesting deeper than \(maxDepth)", codingPath()) }
+        let tagByte = try tag(at: offset, codingPath())
+        guard let tag = BinaryTag(rawValue: tagByte) else { throw corrupt("unknown tag \(tagByte) at byte \(offset)", codingPath()) }
         switch tag {
         case .null, .falseValue, .trueValue: return offset + 1
-        case .signed, .unsigned: return try varint(at: offset + 1, codingPath).next
-        case .double: _ = try fixed(at: offset + 1, count: 8, codingPath); return offset + 9
-        case .float: _ = try fixed(at: offset + 1, count: 4, codingPath); return offset + 5
-        case .string: return try stringRange(at: offset + 1, codingPath).upperBound
+        case .signed, .unsigned: return try varint(at: offset + 1, codingPath()).next
+        case .double: _ = try fixed(at: offset + 1, count: 8, codingPath()); return offset + 9
+        case .float: _ = try fixed(at: offset + 1, count: 4, codingPath()); return offset + 5
+        case .string: return try stringRange(at: offset + 1, codingPath()).upperBound
         case .array:
-            let count = try count(at: offset + 1, bytesPerElement: 1, codingPath)
+            let count = try count(at: offset + 1, bytesPerElement: 1, codingPath())
             var position = offset + 5
-            for _ in 0..<count { position = try skip(position, depth: depth + 1, codingPath: codingPath) }
+            for _ in 0..<count { position = try skip(position, depth: depth + 1, codingPath: codingPath()) }
             return position
         case .map:
-            let count = try count(at: offset + 1, bytesPerElement: 2, codingPath)
+            let count = try count(at: offset + 1, bytesPerElement: 2, codingPath())
             var position = offset + 5
             for _ in 0..<count {
-                position = try stringRange(at: position, codingPath).upperBound
-                position = try skip(position, depth: depth + 1, codingPath: codingPath)
+                position = try stringRange(at: position, codingPath()).upperBound
+                position = try skip(position, depth: depth + 1, codingPath: codingPath())
             }
             return position
         }
@@ -116,60 +139,60 @@ final class BinaryInput {
 
     func isNil(at offset: Int) -> Bool { offset < bytes.count && bytes[offset] == BinaryTag.null.rawValue }
 
-    func readBool(at offset: Int, _ codingPath: [any CodingKey]) throws -> Bool {
-        let found = try tag(at: offset, codingPath)
+    func readBool(at offset: Int, _ path: @autoclosure Path) throws -> Bool {
+        let found = try tag(at: offset, path())
         switch found {
         case BinaryTag.trueValue.rawValue: return true
         case BinaryTag.falseValue.rawValue: return false
-        default: throw typeMismatch(Bool.self, found: found, codingPath)
+        default: throw typeMismatch(Bool.self, found: found, path())
         }
     }
 
-    func readString(at offset: Int, _ codingPath: [any CodingKey]) throws -> String {
-        let found = try tag(at: offset, codingPath)
-        guard found == BinaryTag.string.rawValue else { throw typeMismatch(String.self, found: found, codingPath) }
-        let range = try stringRange(at: offset + 1, codingPath)
-        return String(decoding: bytes[range], as: UTF8.self)
+    func readString(at offset: Int, _ path: @autoclosure Path) throws -> String {
+        let found = try tag(at: offset, path())
+        guard found == BinaryTag.string.rawValue else { throw typeMismatch(String.self, found: found, path()) }
+        let range = try stringRange(at: offset + 1, path())
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
-    func readDouble(at offset: Int, _ codingPath: [any CodingKey]) throws -> Double {
-        let found = try tag(at: offset, codingPath)
+    func readDouble(at offset: Int, _ path: @autoclosure Path) throws -> Double {
+        let found = try tag(at: offset, path())
         switch found {
-        case BinaryTag.double.rawValue: return Double(bitPattern: try fixed(at: offset + 1, count: 8, codingPath))
-        case BinaryTag.float.rawValue: return Double(Float(bitPattern: UInt32(try fixed(at: offset + 1, count: 4, codingPath))))
-        default: throw typeMismatch(Double.self, found: found, codingPath)
+        case BinaryTag.double.rawValue: return Double(bitPattern: try fixed(at: offset + 1, count: 8, path()))
+        case BinaryTag.float.rawValue: return Double(Float(bitPattern: UInt32(try fixed(at: offset + 1, count: 4, path()))))
+        default: throw typeMismatch(Double.self, found: found, path())
         }
     }
 
-    func readFloat(at offset: Int, _ codingPath: [any CodingKey]) throws -> Float {
-        let found = try tag(at: offset, codingPath)
+    func readFloat(at offset: Int, _ path: @autoclosure Path) throws -> Float {
+        let found = try tag(at: offset, path())
         switch found {
-        case BinaryTag.float.rawValue: return Float(bitPattern: UInt32(try fixed(at: offset + 1, count: 4, codingPath)))
-        case BinaryTag.double.rawValue: return Float(Double(bitPattern: try fixed(at: offset + 1, count: 8, codingPath)))
-        default: throw typeMismatch(Float.self, found: found, codingPath)
+        case BinaryTag.float.rawValue: return Float(bitPattern: UInt32(try fixed(at: offset + 1, count: 4, path())))
+        case BinaryTag.double.rawValue: return Float(Double(bitPattern: try fixed(at: offset + 1, count: 8, path())))
+        default: throw typeMismatch(Float.self, found: found, path())
         }
     }
 
-    func readInteger<T: FixedWidthInteger>(_ type: T.Type, at offset: Int, _ codingPath: [any CodingKey]) throws -> T {
-        let found = try tag(at: offset, codingPath)
+    func readInteger<T: FixedWidthInteger>(_ type: T.Type, at offset: Int, _ path: @autoclosure Path) throws -> T {
+        let found = try tag(at: offset, path())
         let value: T?
         switch found {
-        case BinaryTag.signed.rawValue: value = T(exactly: unzigzag(try varint(at: offset + 1, codingPath).value))
-        case BinaryTag.unsigned.rawValue: value = T(exactly: try varint(at: offset + 1, codingPath).value)
-        default: throw typeMismatch(T.self, found: found, codingPath)
+        case BinaryTag.signed.rawValue: value = T(exactly: unzigzag(try varint(at: offset + 1, path()).value))
+        case BinaryTag.unsigned.rawValue: value = T(exactly: try varint(at: offset + 1, path()).value)
+        default: throw typeMismatch(T.self, found: found, path())
         }
-        guard let value else { throw corrupt("integer out of range for \(T.self)", codingPath) }
+        guard let value else { throw corrupt("integer out of range for \(T.self)", path()) }
         return value
     }
 
     /// Decodes any value, taking the primitive readers for the common leaf types.
-    func readValue<T: Decodable>(_ type: T.Type, at offset: Int, codingPath: [any CodingKey]) throws -> T {
-        if T.self == String.self, let v = try readString(at: offset, codingPath) as? T { return v }
-        if T.self == Int.self, let v = try readInteger(Int.self, at: offset, codingPath) as? T { return v }
-        if T.self == Double.self, let v = try readDouble(at: offset, codingPath) as? T { return v }
-        if T.self == Bool.self, let v = try readBool(at: offset, codingPath) as? T { return v }
-        guard codingPath.count <= maxDepth else { throw corrupt("nesting deeper than \(maxDepth)", codingPath) }
-        return try T(from: BinaryValueDecoder(input: self, offset: offset, codingPath: codingPath))
+    func readValue<T: Decodable>(_ type: T.Type, at offset: Int, codingPath: @autoclosure Path) throws -> T {
+        if T.self == String.self, let v = try readString(at: offset, codingPath()) as? T { return v }
+        if T.self == Int.self, let v = try readInteger(Int.self, at: offset, codingPath()) as? T { return v }
+        if T.self == Double.self, let v = try readDouble(at: offset, codingPath()) as? T { return v }
+        let path = codingPath()
+        guard path.count <= maxDepth else { throw corrupt("nesting deeper than \(maxDepth)", path) }
+        return try T(from: BinaryValueDecoder(input: self, offset: offset, codingPath: path))
     }
 }
 
@@ -198,6 +221,8 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     let codingPath: [any CodingKey]
     /// Each entry's key bytes and where its value starts.
     private let entries: [(key: Range<Int>, value: Int)]
+    /// Where the next lookup starts: fields are usually read in the order they were written.
+    private let cursor = LookupCursor()
 
     init(input: BinaryInput, offset: Int, codingPath: [any CodingKey]) throws {
         self.input = input
@@ -221,11 +246,42 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     private func valueOffset(_ key: Key) -> Int? {
-        let name = key.stringValue.utf8
-        for entry in entries where entry.key.count == name.count && input.bytes[entry.key].elementsEqual(name) {
-            return entry.value
+        let name = key.stringValue
+        let count = entries.count
+        var index = cursor.next < count ? cursor.next : 0
+        for _ in 0..<count {
+            if input.bytes(in: entries[index].key, equal: name) {
+                cursor.next = index + 1
+                return entries[index].value
+            }
+            index = index + 1 == count ? 0 : index + 1
         }
         return nil
+    }
+
+    /// One lookup instead of the default's three (`contains`, `decodeNil`, `decode`).
+    private func optional<T>(_ key: Key, _ read: (Int) throws -> T) throws -> T? {
+        guard let offset = valueOffset(key), !input.isNil(at: offset) else { return nil }
+        return try read(offset)
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try optional(key) { try input.readBool(at: $0, codingPath + [key]) }
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try optional(key) { try input.readString(at: $0, codingPath + [key]) }
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try optional(key) { try input.readDouble(at: $0, codingPath + [key]) }
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        try optional(key) { try input.readInteger(type, at: $0, codingPath + [key]) }
+    }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+        try optional(key) { try input.readInteger(type, at: $0, codingPath + [key]) }
+    }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try optional(key) { try input.readValue(type, at: $0, codingPath: codingPath + [key]) }
     }
 
     private func require(_ key: Key) throws -> Int {
@@ -277,7 +333,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     private func valueOffset(forName name: String) -> Int? {
-        entries.first { input.bytes[$0.key].elementsEqual(name.utf8) }?.value
+        entries.first { input.bytes(in: $0.key, equal: name) }?.value
     }
 }
 
@@ -299,13 +355,14 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     /// Reads the next element with `read` and moves past it.
-    private mutating func next<T>(_ read: (BinaryInput, Int, [any CodingKey]) throws -> T) throws -> T {
-        let path = codingPath + [IndexKey(currentIndex)]
+    private mutating func next<T>(_ read: (BinaryInput, Int, @autoclosure () -> [any CodingKey]) throws -> T) throws -> T {
+        let index = currentIndex
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(T.self, DecodingError.Context(codingPath: path, debugDescription: "array ended"))
+            throw DecodingError.valueNotFound(T.self, DecodingError.Context(
+                codingPath: codingPath + [IndexKey(index)], debugDescription: "array ended"))
         }
-        let value = try read(input, position, path)
-        position = try input.skip(position, depth: codingPath.count + 1, codingPath: path)
+        let value = try read(input, position, codingPath + [IndexKey(index)])
+        position = try input.skip(position, depth: codingPath.count + 1, codingPath: codingPath + [IndexKey(index)])
         currentIndex += 1
         return value
     }
@@ -317,34 +374,34 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         return true
     }
 
-    mutating func decode(_ type: Bool.Type) throws -> Bool { try next { try $0.readBool(at: $1, $2) } }
-    mutating func decode(_ type: String.Type) throws -> String { try next { try $0.readString(at: $1, $2) } }
-    mutating func decode(_ type: Double.Type) throws -> Double { try next { try $0.readDouble(at: $1, $2) } }
-    mutating func decode(_ type: Float.Type) throws -> Float { try next { try $0.readFloat(at: $1, $2) } }
-    mutating func decode(_ type: Int.Type) throws -> Int { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next { try $0.readInteger(type, at: $1, $2) } }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next { try $0.readInteger(type, at: $1, $2) } }
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try next { try $0.readBool(at: $1, $2()) } }
+    mutating func decode(_ type: String.Type) throws -> String { try next { try $0.readString(at: $1, $2()) } }
+    mutating func decode(_ type: Double.Type) throws -> Double { try next { try $0.readDouble(at: $1, $2()) } }
+    mutating func decode(_ type: Float.Type) throws -> Float { try next { try $0.readFloat(at: $1, $2()) } }
+    mutating func decode(_ type: Int.Type) throws -> Int { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next { try $0.readInteger(type, at: $1, $2()) } }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next { try $0.readInteger(type, at: $1, $2()) } }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try next { try $0.readValue(type, at: $1, codingPath: $2) }
+        try next { try $0.readValue(type, at: $1, codingPath: $2()) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-        try next { KeyedDecodingContainer(try BinaryKeyedDecodingContainer<NestedKey>(input: $0, offset: $1, codingPath: $2)) }
+        try next { KeyedDecodingContainer(try BinaryKeyedDecodingContainer<NestedKey>(input: $0, offset: $1, codingPath: $2())) }
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        try next { try BinaryUnkeyedDecodingContainer(input: $0, offset: $1, codingPath: $2) }
+        try next { try BinaryUnkeyedDecodingContainer(input: $0, offset: $1, codingPath: $2()) }
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        try next { BinaryValueDecoder(input: $0, offset: $1, codingPath: $2) }
+        try next { BinaryValueDecoder(input: $0, offset: $1, codingPath: $2()) }
     }
 }
 
@@ -369,4 +426,9 @@ struct BinarySingleValueDecodingContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt32.Type) throws -> UInt32 { try input.readInteger(type, at: offset, codingPath) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try input.readInteger(type, at: offset, codingPath) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try input.readValue(type, at: offset, codingPath: codingPath) }
+}
+
+/// The mutable lookup hint of a keyed container (containers themselves are immutable values).
+final class LookupCursor {
+    var next = 0
 }

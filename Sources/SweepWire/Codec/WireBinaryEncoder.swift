@@ -26,26 +26,25 @@ public struct WireBinaryEncoder: Sendable {
 
 /// The growing output buffer shared by every encoder and container of one `encode` call.
 final class BinaryWriter {
-    var bytes: [UInt8]
+    /// Exclusivity is not checked at run time: one `encode` call owns the writer, on one thread,
+    /// and no access to `bytes` overlaps another (each append completes before the next starts).
+    @exclusivity(unchecked) var bytes: [UInt8]
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
     /// Writes one value of any type, using the primitive writers where the type is known.
+    /// Coding paths are not tracked while encoding: only this module's own types are encoded.
     func writeValue<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
-        switch value {
-        case let v as String: bytes.append(BinaryTag.string.rawValue); bytes.appendString(v)
-        case let v as Int: writeSigned(Int64(v))
-        case let v as Double: writeDouble(v)
-        case let v as Bool: bytes.append(v ? BinaryTag.trueValue.rawValue : BinaryTag.falseValue.rawValue)
-        default:
-            let start = bytes.count
-            let encoder = BinaryValueEncoder(writer: self, codingPath: codingPath)
-            try value.encode(to: encoder)
-            if bytes.count == start {
-                // A value that wrote nothing (an empty struct) reads back as an empty map.
-                bytes.append(BinaryTag.map.rawValue)
-                bytes.appendUInt32(0)
-            }
+        if T.self == String.self, let v = value as? String { writeString(v); return }
+        if T.self == Int.self, let v = value as? Int { writeSigned(Int64(v)); return }
+        if T.self == Double.self, let v = value as? Double { writeDouble(v); return }
+        let start = bytes.count
+        let encoder = BinaryValueEncoder(writer: self, codingPath: codingPath)
+        try value.encode(to: encoder)
+        if bytes.count == start {
+            // A value that wrote nothing (an empty struct) reads back as an empty map.
+            bytes.append(BinaryTag.map.rawValue)
+            bytes.appendUInt32(0)
         }
     }
 
@@ -152,13 +151,13 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     mutating func encode(_ value: UInt32, forKey key: Key) throws { try entry(key) { writer.writeUnsigned(UInt64(value)) } }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { try entry(key) { writer.writeUnsigned(value) } }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try entry(key) { try writer.writeValue(value, codingPath: codingPath + [key]) }
+        try entry(key) { try writer.writeValue(value, codingPath: codingPath) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        let encoder = BinaryValueEncoder(writer: writer, codingPath: codingPath + [key])
+        let encoder = BinaryValueEncoder(writer: writer, codingPath: codingPath)
         var nested: KeyedEncodingContainer<NestedKey>?
         // Opening a container cannot fail; an out-of-order write is reported by the next encode.
         try? entry(key) { nested = encoder.container(keyedBy: keyType) }
@@ -166,7 +165,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        let encoder = BinaryValueEncoder(writer: writer, codingPath: codingPath + [key])
+        let encoder = BinaryValueEncoder(writer: writer, codingPath: codingPath)
         var nested: (any UnkeyedEncodingContainer)?
         try? entry(key) { nested = encoder.unkeyedContainer() }
         return nested ?? encoder.unkeyedContainer()
@@ -183,7 +182,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
         state.count += 1
         writer.bytes.storeUInt32(state.count, at: state.countOffset)
         state.skipNextCheck = true
-        return BinaryValueEncoder(writer: writer, codingPath: codingPath + [NameKey(name)])
+        return BinaryValueEncoder(writer: writer, codingPath: codingPath)
     }
 }
 
@@ -213,18 +212,18 @@ struct BinaryUnkeyedEncodingContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt32) throws { try element { writer.writeUnsigned(UInt64(value)) } }
     mutating func encode(_ value: UInt64) throws { try element { writer.writeUnsigned(value) } }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try element { try writer.writeValue(value, codingPath: codingPath + [IndexKey(count)]) }
+        try element { try writer.writeValue(value, codingPath: codingPath) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let encoder = BinaryValueEncoder(writer: writer, codingPath: codingPath + [IndexKey(count)])
+        let encoder = BinaryValueEncoder(writer: writer, codingPath: codingPath)
         var nested: KeyedEncodingContainer<NestedKey>?
         try? element { nested = encoder.container(keyedBy: keyType) }
         return nested ?? encoder.container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let encoder = BinaryValueEncoder(writer: writer, codingPath: codingPath + [IndexKey(count)])
+        let encoder = BinaryValueEncoder(writer: writer, codingPath: codingPath)
         var nested: (any UnkeyedEncodingContainer)?
         try? element { nested = encoder.unkeyedContainer() }
         return nested ?? encoder.unkeyedContainer()
@@ -234,7 +233,7 @@ struct BinaryUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         state.count += 1
         writer.bytes.storeUInt32(state.count, at: state.countOffset)
         state.skipNextCheck = true
-        return BinaryValueEncoder(writer: writer, codingPath: codingPath + [IndexKey(count - 1)])
+        return BinaryValueEncoder(writer: writer, codingPath: codingPath)
     }
 }
 
