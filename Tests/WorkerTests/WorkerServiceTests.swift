@@ -188,3 +188,55 @@ final class WorkerRunner: Sendable {
         #expect(runner.exit() == .stopped)
     }
 }
+
+@Suite(.serialized) struct WorkerThroughputTests {
+    @Test func worker_refusesAMalformedEndpoint() throws {
+        let service = try WorkerService(configuration: WorkerConfiguration(endpoint: "nonsense"))
+        #expect(throws: ZMQError.self) { try service.run() }
+    }
+
+    /// Pumps noop jobs through one real worker (2 slots) with the protocol's credit rule, as a
+    /// coordinator would, and checks every job comes back exactly once.
+    @Test func worker_pipelinesNoopJobsUnderCreditFlowControl() throws {
+        let coordinator = try FakeCoordinator()
+        var configuration = WorkerConfiguration(endpoint: coordinator.endpoint)
+        configuration.slots = 2
+        configuration.prefetch = 64
+        configuration.heartbeatInterval = .milliseconds(200)
+        let runner = try WorkerRunner(configuration)
+        guard case .hello(let hello) = try coordinator.next() else { Issue.record("expected hello"); return }
+        try coordinator.welcome(hello.worker)
+
+        let total = 2_000
+        var experiment = ExperimentConfig()
+        var sent = 0
+        var done: Set<JobID> = []
+        let start = ContinuousClock.now
+        while done.count < total {
+            switch try coordinator.next(includingReady: true) {
+            case .ready(let ready):
+                let grant = min(ready.wants - (sent - ready.received), total - sent)
+                guard grant > 0 else { continue }
+                let jobs = (sent..<sent + grant).map { n -> JobAssignment in
+                    experiment.seed = UInt64(n)
+                    return JobAssignment(
+                        job: JobID(rawValue: "job-\(n)"), attempt: 1,
+                        parameters: JobParameters(kind: .noop, experiment: experiment), timeoutSeconds: 60)
+                }
+                sent += grant
+                try coordinator.send(.assign(.init(jobs)))
+            case .results(let batch):
+                for result in batch.results { #expect(done.insert(result.job).inserted, "duplicate \(result.job)") }
+                try coordinator.send(.ack(.init(batch.results.map(\.jobAttempt))))
+            case let other:
+                Issue.record("unexpected \(other)")
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(sent == total)
+        print("worker throughput (debug build, 2 slots): \(total) noop jobs in \(elapsed)")
+        runner.service.requestStop()
+        guard case .goodbye = try coordinator.next() else { Issue.record("expected goodbye"); return }
+        #expect(runner.exit() == .stopped)
+    }
+}

@@ -31,9 +31,16 @@ public final class WorkerService: Sendable {
     /// Runs until stopped, shut down by the coordinator, out of `maxJobs`, or idle for `idleExit`.
     /// Throws only if the worker cannot start (e.g. a malformed endpoint).
     public func run() throws(ZMQError) -> WorkerExit {
-        let loop = try WorkerLoop(
-            configuration: configuration, executor: executor, logger: logger, context: context,
-            controlEndpoint: controlEndpoint)
+        let loop: WorkerLoop
+        do throws(ZMQError) {
+            loop = try WorkerLoop(
+                configuration: configuration, executor: executor, logger: logger, context: context,
+                controlEndpoint: controlEndpoint)
+        } catch {
+            // Slot threads may already be waiting on their sockets: wake them so they end.
+            context.shutdown()
+            throw error
+        }
         let exit = loop.run()
         loop.close()
         // Slot threads end when their sockets fail; terminate waits for them and for the last
