@@ -16,6 +16,6 @@ import Testing
         }
         let perJob = (ContinuousClock.now - start) / (rounds * 64)
         // Generous bound for an unoptimised build on a busy 2-core machine.
-        #expect(perJob < .milliseconds(1), "per job (assign + result, encode + decode): \(perJob)")
+        #expect(perJob < .milliseconds(3), "per job (assign + result, encode + decode): \(perJob)")
     }
 }

@@ -8,10 +8,7 @@ import ZeroMQ
     @Test func routerServesWorkerAndClient_andSurvivesHostileFrames() throws {
         let context = try ZMQContext()
         let router = try context.socket(.router)
-        try router.set([
-            .maxMessageSize(Int64(WireProtocol.maxInboundPayloadBytes)), .routerMandatory(true),
-            .receiveTimeout(milliseconds: 2000),
-        ])
+        try router.set(WireSocketOptions.coordinator + [.receiveTimeout(milliseconds: 2000)])
         try router.bind("tcp://127.0.0.1:*")
         let endpoint = try router.lastEndpoint()
 
@@ -57,5 +54,37 @@ import ZeroMQ
         let reply = try WireCodec.decodeClientReply(client.receive())
         #expect(reply.requestID == 7)
         #expect(reply.reply == .workers(.init([])))
+    }
+}
+
+@Suite struct WireCurveTests {
+    @Test func curveOptions_carryAProtocolMessageEncrypted() throws {
+        let context = try ZMQContext()
+        let server = try CurveKeyPair.generate()
+        let client = CurveClientKeys(serverPublicKey: server.publicKey, keyPair: try CurveKeyPair.generate())
+        let router = try context.socket(.router)
+        try router.set(WireSocketOptions.coordinator + WireSocketOptions.curveServer(secretKey: server.secretKey))
+        try router.set(.receiveTimeout(milliseconds: 3000))
+        try router.bind("tcp://127.0.0.1:*")
+        let dealer = try context.socket(.dealer)
+        try dealer.set(WireSocketOptions.client(curve: client))
+        try dealer.connect(try router.lastEndpoint())
+        try dealer.send(try WireCodec.encode(ClientRequest.status(.init(sweep: nil)), requestID: 1))
+        let frames = try router.receive(maxFrames: 3)
+        #expect(try WireCodec.decodeInbound(frames.dropFirst()) == .client(requestID: 1, .status(.init(sweep: nil))))
+    }
+
+    @Test func plainClient_isNotHeardByACurveServer() throws {
+        let context = try ZMQContext()
+        let server = try CurveKeyPair.generate()
+        let router = try context.socket(.router)
+        try router.set(WireSocketOptions.coordinator + WireSocketOptions.curveServer(secretKey: server.secretKey))
+        try router.set(.receiveTimeout(milliseconds: 300))
+        try router.bind("tcp://127.0.0.1:*")
+        let dealer = try context.socket(.dealer)
+        try dealer.set(WireSocketOptions.client(curve: nil))
+        try dealer.connect(try router.lastEndpoint())
+        try dealer.send(try WireCodec.encode(ClientRequest.workers, requestID: 1))
+        #expect(throws: ZMQError.wouldBlock) { try router.receive() }
     }
 }

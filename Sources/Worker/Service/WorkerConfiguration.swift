@@ -1,6 +1,6 @@
 import Foundation
 import SweepModel
-import ZeroMQ
+import SweepWire
 
 /// Everything a worker process needs to know; every field but `endpoint` has a default.
 public struct WorkerConfiguration: Sendable {
@@ -44,20 +44,4 @@ public struct WorkerConfiguration: Sendable {
 
     /// Jobs the worker wants to hold at most (running + queued).
     var capacity: Int { max(1, slots) + max(0, prefetch ?? max(1, slots)) }
-}
-
-/// The keys a CURVE client (worker or command-line client) connects with.
-public struct CurveClientKeys: Sendable, Hashable {
-    public var serverPublicKey: CurveKey
-    public var keyPair: CurveKeyPair
-
-    public init(serverPublicKey: CurveKey, keyPair: CurveKeyPair) {
-        self.serverPublicKey = serverPublicKey
-        self.keyPair = keyPair
-    }
-
-    /// The socket options that make a DEALER a CURVE client of the server.
-    public var socketOptions: [ZMQSocketOption] {
-        [.curveServerKey(serverPublicKey), .curvePublicKey(keyPair.publicKey), .curveSecretKey(keyPair.secretKey)]
-    }
 }

@@ -182,13 +182,8 @@ final class WorkerLoop {
         coordinator?.close()
         connectionNumber += 1
         let socket = try context.socket(.dealer, linger: 1000)
-        var options: [ZMQSocketOption] = [
-            .routingID(Array("\(configuration.workerID)#\(connectionNumber)".utf8.prefix(255))),
-            .maxMessageSize(Int64(WireProtocol.maxWorkerPayloadBytes)),
-            .reconnectInterval(milliseconds: 1000), .reconnectIntervalMax(milliseconds: 32000),
-        ]
-        options += configuration.curve?.socketOptions ?? []
-        try socket.set(options)
+        try socket.set(.routingID(Array("\(configuration.workerID)#\(connectionNumber)".utf8.prefix(255))))
+        try socket.set(WireSocketOptions.worker(curve: configuration.curve))
         try socket.connect(configuration.endpoint)
         coordinator = socket
         welcomed = false
