@@ -1,16 +1,5 @@
 import CZeroMQ
 
-/// Which kinds of readiness a poller waits for or reports.
-public struct ZMQPollEvents: OptionSet, Sendable, Hashable {
-    public let rawValue: Int16
-    public init(rawValue: Int16) { self.rawValue = rawValue }
-
-    /// A message can be received without blocking (`ZMQ_POLLIN`).
-    public static let readable = ZMQPollEvents(rawValue: Int16(ZMQ_POLLIN))
-    /// A message can be sent without blocking (`ZMQ_POLLOUT`).
-    public static let writable = ZMQPollEvents(rawValue: Int16(ZMQ_POLLOUT))
-}
-
 /// Waits on several sockets at once (`zmq_poll`): the heart of a single-threaded event loop.
 ///
 /// Owned by one thread, like the sockets it holds. Call `poll` on a dedicated thread, never inside
@@ -35,23 +24,5 @@ public final class ZMQPoller {
         for index in items.indices { items[index].revents = 0 }
         let ready = try LibZMQ.poll(&items, timeoutMilliseconds: timeoutMilliseconds)
         return ZMQPollResult(readyCount: Int(ready), events: items.map { ZMQPollEvents(rawValue: $0.revents) })
-    }
-}
-
-/// What one `ZMQPoller.poll` found, by registration index.
-public struct ZMQPollResult: Sendable, Hashable {
-    /// How many sockets are ready (0 after a timeout).
-    public let readyCount: Int
-    /// The events found per socket, in registration order.
-    public let events: [ZMQPollEvents]
-
-    /// Whether the socket registered at `index` has a message waiting.
-    public func isReadable(_ index: Int) -> Bool {
-        events.indices.contains(index) && events[index].contains(.readable)
-    }
-
-    /// Whether the socket registered at `index` can send without blocking.
-    public func isWritable(_ index: Int) -> Bool {
-        events.indices.contains(index) && events[index].contains(.writable)
     }
 }
