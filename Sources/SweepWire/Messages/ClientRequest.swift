@@ -1,0 +1,59 @@
+import SweepModel
+
+/// What a client (`submit`, `status`, `cancel`, `workers`, `report`) asks the coordinator.
+/// Wire kinds are `client.<case>`; each travels with a request id the reply repeats.
+public enum ClientRequest: Codable, Sendable, Equatable {
+    case submit(Submit)
+    case status(Status)
+    case cancel(Cancel)
+    case workers
+    case report(Report)
+
+    /// The kind name on the wire.
+    public var kind: String {
+        switch self {
+        case .submit: "client.submit"
+        case .status: "client.status"
+        case .cancel: "client.cancel"
+        case .workers: "client.workers"
+        case .report: "client.report"
+        }
+    }
+
+    /// Whether only a client key (not a worker key) may send this request under CURVE.
+    public var changesState: Bool {
+        switch self {
+        case .submit, .cancel: true
+        case .status, .workers, .report: false
+        }
+    }
+
+    /// A sweep file to validate and run; submitting the same text again is idempotent.
+    public struct Submit: Codable, Sendable, Equatable {
+        /// The sweep file's text exactly as read.
+        public var sourceText: String
+        /// Where it was read from, for error messages (e.g. `configs/paper.yaml`).
+        public var sourceName: String
+        public init(sourceText: String, sourceName: String) {
+            self.sourceText = sourceText
+            self.sourceName = sourceName
+        }
+    }
+
+    /// Status of one sweep, or of all sweeps when `sweep` is `nil`.
+    public struct Status: Codable, Sendable, Equatable {
+        public var sweep: SweepID?
+        public init(sweep: SweepID?) { self.sweep = sweep }
+    }
+
+    public struct Cancel: Codable, Sendable, Equatable {
+        public var sweep: SweepID
+        public init(sweep: SweepID) { self.sweep = sweep }
+    }
+
+    /// The sweep record and every job record of one sweep, at this moment.
+    public struct Report: Codable, Sendable, Equatable {
+        public var sweep: SweepID
+        public init(sweep: SweepID) { self.sweep = sweep }
+    }
+}

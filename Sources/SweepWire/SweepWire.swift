@@ -1,1 +1,0 @@
-// SweepWire: see Package.swift for this module's role.

@@ -1,0 +1,54 @@
+import Foundation
+import SweepModel
+import SweepWire
+import ZeroMQ
+
+/// One job slot: a thread that takes `run` commands from the socket thread over inproc, runs
+/// each job with the executor and reports the outcome.
+struct SlotThread {
+    let index: Int
+    let context: ZMQContext
+    let endpoint: String
+    let executor: any JobExecutor
+
+    /// Starts the thread; it ends on `stop` or when the context shuts down.
+    func start() {
+        let slot = self
+        let thread = Thread { slot.run() }
+        thread.name = "slot-\(index)"
+        thread.start()
+    }
+
+    private func run() {
+        do {
+            let socket = try context.socket(.dealer)
+            try socket.set(.routingID(Array("slot-\(index)".utf8)))
+            try socket.connect(endpoint)
+            try socket.send([SlotEvent.started.encode()])
+            while true {
+                let frames = try socket.receive(maxFrames: 1)
+                guard let frame = frames.first, let command = try? SlotCommand.decode(frame) else { continue }
+                switch command {
+                case .stop: return
+                case .abort: continue  // not running anything: nothing to abort
+                case .run(let job): try socket.send([outcome(of: job, socket: socket).encode()])
+                }
+            }
+        } catch {
+            // The context was shut down (normal end) or the inproc socket failed: the thread ends,
+            // and the socket thread no longer hears from this slot.
+        }
+    }
+
+    private func outcome(of job: JobAssignment, socket: ZMQSocket) -> SlotEvent {
+        let control = JobControl(socket: socket, attempt: job.jobAttempt, timeoutSeconds: job.timeoutSeconds)
+        do {
+            let result = try executor.run(job, control: control)
+            return .finished(CompletedJob(job: job.job, attempt: job.attempt, result: result))
+        } catch JobError.aborted {
+            return .abandoned(job.jobAttempt)
+        } catch {
+            return .failed(FailedJob(job: job.job, attempt: job.attempt, error: "\(error)"))
+        }
+    }
+}

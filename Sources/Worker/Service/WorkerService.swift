@@ -1,0 +1,73 @@
+import Dispatch
+import Foundation
+import Logging
+import ZeroMQ
+
+/// A worker process's service: connects to the coordinator, runs jobs on slot threads, keeps
+/// heartbeating and reconnecting, and delivers every result until it is acknowledged.
+///
+/// `run()` blocks the calling thread, which becomes the socket thread (the only owner of the
+/// coordinator DEALER); each slot runs on its own thread and talks to it over inproc sockets.
+/// `requestStop()` may be called from any thread (e.g. a SIGTERM handler). One-shot: `run()` may
+/// be called once.
+public final class WorkerService: Sendable {
+    public let configuration: WorkerConfiguration
+    private let executor: any JobExecutor
+    private let logger: Logger
+    private let context: ZMQContext
+    private let controlEndpoint: String
+
+    public init(
+        configuration: WorkerConfiguration, executor: any JobExecutor = BuiltinJobExecutor(),
+        logger: Logger = Logger(label: "clustersweep.worker")
+    ) throws(ZMQError) {
+        self.configuration = configuration
+        self.executor = executor
+        self.logger = logger
+        self.context = try ZMQContext()
+        self.controlEndpoint = "inproc://clustersweep-worker-control-\(UUID().uuidString)"
+    }
+
+    /// Runs until stopped, shut down by the coordinator, out of `maxJobs`, or idle for `idleExit`.
+    /// Throws only if the worker cannot start (e.g. a malformed endpoint).
+    public func run() throws(ZMQError) -> WorkerExit {
+        let loop: WorkerLoop
+        do throws(ZMQError) {
+            loop = try WorkerLoop(
+                configuration: configuration, executor: executor, logger: logger, context: context,
+                controlEndpoint: controlEndpoint)
+        } catch {
+            // Slot threads may already be waiting on their sockets: wake them so they end.
+            context.shutdown()
+            throw error
+        }
+        let exit = loop.run()
+        loop.close()
+        // Slot threads end when their sockets fail; terminate waits for them and for the last
+        // messages (goodbye) to be flushed within the coordinator socket's linger.
+        context.shutdown()
+        context.terminate()
+        return exit
+    }
+
+    /// Asks `run()` to stop gracefully: take no more jobs, let running ones finish within the
+    /// grace period, hand back the rest, say goodbye. Safe from any thread; idempotent.
+    public func requestStop() {
+        guard let socket = try? context.socket(.push, linger: 1000) else { return }
+        try? socket.connect(controlEndpoint)
+        _ = try? socket.trySend([Array("stop".utf8)])
+        socket.close()
+    }
+
+    /// Calls `requestStop()` on each of `signals` (default SIGTERM and SIGINT) instead of dying.
+    /// Keep the returned sources alive as long as the handlers should stay installed.
+    public func stopOnSignals(_ signals: [Int32] = [SIGTERM, SIGINT]) -> [any DispatchSourceSignal] {
+        signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.requestStop() }
+            source.resume()
+            return source
+        }
+    }
+}

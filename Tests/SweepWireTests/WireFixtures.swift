@@ -1,0 +1,106 @@
+import Foundation
+import SweepModel
+import TrainingCore
+@testable import SweepWire
+
+/// One sample of every message kind, with realistic field values.
+enum WireFixtures {
+    static func jobID(_ n: Int) -> JobID { JobID(rawValue: String(repeating: String(n % 10), count: 64)) }
+    static let sweep = SweepID(rawValue: String(repeating: "ab", count: 32))
+    static let worker = WorkerID(rawValue: "node-1-4242-x7f3")
+
+    static func parameters(_ seed: UInt64, kind: JobKind = .noop) -> JobParameters {
+        var experiment = ExperimentConfig()
+        experiment.seed = seed
+        return JobParameters(kind: kind, experiment: experiment.resolved(), sleepMs: 0, failAttempts: 0)
+    }
+
+    static let metrics = MetricValues(loss: 0.25, ldaSilhouette: 0.61, knnAccuracy: 0.97, silhouette: 0.4, fisherRatio: 2.5)
+
+    static let summary = TrainSummary(
+        config: ExperimentConfig().resolved(), status: .clustered, epochsRun: 1200,
+        timeToCluster: ["lda_silhouette": ClusterTime(epoch: 1000, seconds: 1.5), "knn_accuracy": nil],
+        final: metrics, trainSeconds: 2.25, msPerEpoch: 1.875)
+
+    static func assignment(_ n: Int) -> JobAssignment {
+        JobAssignment(job: jobID(n), attempt: 1 + n % 3, parameters: parameters(UInt64(n)), timeoutSeconds: 3600)
+    }
+
+    static func completed(_ n: Int, summary: TrainSummary? = nil) -> CompletedJob {
+        CompletedJob(job: jobID(n), attempt: 1, result: JobResult(status: .clustered, summary: summary, seconds: 0.001))
+    }
+
+    static let workerMessages: [WorkerMessage] = [
+        .hello(.init(
+            worker: worker, host: "node-1", pid: 4242, slots: 2, softwareVersion: "clustersweep 0.1.0",
+            running: [JobAttempt(job: jobID(1), attempt: 2)], finished: [completed(2, summary: summary)],
+            failed: [FailedJob(job: jobID(3), attempt: 1, error: "boom")])),
+        .hello(.init(worker: worker, host: "", pid: 1, slots: 1, softwareVersion: "")),
+        .ready(.init(wants: 6, received: 120)),
+        .heartbeat,
+        .progress(.init(job: jobID(4), attempt: 1, epoch: 500, metrics: metrics)),
+        .results(.init((0..<5).map { completed($0) } + [completed(9, summary: summary)])),
+        .failures(.init([FailedJob(job: jobID(5), attempt: 3, error: "diverged: loss is NaN ✗")])),
+        .released(.init([JobAttempt(job: jobID(6), attempt: 1)])),
+        .goodbye(.init(reason: "SIGTERM")),
+    ]
+
+    static let coordinatorMessages: [CoordinatorMessage] = [
+        .welcome(.init(worker: worker, keep: [JobAttempt(job: jobID(1), attempt: 2)], softwareVersion: "clustersweep 0.1.0")),
+        .assign(.init((0..<4).map(assignment))),
+        .ack(.init([JobAttempt(job: jobID(2), attempt: 1)])),
+        .abort(.init([JobAttempt(job: jobID(7), attempt: 1)], reason: "sweep cancelled")),
+        .heartbeat,
+        .reconnect,
+        .shutdown(.init(reason: "coordinator stopping", graceSeconds: 30)),
+    ]
+
+    static let clientRequests: [ClientRequest] = [
+        .submit(.init(sourceText: "name: smoke\njobs: []\n", sourceName: "configs/smoke.yaml")),
+        .status(.init(sweep: nil)),
+        .status(.init(sweep: sweep)),
+        .cancel(.init(sweep: sweep)),
+        .workers,
+        .report(.init(sweep: sweep)),
+    ]
+
+    static let date = Date(timeIntervalSince1970: 1_700_000_000.25)
+
+    static var clientReplies: [ClientReply] {
+        var counts = ClientReply.JobCounts()
+        counts[.clustered] = 7
+        counts[.pending] = 3
+        let record = SweepRecord(
+            id: sweep, name: "smoke", sourceText: "name: smoke", sourceName: "smoke.yaml", maxAttempts: 3,
+            jobTimeoutSeconds: 600, createdAt: date)
+        let jobs = [
+            JobRecord(id: jobID(1), index: 0, parameters: parameters(1, kind: .train), status: .clustered,
+                      attempts: [AttemptRecord(jobID: jobID(1), number: 1, worker: worker, startedAt: date,
+                                               endedAt: date, outcome: .completed)],
+                      result: JobResult(status: .clustered, summary: summary, seconds: 2.5)),
+            JobRecord(id: jobID(2), index: 1, parameters: parameters(2), status: .pending),
+        ]
+        return [
+            .submitted(.init(sweep: sweep, name: "smoke", totalJobs: 10, alreadyDone: 2, resubmitted: false)),
+            .status(.init(
+                sweeps: [.init(sweep: sweep, name: "smoke", counts: counts, cancelled: false, createdAt: date,
+                               finishedAt: nil, jobsPerSecond: 12.5, etaSeconds: 0.24)],
+                workersAlive: 2, slotsAlive: 4, jobsPerSecond: 12.5)),
+            .cancelled(.init(sweep: sweep, jobsCancelled: 3)),
+            .workers(.init([.init(worker: worker, host: "node-1", pid: 4242, slots: 2, softwareVersion: "0.1.0",
+                                  connectedAt: date, lastSeen: date, running: 2, completed: 10)])),
+            .report(.init(sweep: record, jobs: jobs)),
+            .error(.init(code: .invalidSweep, message: "smoke.yaml:3: key 'points': expected an integer")),
+        ]
+    }
+
+    /// Every valid encoding above, for fuzzing.
+    static var allFrames: [[[UInt8]]] {
+        var frames: [[[UInt8]]] = []
+        for message in workerMessages { if let f = try? WireCodec.encode(message) { frames.append(f) } }
+        for message in coordinatorMessages { if let f = try? WireCodec.encode(message) { frames.append(f) } }
+        for (i, request) in clientRequests.enumerated() { if let f = try? WireCodec.encode(request, requestID: UInt64(i)) { frames.append(f) } }
+        for (i, reply) in clientReplies.enumerated() { if let f = try? WireCodec.encode(reply, requestID: UInt64(i)) { frames.append(f) } }
+        return frames
+    }
+}
