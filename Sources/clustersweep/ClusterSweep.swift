@@ -8,6 +8,12 @@ struct ClusterSweep: AsyncParsableCommand {
         abstract: "Distributed sweeps of the explainable-clustering experiment.",
         version: "0.1.0",
         subcommands: [
+            SubmitCommand.self,
+            StatusCommand.self,
+            WatchCommand.self,
+            CancelCommand.self,
+            WorkersCommand.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import SweepModel
+import SweepWire
+
+/// `clustersweep status [SWEEP] [--json]`: counts per status, workers alive, rate and ETA.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show progress of one sweep or of all sweeps.")
+
+    @Argument(help: ArgumentHelp("A sweep id, unique id prefix or name (default: all sweeps).", valueName: "sweep"))
+    var sweep: String?
+
+    @Flag(help: "Print the status as JSON (keys sorted) instead of a table.")
+    var json = false
+
+    @OptionGroup var connection: CoordinatorConnectionOptions
+
+    func run() throws {
+        let client = try connection.makeClient()
+        let reply = try ClientCall.send(.status(.init(sweep: sweep.map(SweepID.init(rawValue:)))), with: client)
+        guard case .status(let status) = reply else {
+            throw CommandFailure("unexpected reply '\(reply.kind)' to status")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            let data = try encoder.encode(status)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(StatusText.table(status), terminator: "")
+        }
+    }
+}

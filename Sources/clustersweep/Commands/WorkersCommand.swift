@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import SweepWire
+
+/// `clustersweep workers`: the workers the coordinator currently considers alive.
+struct WorkersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workers",
+        abstract: "List the live workers: host, pid, slots, running and completed jobs.")
+
+    @Flag(help: "Print the list as JSON (keys sorted).")
+    var json = false
+
+    @OptionGroup var connection: CoordinatorConnectionOptions
+
+    func run() throws {
+        let client = try connection.makeClient()
+        let reply = try ClientCall.send(.workers, with: client)
+        guard case .workers(let list) = reply else {
+            throw CommandFailure("unexpected reply '\(reply.kind)' to workers")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(list.workers), as: UTF8.self))
+            return
+        }
+        print("WORKER  HOST  PID  SLOTS  RUNNING  COMPLETED  LAST SEEN")
+        for w in list.workers {
+            let seen = String(format: "%.1fs ago", Date().timeIntervalSince(w.lastSeen))
+            print("\(w.worker)  \(w.host)  \(w.pid)  \(w.slots)  \(w.running)  \(w.completed)  \(seen)")
+        }
+        print("\(list.workers.count) workers, \(list.workers.reduce(0) { $0 + $1.slots }) slots")
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import SweepWire
+
+/// Where a client command finds the coordinator, and how long it waits for an answer.
+struct CoordinatorConnectionOptions: ParsableArguments {
+    static let environmentVariable = "CLUSTERSWEEP_COORDINATOR"
+    static let defaultEndpoint = "tcp://127.0.0.1:5555"
+
+    @Option(
+        name: .customLong("coordinator"),
+        help: ArgumentHelp(
+            "Coordinator endpoint.",
+            discussion: "Default: $\(environmentVariable), else \(defaultEndpoint).",
+            valueName: "endpoint"))
+    var coordinator: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for the coordinator's answer.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    var endpointText: String {
+        coordinator ?? ProcessInfo.processInfo.environment[Self.environmentVariable] ?? Self.defaultEndpoint
+    }
+
+    mutating func validate() throws {
+        do {
+            _ = try Endpoint(parsing: endpointText)
+        } catch {
+            throw ValidationError("--coordinator: \(error.description)")
+        }
+        guard timeout.isFinite, timeout > 0 else {
+            throw ValidationError("--timeout must be a number of seconds > 0 (got \(timeout))")
+        }
+    }
+
+    /// A connected client; connection problems become a clean exit with the reason.
+    func makeClient() throws -> CoordinatorClient {
+        do {
+            return try CoordinatorClient(endpoint: endpointText, timeoutSeconds: timeout)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
