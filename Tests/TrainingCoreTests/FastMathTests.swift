@@ -32,3 +32,17 @@ import Testing
         #expect(worst < 3e-7, "worst relative error \(worst)")
     }
 }
+
+@Test func squareRoot_isWithin1e6RelativeOfTheExactRoot() {
+    var worst = 0.0
+    for exponent in -60...60 {
+        let base = Float(sign: .plus, exponent: exponent, significand: 1)
+        let v = FastMath.squareRoot(SIMD16<Float>((0..<16).map { base * (1 + Float($0) / 16) }))
+        for lane in 0..<16 {
+            let exact = Double(base * (1 + Float(lane) / 16)).squareRoot()
+            worst = max(worst, abs(Double(v[lane]) - exact) / exact)
+        }
+    }
+    #expect(worst < 1e-6, "worst relative error \(worst)")
+    #expect(FastMath.squareRoot(.zero) == .zero)
+}

@@ -30,6 +30,9 @@ final class ClusterEvaluator {
     private let sorted: UnsafeMutablePointer<Float>
     private let rows: UnsafeMutablePointer<Float>
     private let classSums: UnsafeMutablePointer<Float>
+    /// Squared distances from one point to every column, then their square roots.
+    private let squaredRow: UnsafeMutablePointer<Float>
+    private let distanceRow: UnsafeMutablePointer<Float>
 
     init(count: Int, dimension: Int, classes: Int, labels: [Int32]) {
         self.count = count
@@ -65,6 +68,8 @@ final class ClusterEvaluator {
         sorted.initialize(repeating: 0, count: depth * columns)
         rows = .allocate(capacity: count * dimension)
         classSums = .allocate(capacity: classes)
+        squaredRow = .allocate(capacity: columns)
+        distanceRow = .allocate(capacity: columns)
     }
 
     deinit {
@@ -73,6 +78,8 @@ final class ClusterEvaluator {
         sorted.deallocate()
         rows.deallocate()
         classSums.deallocate()
+        squaredRow.deallocate()
+        distanceRow.deallocate()
     }
 
     /// The four metrics of feature-major points (`dimension x stride`, point `i` in column `i`);
@@ -156,38 +163,58 @@ final class ClusterEvaluator {
         let infinity = Vector(repeating: .infinity)
         for ownClass in 0..<classes {
             for i in segmentStart[ownClass]..<(segmentStart[ownClass] + classCount[ownClass]) {
-                for b in 0..<k { bestDistance[b] = .infinity; bestClass[b] = -1 }
+                // 1. Squared distances to every column (padding columns: +inf).
+                var base = 0
+                while base < columns {
+                    var d2 = Vector.zero
+                    for m in 0..<depth {
+                        let row = sorted + m * columns
+                        let diff = DenseKernels.load(row + base) - Vector(repeating: row[i])
+                        d2.addProduct(diff, diff)
+                    }
+                    let validLanes = DenseKernels.load(valid + base)
+                    DenseKernels.store(d2.replacing(with: infinity, where: validLanes .== 0), squaredRow + base)
+                    base += 16
+                }
+                // 2. Distances (padding columns: 0).
+                base = 0
+                while base < columns {
+                    let d2 = DenseKernels.load(squaredRow + base)
+                    let root = FastMath.squareRoot(d2.replacing(with: Vector.zero, where: d2 .== infinity))
+                    DenseKernels.store(root, distanceRow + base)
+                    base += 16
+                }
+                // 3. Summed distance to each class: its segment.
                 for c in 0..<classes {
                     var sum = Vector.zero
-                    var base = segmentStart[c]
-                    let end = base + (classCount[c] + 15) / 16 * 16
-                    while base < end {
-                        var d2 = Vector.zero
-                        for m in 0..<depth {
-                            let row = sorted + m * columns
-                            let diff = DenseKernels.load(row + base) - Vector(repeating: row[i])
-                            d2.addProduct(diff, diff)
-                        }
-                        let validLanes = DenseKernels.load(valid + base)
-                        sum.addProduct(d2.squareRoot(), validLanes)
-                        if nearestNeighbours && k > 0 {
-                            let masked = d2.replacing(with: infinity, where: validLanes .== 0)
-                            if any(masked .< Vector(repeating: bestDistance[k - 1])) {
-                                for lane in 0..<16 where base + lane != i && masked[lane] < bestDistance[k - 1] {
-                                    var slot = k - 1
-                                    while slot > 0 && bestDistance[slot - 1] > masked[lane] {
-                                        bestDistance[slot] = bestDistance[slot - 1]
-                                        bestClass[slot] = bestClass[slot - 1]
-                                        slot -= 1
-                                    }
-                                    bestDistance[slot] = masked[lane]
-                                    bestClass[slot] = columnClass[base + lane]
+                    var column = segmentStart[c]
+                    let end = column + (classCount[c] + 15) / 16 * 16
+                    while column < end {
+                        sum += DenseKernels.load(distanceRow + column)
+                        column += 16
+                    }
+                    classSums[c] = DenseKernels.horizontalSum(sum)
+                }
+                // 4. The k nearest other points, skipping vectors with no candidate.
+                if nearestNeighbours && k > 0 {
+                    for b in 0..<k { bestDistance[b] = .infinity; bestClass[b] = -1 }
+                    base = 0
+                    while base < columns {
+                        let d2 = DenseKernels.load(squaredRow + base)
+                        if any(d2 .< Vector(repeating: bestDistance[k - 1])) {
+                            for lane in 0..<16 where base + lane != i && d2[lane] < bestDistance[k - 1] {
+                                var slot = k - 1
+                                while slot > 0 && bestDistance[slot - 1] > d2[lane] {
+                                    bestDistance[slot] = bestDistance[slot - 1]
+                                    bestClass[slot] = bestClass[slot - 1]
+                                    slot -= 1
                                 }
+                                bestDistance[slot] = d2[lane]
+                                bestClass[slot] = columnClass[base + lane]
                             }
                         }
                         base += 16
                     }
-                    classSums[c] = sum.sum()
                 }
                 silhouetteSum += silhouette(ownClass: ownClass, nonEmpty: nonEmpty)
                 if nearestNeighbours && k > 0 {

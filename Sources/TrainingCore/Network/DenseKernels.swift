@@ -15,18 +15,21 @@ enum DenseKernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
     }
 
-    @inline(__always) static func activate(_ v: Vector, _ activation: Activation?) -> Vector {
-        switch activation {
-        case .none: v
-        case .tanh: FastMath.tanh(v)
-        case .relu: pointwiseMax(v, Vector.zero)
-        }
-    }
-
     /// `output[o, :] = act(bias[o] + sum_k weights[k, o] * input[k, :])`.
     static func forward(
         input: UnsafePointer<Float>, fanIn: Int, output: UnsafeMutablePointer<Float>, fanOut: Int,
         weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, count: Int, activation: Activation?
+    ) {
+        switch activation {
+        case .none: forward(input, fanIn, output, fanOut, weights, bias, count, LinearUnit.self)
+        case .tanh: forward(input, fanIn, output, fanOut, weights, bias, count, TanhUnit.self)
+        case .relu: forward(input, fanIn, output, fanOut, weights, bias, count, ReluUnit.self)
+        }
+    }
+
+    private static func forward<A: PointwiseActivation>(
+        _ input: UnsafePointer<Float>, _ fanIn: Int, _ output: UnsafeMutablePointer<Float>, _ fanOut: Int,
+        _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ count: Int, _: A.Type
     ) {
         var o = 0
         while o + 4 <= fanOut {
@@ -50,10 +53,10 @@ enum DenseKernels {
                     w += fanOut
                 }
                 let out = output + o * count + base
-                store(activate(a0, activation), out); store(activate(b0, activation), out + 16)
-                store(activate(a1, activation), out + count); store(activate(b1, activation), out + count + 16)
-                store(activate(a2, activation), out + 2 * count); store(activate(b2, activation), out + 2 * count + 16)
-                store(activate(a3, activation), out + 3 * count); store(activate(b3, activation), out + 3 * count + 16)
+                store(A.apply(a0), out); store(A.apply(b0), out + 16)
+                store(A.apply(a1), out + count); store(A.apply(b1), out + count + 16)
+                store(A.apply(a2), out + 2 * count); store(A.apply(b2), out + 2 * count + 16)
+                store(A.apply(a3), out + 3 * count); store(A.apply(b3), out + 3 * count + 16)
                 base += 32
             }
             o += 4
@@ -72,8 +75,8 @@ enum DenseKernels {
                     w += fanOut
                 }
                 let out = output + o * count + base
-                store(activate(a, activation), out)
-                store(activate(b, activation), out + 16)
+                store(A.apply(a), out)
+                store(A.apply(b), out + 16)
                 base += 32
             }
             o += 1
@@ -94,7 +97,7 @@ enum DenseKernels {
             for c in 1..<classes {
                 let z = load(logits + c * count + base)
                 finiteProbe += z
-                m = pointwiseMax(m, z)
+                m = FastMath.maximum(m, z)
             }
             var s = Vector.zero
             for c in 0..<classes {
@@ -112,7 +115,7 @@ enum DenseKernels {
             }
             base += 16
         }
-        return finiteProbe.sum().isFinite
+        return horizontalSum(finiteProbe).isFinite
     }
 
     /// `weightGradient[k, o] = sum_n input[k, n] * delta[o, n]`, `biasGradient[o] = sum_n delta[o, n]`.
@@ -128,38 +131,55 @@ enum DenseKernels {
                 biasSum += load(d + base)
                 base += 16
             }
-            biasGradient[o] = biasSum.sum()
-            var k = 0
-            while k + 4 <= fanIn {
-                var a0 = Vector.zero, a1 = Vector.zero, a2 = Vector.zero, a3 = Vector.zero
-                let x = input + k * count
-                base = 0
-                while base < count {
-                    let dv = load(d + base)
-                    a0.addProduct(load(x + base), dv)
-                    a1.addProduct(load(x + count + base), dv)
-                    a2.addProduct(load(x + 2 * count + base), dv)
-                    a3.addProduct(load(x + 3 * count + base), dv)
-                    base += 16
-                }
-                weightGradient[k * fanOut + o] = a0.sum()
-                weightGradient[(k + 1) * fanOut + o] = a1.sum()
-                weightGradient[(k + 2) * fanOut + o] = a2.sum()
-                weightGradient[(k + 3) * fanOut + o] = a3.sum()
-                k += 4
-            }
-            while k < fanIn {
-                var a = Vector.zero
-                let x = input + k * count
-                base = 0
-                while base < count {
-                    a.addProduct(load(x + base), load(d + base))
-                    base += 16
-                }
-                weightGradient[k * fanOut + o] = a.sum()
-                k += 1
-            }
+            biasGradient[o] = horizontalSum(biasSum)
         }
+        var o = 0
+        while o < fanOut {
+            let pair = o + 1 < fanOut
+            let d0 = delta + o * count
+            let d1 = pair ? d0 + count : d0
+            var k = 0
+            while k < fanIn {
+                let rows = Swift.min(4, fanIn - k)
+                let x0 = input + k * count
+                let x1 = rows > 1 ? x0 + count : x0
+                let x2 = rows > 2 ? x0 + 2 * count : x0
+                let x3 = rows > 3 ? x0 + 3 * count : x0
+                var a0 = Vector.zero, a1 = Vector.zero, a2 = Vector.zero, a3 = Vector.zero
+                var b0 = Vector.zero, b1 = Vector.zero, b2 = Vector.zero, b3 = Vector.zero
+                var base = 0
+                while base < count {
+                    let e0 = load(d0 + base), e1 = load(d1 + base)
+                    let v0 = load(x0 + base), v1 = load(x1 + base), v2 = load(x2 + base), v3 = load(x3 + base)
+                    a0.addProduct(v0, e0); b0.addProduct(v0, e1)
+                    a1.addProduct(v1, e0); b1.addProduct(v1, e1)
+                    a2.addProduct(v2, e0); b2.addProduct(v2, e1)
+                    a3.addProduct(v3, e0); b3.addProduct(v3, e1)
+                    base += 16
+                }
+                let g = weightGradient + k * fanOut + o
+                g[0] = horizontalSum(a0)
+                if rows > 1 { g[fanOut] = horizontalSum(a1) }
+                if rows > 2 { g[2 * fanOut] = horizontalSum(a2) }
+                if rows > 3 { g[3 * fanOut] = horizontalSum(a3) }
+                if pair {
+                    g[1] = horizontalSum(b0)
+                    if rows > 1 { g[fanOut + 1] = horizontalSum(b1) }
+                    if rows > 2 { g[2 * fanOut + 1] = horizontalSum(b2) }
+                    if rows > 3 { g[3 * fanOut + 1] = horizontalSum(b3) }
+                }
+                k += rows
+            }
+            o += pair ? 2 : 1
+        }
+    }
+
+    /// The sum of the 16 lanes by halving (a fixed order, so results are reproducible).
+    @inline(__always) static func horizontalSum(_ v: Vector) -> Float {
+        let h8 = v.lowHalf + v.highHalf
+        let h4 = h8.lowHalf + h8.highHalf
+        let h2 = h4.lowHalf + h4.highHalf
+        return h2.x + h2.y
     }
 
     /// `output[k, n] = (sum_o weights[k, o] * delta[o, n]) * act'(k, n)`, where the derivative is
@@ -168,6 +188,17 @@ enum DenseKernels {
     static func inputGradient(
         delta: UnsafePointer<Float>, fanOut: Int, weights: UnsafePointer<Float>, fanIn: Int, count: Int,
         output: UnsafeMutablePointer<Float>, activation: Activation?, activationOutput: UnsafePointer<Float>
+    ) {
+        switch activation {
+        case .none: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, LinearUnit.self)
+        case .tanh: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, TanhUnit.self)
+        case .relu: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, ReluUnit.self)
+        }
+    }
+
+    private static func inputGradient<A: PointwiseActivation>(
+        _ delta: UnsafePointer<Float>, _ fanOut: Int, _ weights: UnsafePointer<Float>, _ fanIn: Int, _ count: Int,
+        _ output: UnsafeMutablePointer<Float>, _ activationOutput: UnsafePointer<Float>, _: A.Type
     ) {
         var k = 0
         while k < fanIn {
@@ -207,31 +238,20 @@ enum DenseKernels {
                 }
                 let out = output + k * count + base
                 let h = activationOutput + k * count + base
-                finish(a0, b0, out, h, activation)
-                if rows > 1 { finish(a1, b1, out + count, h + count, activation) }
-                if rows > 2 { finish(a2, b2, out + 2 * count, h + 2 * count, activation) }
-                if rows > 3 { finish(a3, b3, out + 3 * count, h + 3 * count, activation) }
+                finish(a0, b0, out, h, A.self)
+                if rows > 1 { finish(a1, b1, out + count, h + count, A.self) }
+                if rows > 2 { finish(a2, b2, out + 2 * count, h + 2 * count, A.self) }
+                if rows > 3 { finish(a3, b3, out + 3 * count, h + 3 * count, A.self) }
                 base += 32
             }
             k += rows
         }
     }
 
-    @inline(__always) private static func finish(
-        _ a: Vector, _ b: Vector, _ out: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ activation: Activation?
+    @inline(__always) private static func finish<A: PointwiseActivation>(
+        _ a: Vector, _ b: Vector, _ out: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _: A.Type
     ) {
-        switch activation {
-        case .none:
-            store(a, out); store(b, out + 16)
-        case .tanh:
-            let h0 = load(h), h1 = load(h + 16)
-            let one = Vector(repeating: 1)
-            store(a * (one - h0 * h0), out)
-            store(b * (one - h1 * h1), out + 16)
-        case .relu:
-            let h0 = load(h), h1 = load(h + 16)
-            store(Vector.zero.replacing(with: a, where: h0 .> 0), out)
-            store(Vector.zero.replacing(with: b, where: h1 .> 0), out + 16)
-        }
+        store(A.backward(a, output: load(h)), out)
+        store(A.backward(b, output: load(h + 16)), out + 16)
     }
 }

@@ -246,7 +246,7 @@ final class TrainingEngine {
             sum += x
             i += Self.lanes
         }
-        return sum.sum().isFinite
+        return DenseKernels.horizontalSum(sum).isFinite
     }
 
     /// `base^exponent` for the Adam bias correction, by repeated squaring (no libm needed).
