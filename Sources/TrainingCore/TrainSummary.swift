@@ -91,6 +91,27 @@ public struct MetricValues: Codable, Sendable, Hashable {
         case fisherRatio = "fisher_ratio"
     }
 
+    /// Decodes `null` (how a non-finite value is written) as NaN.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys) throws -> Double { try c.decodeIfPresent(Double.self, forKey: key) ?? .nan }
+        loss = try value(.loss)
+        ldaSilhouette = try value(.ldaSilhouette)
+        knnAccuracy = try value(.knnAccuracy)
+        silhouette = try value(.silhouette)
+        fisherRatio = try value(.fisherRatio)
+    }
+
+    /// Writes a non-finite value (a diverged run's loss and metrics) as `null`: JSON has no NaN.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(FiniteOrNull(loss), forKey: .loss)
+        try c.encode(FiniteOrNull(ldaSilhouette), forKey: .ldaSilhouette)
+        try c.encode(FiniteOrNull(knnAccuracy), forKey: .knnAccuracy)
+        try c.encode(FiniteOrNull(silhouette), forKey: .silhouette)
+        try c.encode(FiniteOrNull(fisherRatio), forKey: .fisherRatio)
+    }
+
     /// The value of one metric.
     public subscript(metric: ClusterMetric) -> Double {
         switch metric {

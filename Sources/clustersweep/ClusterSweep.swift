@@ -8,6 +8,8 @@ struct ClusterSweep: AsyncParsableCommand {
         abstract: "Distributed sweeps of the explainable-clustering experiment.",
         version: "0.1.0",
         subcommands: [
+            TrainCommand.self,
+            BenchCommand.self,
             SubmitCommand.self,
             StatusCommand.self,
             WatchCommand.self,

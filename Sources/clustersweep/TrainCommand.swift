@@ -1,0 +1,4 @@
+import ArgumentParser
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train")
+}

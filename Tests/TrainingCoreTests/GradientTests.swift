@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import TrainingCore
+
+/// Finite-difference checks of the engine's analytic gradients (weights and inputs).
+@Suite struct GradientTests {
+    static func engineAndReference(_ activation: Activation, optimizer: Optimizer = .adam)
+        -> (TrainingEngine, ReferenceNetwork, [Double], [Double], [Int])
+    {
+        var config = tinyConfig(points: 37, dimension: 3, hidden: [5, 4], activation: activation)
+        config.optimizer = optimizer
+        let run = try? ExperimentRun(config: config)
+        let state = run!.initialState
+        let scale = config.resolved().effectiveInputScale
+        let engine = TrainingEngine(config: config.resolved())
+        // Random, non-zero biases so relu units are not all at their kink.
+        var rng = SeededGenerator(seed: 99)
+        var flat = state.layers.flatMap { $0.weights.flatMap { $0 } + $0.bias }
+        for i in flat.indices where flat[i] == 0 { flat[i] = Float(rng.nextSymmetric(0.3)) }
+        let points = state.points.flatMap { $0.map { Float($0 * scale) } }
+        engine.load(points: points, labels: state.labels.map(Int32.init), parameters: flat)
+        let reference = ReferenceNetwork(shape: engine.shape, activation: activation)
+        return (engine, reference, flat.map(Double.init), points.map(Double.init), state.labels)
+    }
+
+    static func centralDifference(_ f: (Double) -> Double) -> Double {
+        let h = 1e-5
+        return (f(h) - f(-h)) / (2 * h)
+    }
+
+    @Test(arguments: [Activation.tanh, .relu])
+    func weightGradient_matchesFiniteDifferences(_ activation: Activation) {
+        let (engine, reference, parameters, points, labels) = Self.engineAndReference(activation)
+        engine.computeGradients()
+        let analytic = engine.gradientArray().map(Double.init)
+        let numeric = parameters.indices.map { i in
+            Self.centralDifference { h in
+                var p = parameters
+                p[i] += h
+                return reference.loss(parameters: p, points: points, labels: labels)
+            }
+        }
+        let scale = numeric.map(abs).max() ?? 1
+        #expect(scale > 1e-3)
+        for i in parameters.indices {
+            #expect(abs(analytic[i] - numeric[i]) <= 2e-4 * scale, "parameter \(i): \(analytic[i]) vs \(numeric[i])")
+        }
+    }
+
+    @Test(arguments: [Activation.tanh, .relu])
+    func inputGradient_matchesFiniteDifferences(_ activation: Activation) {
+        let (engine, reference, parameters, points, labels) = Self.engineAndReference(activation)
+        engine.computeGradients()
+        let analytic = engine.pointGradientRows().map(Double.init)
+        let numeric = points.indices.map { i in
+            Self.centralDifference { h in
+                var x = points
+                x[i] += h
+                return reference.loss(parameters: parameters, points: x, labels: labels)
+            }
+        }
+        let scale = numeric.map(abs).max() ?? 1
+        #expect(scale > 1e-5)
+        for i in points.indices {
+            #expect(abs(analytic[i] - numeric[i]) <= 2e-4 * scale, "coordinate \(i): \(analytic[i]) vs \(numeric[i])")
+        }
+    }
+
+    @Test(arguments: [Activation.tanh, .relu])
+    func loss_matchesTheDoublePrecisionReference(_ activation: Activation) {
+        let (engine, reference, parameters, points, labels) = Self.engineAndReference(activation)
+        let expected = reference.loss(parameters: parameters, points: points, labels: labels)
+        #expect(abs(engine.loss() - expected) < 1e-5 * max(1, expected))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import TrainingCore
+
+/// The four clustering metrics on constructed data, against hand values and brute-force references.
+@Suite struct MetricTests {
+    /// Evaluates `rows` (`N x D`) with `labels`.
+    static func metrics(_ rows: [Float], dimension d: Int, labels: [Int], classes: Int) -> MetricValues {
+        let n = labels.count
+        let evaluator = ClusterEvaluator(count: n, dimension: d, classes: classes, labels: labels.map(Int32.init))
+        var featureMajor = [Float](repeating: 0, count: d * n)
+        for i in 0..<n { for k in 0..<d { featureMajor[k * n + i] = rows[i * d + k] } }
+        return featureMajor.withUnsafeBufferPointer { evaluator.evaluate(points: $0.baseAddress!, stride: n, loss: 0) }
+    }
+
+    static func randomData(n: Int, d: Int, classes: Int, seed: UInt64, separation: Double) -> ([Float], [Int]) {
+        var rng = SeededGenerator(seed: seed)
+        let labels = (0..<n).map { _ in rng.nextIndex(below: classes) }
+        var rows: [Float] = []
+        for i in 0..<n {
+            for k in 0..<d {
+                let centre = k == labels[i] % d ? separation * Double(1 + labels[i] / d) : 0
+                rows.append(Float(centre + rng.nextSymmetric(1)))
+            }
+        }
+        return (rows, labels)
+    }
+
+    /// Brute-force silhouette and leave-one-out 5-NN accuracy in double.
+    static func bruteForce(_ rows: [Float], d: Int, labels: [Int], classes: Int) -> (silhouette: Double, knn: Double) {
+        let n = labels.count
+        func dist(_ i: Int, _ j: Int) -> Double {
+            (0..<d).reduce(0.0) { let x = Double(rows[i * d + $1]) - Double(rows[j * d + $1]); return $0 + x * x }.squareRoot()
+        }
+        var s = 0.0, correct = 0
+        for i in 0..<n {
+            var sums = [Double](repeating: 0, count: classes), counts = [Int](repeating: 0, count: classes)
+            for j in 0..<n where j != i { sums[labels[j]] += dist(i, j); counts[labels[j]] += 1 }
+            if counts[labels[i]] > 0 {
+                let a = sums[labels[i]] / Double(counts[labels[i]])
+                let b = (0..<classes).filter { $0 != labels[i] && counts[$0] > 0 }.map { sums[$0] / Double(counts[$0]) }.min()!
+                s += (b - a) / max(a, b)
+            }
+            let nearest = (0..<n).filter { $0 != i }.sorted { (dist(i, $0), $0) < (dist(i, $1), $1) }.prefix(5)
+            var votes = [Int](repeating: 0, count: classes)
+            var winner = -1, best = 0
+            for j in nearest { votes[labels[j]] += 1; if votes[labels[j]] > best { best = votes[labels[j]]; winner = labels[j] } }
+            if winner == labels[i] { correct += 1 }
+        }
+        return (s / Double(n), Double(correct) / Double(n))
+    }
+
+    @Test func silhouette_equalsTheHandComputedValue() {
+        // 1-D: class 0 at {0, 1}, class 1 at {10, 11}.
+        let m = Self.metrics([0, 1, 10, 11], dimension: 1, labels: [0, 0, 1, 1], classes: 2)
+        let expected = (9.5 / 10.5 + 8.5 / 9.5) / 2
+        #expect(abs(m.silhouette - expected) < 1e-6)
+        // Fisher: means 0.5 and 10.5, overall 5.5: between 2*25 + 2*25 = 100, within 4 * 0.25 = 1.
+        #expect(abs(m.fisherRatio - 100) < 1e-4)
+        // One direction in 1-D: the LDA projection is an affine map of the line, same silhouette.
+        #expect(abs(m.ldaSilhouette - expected) < 1e-5)
+        #expect(m.knnAccuracy == 0)  // k = 3 (N - 1): the two others of the other class outvote the one
+    }
+
+    @Test func silhouetteAndKNN_matchBruteForce_onRandomLabels() {
+        let (rows, labels) = Self.randomData(n: 61, d: 3, classes: 3, seed: 5, separation: 0.7)
+        let m = Self.metrics(rows, dimension: 3, labels: labels, classes: 3)
+        let reference = Self.bruteForce(rows, d: 3, labels: labels, classes: 3)
+        #expect(abs(m.silhouette - reference.silhouette) < 1e-5)
+        #expect(abs(m.knnAccuracy - reference.knn) < 1e-12)
+    }
+
+    @Test func allMetrics_separateClusteredFromRandomPoints() {
+        let (clustered, labels) = Self.randomData(n: 90, d: 4, classes: 3, seed: 1, separation: 10)
+        let good = Self.metrics(clustered, dimension: 4, labels: labels, classes: 3)
+        #expect(good.ldaSilhouette > 0.8)
+        #expect(good.knnAccuracy == 1)
+        #expect(good.silhouette > 0.7)
+        #expect(good.fisherRatio > 10)
+        let (noise, noiseLabels) = Self.randomData(n: 90, d: 4, classes: 3, seed: 2, separation: 0)
+        let bad = Self.metrics(noise, dimension: 4, labels: noiseLabels, classes: 3)
+        #expect(bad.ldaSilhouette < 0.3)
+        #expect(bad.knnAccuracy < 0.6)
+        #expect(bad.silhouette < 0.1)
+        #expect(bad.fisherRatio < 0.2)
+    }
+
+    @Test func ldaSilhouette_isInvariantUnderAnInvertibleLinearMap() {
+        let (rows, labels) = Self.randomData(n: 70, d: 3, classes: 3, seed: 3, separation: 2)
+        let before = Self.metrics(rows, dimension: 3, labels: labels, classes: 3)
+        // x -> A x + t with a badly conditioned A: the full-space silhouette changes, the LDA one must not.
+        let a: [[Float]] = [[40, 1, 0], [0, 0.05, 2], [3, 0, 1]]
+        var mapped: [Float] = []
+        for i in 0..<labels.count {
+            for r in 0..<3 { mapped.append((0..<3).reduce(Float(5)) { $0 + a[r][$1] * rows[i * 3 + $1] }) }
+        }
+        let after = Self.metrics(mapped, dimension: 3, labels: labels, classes: 3)
+        #expect(abs(after.ldaSilhouette - before.ldaSilhouette) < 1e-3)
+        #expect(abs(after.silhouette - before.silhouette) > 0.01)
+    }
+
+    @Test func fisherDirections_whitenTheWithinClassScatter() throws {
+        let (rows, labels) = Self.randomData(n: 80, d: 4, classes: 3, seed: 4, separation: 3)
+        let labels32 = labels.map(Int32.init)
+        let lda = rows.withUnsafeBufferPointer { r in
+            labels32.withUnsafeBufferPointer { FisherDirections(rows: r.baseAddress!, count: 80, dimension: 4, labels: $0.baseAddress!, classes: 3) }
+        }
+        try #require(lda.directions.count == 2)
+        var means = [[Double]](repeating: [0, 0], count: 3), counts = [0, 0, 0]
+        let projected = (0..<80).map { i in lda.directions.map { v in (0..<4).reduce(0.0) { $0 + Double(rows[i * 4 + $1]) * v[$1] } } }
+        for i in 0..<80 { counts[labels[i]] += 1; for k in 0..<2 { means[labels[i]][k] += projected[i][k] } }
+        for c in 0..<3 { for k in 0..<2 { means[c][k] /= Double(counts[c]) } }
+        var scatter = [[0.0, 0.0], [0.0, 0.0]]
+        for i in 0..<80 {
+            for r in 0..<2 { for s in 0..<2 { scatter[r][s] += (projected[i][r] - means[labels[i]][r]) * (projected[i][s] - means[labels[i]][s]) } }
+        }
+        #expect(abs(scatter[0][0] - 1) < 1e-6 && abs(scatter[1][1] - 1) < 1e-6 && abs(scatter[0][1]) < 1e-6)
+    }
+}
