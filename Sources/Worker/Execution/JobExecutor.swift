@@ -20,6 +20,8 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
     case injectedFailure(attempt: Int, failAttempts: Int)
     /// This worker cannot run jobs of this kind (e.g. `train` without a training runner).
     case unsupportedKind(JobKind)
+    /// The job's parameters were refused (e.g. a configuration this build cannot run).
+    case invalidJob(String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
         case .injectedFailure(let attempt, let failAttempts):
             "injected failure: attempt \(attempt) of the first \(failAttempts) fails (fail_attempts)"
         case .unsupportedKind(let kind): "this worker cannot run '\(kind.rawValue)' jobs"
+        case .invalidJob(let reason): "invalid job: \(reason)"
         }
     }
 }

@@ -1,0 +1,43 @@
+import SweepModel
+import SweepWire
+import TrainingCore
+
+/// Runs a `train` job with the training core: validates its configuration, trains, forwards
+/// progress at most once per `progressInterval`, and stops at a check when the job is aborted or
+/// times out.
+public struct TrainJobRunner: Sendable {
+    /// Least time between two progress reports of one job (checks come every few milliseconds).
+    public var progressInterval: Duration
+
+    public init(progressInterval: Duration = .seconds(1)) {
+        self.progressInterval = progressInterval
+    }
+
+    public func run(_ job: JobAssignment, control: JobControl) throws -> JobResult {
+        var experiment: ExperimentRun
+        do {
+            experiment = try ExperimentRun(config: job.parameters.experiment)
+        } catch {
+            throw JobError.invalidJob(error.description)
+        }
+        let interval = progressInterval
+        var lastReport: ContinuousClock.Instant?
+        let outcome = experiment.run { check in
+            let now = ContinuousClock.now
+            if lastReport.map({ now - $0 >= interval }) ?? true {
+                control.report(epoch: check.epoch, metrics: check.values)
+                lastReport = now
+            }
+            return control.shouldContinue()
+        }
+        if outcome.aborted { throw control.stopReason }
+        let summary = outcome.summary
+        return JobResult(status: JobStatus(summary.status), summary: summary, seconds: summary.trainSeconds)
+    }
+
+    /// The executor a worker process uses: noop, sleep and fail switches built in, train here.
+    public static func executor(progressInterval: Duration = .seconds(1)) -> BuiltinJobExecutor {
+        let runner = TrainJobRunner(progressInterval: progressInterval)
+        return BuiltinJobExecutor(train: { job, control in try runner.run(job, control: control) })
+    }
+}
