@@ -45,7 +45,7 @@ public struct ScatterAnimation: Sendable {
         if index > 0 {
             values.append("0"); times.append("0")
         }
-        values.append("1"); times.append(String(Double(index) / Double(count)))
+        values.append("1"); times.append(index == 0 ? "0" : String(Double(index) / Double(count)))
         if index < count - 1 {
             values.append("0"); times.append(String(Double(index + 1) / Double(count)))
         }
