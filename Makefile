@@ -28,7 +28,7 @@ release: deps
 
 ## run: the main job.
 run: release
-	$(BIN) train --dimension 2 --seed 1 --snapshot-epochs 0,500,1000,1500,2500 --animate --out runs/paper-d2
+	$(BIN) train --dimension 2 --seed 1 --snapshot-epochs 0,500,1000,1500,2500 --keep-going --max-epochs 2500 --animate --out runs/paper-d2
 
 ## test: the full test suite (unit, integration, end to end with real processes).
 test: deps

@@ -55,7 +55,7 @@ let package = Package(
             dependencies: ["SweepModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reporting", dependencies: ["SweepModel", "Charts"], swiftSettings: swiftSettings),
+        .target(name: "Reporting", dependencies: ["SweepModel", "TrainingCore", "Charts"], swiftSettings: swiftSettings),
         .target(name: "SweepWire", dependencies: ["SweepModel", "ZeroMQ"], swiftSettings: swiftSettings),
         .target(
             name: "Coordinator",
@@ -92,5 +92,6 @@ let package = Package(
         .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
+        .testTarget(name: "RunArtifactsTests", dependencies: ["Reporting", "Charts", "TrainingCore"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// `clustersweep train` as a user meets it: the built debug binary run as a real process.
+@Suite(.serialized) struct TrainCommandTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = packageRoot.appendingPathComponent(".build/debug/clustersweep")
+
+    /// Runs the binary; returns exit status and combined output.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static let tiny = ["train", "--points", "24", "--hidden", "4", "--max-epochs", "10", "--check-every", "5"]
+
+    @Test(arguments: [
+        (["--activation", "sigmoid"], "--activation"),
+        (["--hidden", "16,0"], "--hidden (item 2)"),
+        (["--hidden", "16,x"], "--hidden"),
+        (["--classes", "30"], "--classes"),
+        (["--metric", "purity"], "--metric"),
+        (["--init-state", "/nonexistent/state.json"], "--init-state"),
+    ])
+    func badInput_exitsNonZero_namingTheOption(extra: [String], option: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build first: swift build")
+        let (status, output) = try Self.run(Self.tiny + extra)
+        #expect(status != 0)
+        #expect(output.contains(option), "\(output)")
+    }
+
+    @Test func misShapedStateFile_exitsNonZero_namingTheJSONPath() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let state = directory.appendingPathComponent("state.json").path
+        let exported = try Self.run(Self.tiny + ["--export-state", state])
+        #expect(exported.status == 0, "\(exported.output)")
+        // The exported state starts an identical run.
+        let resumed = try Self.run(Self.tiny + ["--init-state", state, "--max-epochs", "0"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        // Three hidden units instead of four: layers[0].weights[0] no longer fits.
+        let wrong = try Self.run(Self.tiny + ["--init-state", state, "--hidden", "3"])
+        #expect(wrong.status != 0)
+        #expect(wrong.output.contains("layers[0].weights[0]"), "\(wrong.output)")
+    }
+
+    @Test func out_writesTheRunsFiles() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (status, output) = try Self.run(Self.tiny + ["--snapshot-epochs", "0,5", "--animate", "--out", directory.path])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("after 10 epochs"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(files == ["animation.svg", "curve.csv", "snapshot-epoch-00000.svg", "snapshot-epoch-00005.svg", "snapshot-epoch-00010.svg", "summary.json"])
+    }
+}
