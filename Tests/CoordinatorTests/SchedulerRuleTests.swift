@@ -256,6 +256,18 @@ import Testing
         #expect(hello.assignments(to: b).map(\.attempt) == [3, 1])
     }
 
+    @Test func restore_requeuesUncharged_anAssignmentLostInTheCrash() {
+        // Attempt 2 of job 1 was committed, then the coordinator died before sending it.
+        let (s0, _) = Scheduler.restored(from: [restoredSweep()], now: Fixture.at(100))
+        var s = s0
+        let hello = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(101))
+        #expect(hello.contains(.persistAttemptEnded(job: Fixture.job(1), attempt: 2, outcome: .released, error: "worker a no longer held it")))
+        #expect(hello.contains(.persistJobRequeued(job: Fixture.job(1))))
+        #expect(hello.assignments(to: a).map(\.job) == [Fixture.job(1), Fixture.job(2)])
+        #expect(hello.assignments(to: a).map(\.attempt) == [3, 1])
+        #expect(s.invariantViolations().isEmpty)
+    }
+
     /// job 0 done, job 1 running as attempt 2 on `a` (attempt 1 expired), job 2 pending.
     func restoredSweep() -> StoredSweep {
         let epoch = Foundation.Date(timeIntervalSince1970: 0)
