@@ -133,7 +133,7 @@ import Testing
         #expect(s.invariantViolations().isEmpty)
     }
 
-    @Test func jobTimeout_expiresTheLease_andAbortsTheJobOnItsWorker() {
+    @Test func jobTimeout_expiresTheLease_andAbortsTheJobOnItsWorker() throws {
         var s = scheduler(jobs: 1, timeout: 2)
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
         _ = s.jobProgress(a, job: Fixture.job(0), attempt: 1, at: Fixture.at(1))  // timeout counts from here
@@ -142,9 +142,9 @@ import Testing
         let actions = s.tick(Fixture.at(3.1))
         #expect(actions.aborts(to: a) == [Fixture.job(0)])
         #expect(actions.assignments(to: a).map(\.attempt) == [2])  // back in the queue, same worker free
-        let abortIndex = actions.firstIndex { if case .sendAbort = $0 { true } else { false } }
-        let assignIndex = actions.firstIndex { if case .sendAssign = $0 { true } else { false } }
-        #expect(abortIndex! < assignIndex!)
+        let abortIndex = try #require(actions.firstIndex { if case .sendAbort = $0 { true } else { false } })
+        let assignIndex = try #require(actions.firstIndex { if case .sendAssign = $0 { true } else { false } })
+        #expect(abortIndex < assignIndex)
     }
 
     @Test func failures_failTheJob_afterMaxAttempts_keepingTheLastError() {
