@@ -1,0 +1,54 @@
+import SweepModel
+
+/// The scheduler's memory of one sweep: its policy, its queue of jobs to hand out (with lazy
+/// deletion), and the counts `status` reports.
+struct ScheduledSweep: Sendable {
+    let id: SweepID
+    var maxAttempts: Int
+    var timeout: Duration?
+    var cancelled: Bool
+    var finished: Bool
+    /// The sweep's jobs in plan order; the queue is `jobs[head...]`.
+    var jobs: [Int] = []
+    var head = 0
+    /// Jobs back from an ended attempt, served before `jobs[head...]`; the queue is `retries[retryHead...]`.
+    var retries: [Int] = []
+    var retryHead = 0
+    var counts = JobStatusCounts()
+    var submittedAt: MonotonicInstant
+    var firstAssignedAt: MonotonicInstant?
+    var lastFinalAt: MonotonicInstant?
+    /// (instant, final count) samples, oldest first, spanning about the rate window.
+    var rateSamples: [RateSample] = []
+
+    var isExhausted: Bool { head >= jobs.count && retryHead >= retries.count }
+
+    /// The next queued job index, popped; it may be stale (no longer pending): the caller checks.
+    mutating func popQueued() -> Int? {
+        if retryHead < retries.count {
+            let job = retries[retryHead]
+            retryHead += 1
+            if retryHead == retries.count {
+                retries.removeAll(keepingCapacity: true)
+                retryHead = 0
+            }
+            return job
+        }
+        guard head < jobs.count else { return nil }
+        head += 1
+        return jobs[head - 1]
+    }
+
+    mutating func pushRetry(_ job: Int) { retries.append(job) }
+
+    /// Whether `job` is still queued here (for invariant checks; linear).
+    func queues(_ job: Int) -> Bool {
+        retries[retryHead...].contains(job) || jobs[head...].contains(job)
+    }
+}
+
+/// How many jobs of a sweep were final at an instant, for the recent completion rate.
+public struct RateSample: Sendable, Equatable {
+    public var at: MonotonicInstant
+    public var finalJobs: Int
+}

@@ -1,0 +1,28 @@
+/// The scheduler's tunables, each with the default the protocol documents (Paranoid Pirate
+/// heartbeats: 1 s interval, dead after 3 missed).
+public struct SchedulerConfiguration: Sendable, Equatable {
+    /// How often each worker hears from the coordinator when nothing else is sent to it. Default 1 s.
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// A worker that sent nothing for this many heartbeat intervals is dead. Default 3.
+    public var missedHeartbeatsBeforeDead: Int = 3
+    /// Jobs a worker may hold beyond its slots, so a slot never idles waiting for a round trip.
+    /// Default 2.
+    public var prefetchPerWorker: Int = 2
+    /// How long a lease restored from the store (a job that was running when the coordinator
+    /// stopped) waits for its worker to say hello before it expires. Default 10 s.
+    public var restoredLeaseGrace: Duration = .seconds(10)
+    /// The least time between two housekeeping passes (liveness, job timeouts, heartbeats, rate
+    /// samples) in `tick`, so the loop may call `tick` as often as it likes. Default 100 ms.
+    public var housekeepingPeriod: Duration = .milliseconds(100)
+    /// Upper bound on the slots a worker may announce (input from the network). Default 1024.
+    public var maxSlotsPerWorker: Int = 1024
+    /// Error texts from workers are cut to this many characters. Default 2000.
+    public var maxErrorLength: Int = 2000
+    /// The span over which `SweepProgress` measures the recent completion rate. Default 10 s.
+    public var rateWindow: Duration = .seconds(10)
+
+    public init() {}
+
+    /// Silence after which a worker is dead: `heartbeatInterval × missedHeartbeatsBeforeDead`.
+    public var livenessTimeout: Duration { heartbeatInterval * max(1, missedHeartbeatsBeforeDead) }
+}

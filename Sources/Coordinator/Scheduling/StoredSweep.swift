@@ -1,0 +1,14 @@
+import SweepModel
+
+/// A sweep with its jobs as the store holds them: the input of `Scheduler.restored` and of
+/// `sweepSubmitted`.
+public struct StoredSweep: Sendable {
+    public var record: SweepRecord
+    /// The sweep's jobs in plan order, with status and attempt history (dates are ignored).
+    public var jobs: [JobRecord]
+
+    public init(record: SweepRecord, jobs: [JobRecord]) {
+        self.record = record
+        self.jobs = jobs
+    }
+}
