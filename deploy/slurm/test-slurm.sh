@@ -203,8 +203,10 @@ if [[ ! -x $BIN ]]; then
 fi
 BIN=$(realpath -e -- "$BIN")
 lacking=()
+# A subcommand's help shows `USAGE: clustersweep NAME` (an unknown name before --help just
+# prints the top-level help and exits 0).
 for command in coordinator worker keygen submit watch report workers; do
-    "$BIN" "$command" --help >/dev/null 2>&1 || lacking+=("$command")
+    "$BIN" "$command" --help 2>/dev/null | grep -q "USAGE: clustersweep $command" || lacking+=("$command")
 done
 if ((${#lacking[@]})); then
     fail "$BIN has no '${lacking[*]}' subcommand(s) yet, so the sweep cannot run; the Slurm cluster itself worked (above)"
