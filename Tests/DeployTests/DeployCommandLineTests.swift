@@ -19,7 +19,9 @@ import Testing
                 == ["coordinator", "worker", "keygen", "submit", "watch", "report", "workers"]
         )
         #expect(commandLines.subcommands(inFilesContaining: "clustersweep-array.sbatch") == ["worker"])
-        #expect(commandLines.subcommands(inFilesContaining: "kubernetes/") == ["coordinator", "worker", "--version"])
+        #expect(commandLines.subcommands(inFilesContaining: "coordinator-statefulset.yaml") == ["coordinator"])
+        #expect(commandLines.subcommands(inFilesContaining: "worker-deployment.yaml") == ["worker", "--version"])
+        #expect(commandLines.subcommands(inFilesContaining: "kubernetes/README.md") == ["keygen", "submit", "watch", "report"])
         #expect(commandLines.subcommands(inFilesContaining: "compose.yaml") == ["coordinator", "worker"])
         #expect(commandLines.subcommands(inFilesContaining: "Containerfile") == ["--help", "--version"])
         #expect(commandLines.subcommands(inFilesContaining: "systemd/README.md").isSuperset(of: ["keygen", "submit", "watch", "report"]))

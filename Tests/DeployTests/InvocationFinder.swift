@@ -5,7 +5,8 @@ import Foundation
 ///
 /// A literal `clustersweep` (or a path ending in `bin/clustersweep`, `release/clustersweep`,
 /// `debug/clustersweep`) counts as the program when the next word looks like a subcommand or an
-/// option, which keeps `useradd ... clustersweep` or `-g clustersweep /etc/...` out. The variable
+/// option and the word before it is not an option (whose value it would be), which keeps
+/// `useradd ... clustersweep`, `-g clustersweep /etc/...` or `kubectl -n clustersweep get` out. The variable
 /// `$CLUSTERSWEEP` always counts. Scripts given to `sh -c`/`bash -c` and `$( ... )` substitutions
 /// are searched too.
 enum InvocationFinder {
@@ -51,6 +52,8 @@ enum InvocationFinder {
             }
             let kind = programKind(word.text)
             guard kind.isProgram else { continue }
+            // `-n clustersweep`, `-g clustersweep`: the value of another program's option.
+            if !kind.isVariable, index >= 1, !words[index - 1].isOperator, words[index - 1].text.hasPrefix("-") { continue }
             var arguments: [String] = []
             var next = index + 1
             while next < words.count, !words[next].isOperator {
