@@ -70,11 +70,17 @@ struct BenchDispatchCommand: ParsableCommand {
         let idleCoordinator = ProcessMemory.residentBytes(of: getpid())
         let idleWorkers = processes.map { ProcessMemory.residentBytes(of: $0.processIdentifier) }
         print("coordinator + \(workers) workers up and connected in \(format(connected.seconds)) s")
+        let pids = [getpid()] + processes.map(\.processIdentifier)
         print("idle RSS: coordinator \(mb(idleCoordinator)), workers \(idleWorkers.map(mb).joined(separator: ", ")), "
-            + "together \(mb(idleCoordinator + idleWorkers.reduce(0, +)))")
+            + "together \(mb(idleCoordinator + idleWorkers.reduce(0, +))) (shared library pages counted in each)")
+        print("idle PSS together: \(mb(pids.map(ProcessMemory.proportionalBytes).reduce(0, +))); "
+            + "private anonymous: \(pids.map { mb(ProcessMemory.anonymousBytes(of: $0)) }.joined(separator: ", "))")
 
+        let cpuBefore = ([getpid()] + processes.map(\.processIdentifier)).map(ProcessMemory.cpuSeconds)
         let sweep = try submit(client, name: "bench-dispatch", jobs: jobs)
         try waitUntilDone(client, sweep: sweep)
+        let cpuAfter = ([getpid()] + processes.map(\.processIdentifier)).map(ProcessMemory.cpuSeconds)
+        let cpu = zip(cpuAfter, cpuBefore).map { $0 - $1 }
         let store = try ResultStore(path: statePath, readOnly: true)
         let records = try store.jobRecords(sweep: sweep)
         let check = Self.verify(records)
@@ -84,6 +90,8 @@ struct BenchDispatchCommand: ParsableCommand {
             + "(first assignment to last committed result: \(format(check.seconds)) s)")
         print("verified: \(check.completedOnce)/\(jobs) jobs completed exactly once with one completed attempt"
             + (check.problems.isEmpty ? "" : "; problems: \(check.problems.prefix(3).joined(separator: "; "))"))
+        print("CPU seconds during the run: coordinator process \(format(cpu[0])), workers "
+            + cpu.dropFirst().map(format).joined(separator: ", "))
         print("RSS after the run: coordinator \(mb(busyCoordinator)), workers \(busyWorkers.map(mb).joined(separator: ", "))")
 
         let latencyStart = ContinuousClock.now
@@ -217,14 +225,36 @@ private final class EmbeddedCoordinator: Sendable {
 
 /// Memory and executable path of processes, from `/proc` (Linux).
 private enum ProcessMemory {
-    /// `VmRSS` of the process in bytes (0 if unknown).
-    static func residentBytes(of pid: Int32) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    /// `VmRSS` of the process in bytes (0 if unknown): every page it maps, shared library pages
+    /// included (counted again in every process that maps them).
+    static func residentBytes(of pid: Int32) -> Int { field("VmRSS:", in: "/proc/\(pid)/status") }
+
+    /// `Pss` in bytes: resident pages, each shared page divided among the processes sharing it,
+    /// so the sum over processes is the memory they really use together.
+    static func proportionalBytes(of pid: Int32) -> Int { field("Pss:", in: "/proc/\(pid)/smaps_rollup") }
+
+    /// Resident anonymous memory (heap, stacks) in bytes: what is the process's own.
+    static func anonymousBytes(of pid: Int32) -> Int { field("RssAnon:", in: "/proc/\(pid)/status") }
+
+    /// A `NAME: N kB` line of a /proc file, in bytes.
+    private static func field(_ name: String, in path: String) -> Int {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(name) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if fields.count >= 2, let kilobytes = Int(fields[1]) { return kilobytes * 1024 }
         }
         return 0
+    }
+
+    /// User + system CPU seconds the process used so far (`/proc/PID/stat`, clock ticks of 1/100 s).
+    static func cpuSeconds(of pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // After the command name: state is field 3, utime 14 and stime 15 (1-based, whole line).
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// This executable's path (`/proc/self/exe`, else argv[0]).
