@@ -10,6 +10,7 @@ struct ClusterSweep: AsyncParsableCommand {
         subcommands: [
             TrainCommand.self,
             BenchCommand.self,
+            RunCommand.self,
             WorkerCommand.self,
             SubmitCommand.self,
             StatusCommand.self,
