@@ -17,6 +17,7 @@ struct ClusterSweep: AsyncParsableCommand {
             CancelCommand.self,
             WorkersCommand.self,
             ReportCommand.self,
+            KeygenCommand.self,
         ]
     )
 }
