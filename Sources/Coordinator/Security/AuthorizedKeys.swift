@@ -46,10 +46,10 @@ public struct AuthorizedKeys: Sendable, Equatable {
     public static func parse(_ text: String, path: String) throws(AuthorizedKeysError) -> AuthorizedKeys {
         var roles: [CurveKey: PeerRole] = [:]
         var firstLine: [CurveKey: Int] = [:]
-        // Split on "\n" only, so line numbers match what editors show; a trailing "\r" is trimmed.
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so CRLF files count lines as editors do.
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let lineNumber = index + 1
-            let fields = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            let fields = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let roleField = fields.first, !roleField.hasPrefix("#") else { continue }
             func invalid(_ reason: String) -> AuthorizedKeysError {
                 .invalidLine(path: path, line: lineNumber, reason: reason)

@@ -30,12 +30,13 @@ public enum KeyFile {
 
     /// Reads a secret key file, refusing one that other users can read, and derives its public key.
     public static func readSecret(_ path: String) throws(KeyFileError) -> SecretKeyFile {
+        let key = try parseKey(try readText(path), path: path)
+        // Name the likelier mistake first: a public key given where the secret one belongs.
+        if let sibling = siblingPublicKey(of: path), sibling == key {
+            throw .malformed(path: path, reason: "this is a public key (it equals the \(publicFileName) next to it); pass the \(secretFileName) file")
+        }
         let mode = try permissionBits(path)
         if mode & 0o006 != 0 { throw .exposedSecret(path: path, mode: mode) }
-        let key = try parseKey(try readText(path), path: path)
-        if let sibling = siblingPublicKey(of: path), sibling == key {
-            throw .malformed(path: path, reason: "this is a public key (it equals the \(publicFileName) next to it); pass the secret.key file")
-        }
         do {
             return SecretKeyFile(path: path, keyPair: try CurveKeyPair(secretKey: key), mode: mode)
         } catch {
@@ -90,7 +91,6 @@ public enum KeyFile {
 
     private static func siblingPublicKey(of secretPath: String) -> CurveKey? {
         let sibling = URL(fileURLWithPath: secretPath).deletingLastPathComponent().appendingPathComponent(publicFileName).path
-        guard sibling != secretPath else { return nil }
         return try? readPublic(sibling)
     }
 

@@ -78,7 +78,9 @@ public final class ZAPAuthenticator: Sendable {
     }
 
     /// Stops the handler thread and waits for it to close its sockets. Idempotent. Close the
-    /// CURVE server socket first (see the type's documentation).
+    /// CURVE server socket first (see the type's documentation). libzmq frees the ZAP endpoint
+    /// asynchronously, so a new handler on the same context right after may fail with
+    /// `.addressInUse`; one handler per context for its whole life is the intended use.
     public func stop() {
         let wasStopped = stopped.withLock { value in
             defer { value = true }
