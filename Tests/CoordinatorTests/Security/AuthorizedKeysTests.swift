@@ -99,6 +99,21 @@ import ZeroMQ
     }
 }
 
+/// The example in docs/SECURITY.md parses as documented.
+@Suite struct SecurityDocTests {
+    @Test func securityDoc_exampleAuthorizedKeysFileParses() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/SECURITY.md"), encoding: .utf8)
+        let start = try #require(doc.range(of: "```text\n# ROLE"))
+        let end = try #require(doc.range(of: "```", range: start.upperBound..<doc.endIndex))
+        let example = String(doc[doc.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
+        let keys = try AuthorizedKeys.parse(example, path: "docs/SECURITY.md")
+        #expect(keys.count(of: .worker) == 1)
+        #expect(keys.count(of: .client) == 2)
+    }
+}
+
 extension AuthorizedKeysError {
     /// The reason of an `invalidLine` error (empty otherwise), for comparisons in tests.
     var reason: String {
