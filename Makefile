@@ -35,6 +35,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## test-slurm: a real one-node Slurm cluster on this machine (root) runs deploy/slurm/clustersweep.sbatch.
+.PHONY: test-slurm
+test-slurm: build
+	bash deploy/slurm/test-slurm.sh configs/smoke.yaml
+
 bench: release
 	$(BIN) bench core
 

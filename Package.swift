@@ -94,5 +94,6 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
         .testTarget(name: "RunArtifactsTests", dependencies: ["Reporting", "Charts", "TrainingCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"], swiftSettings: swiftSettings),
+        .testTarget(name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
     ]
 )
