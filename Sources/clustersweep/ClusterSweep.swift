@@ -18,6 +18,7 @@ struct ClusterSweep: AsyncParsableCommand {
             CancelCommand.self,
             WorkersCommand.self,
             ReportCommand.self,
+            KeygenCommand.self,
         ]
     )
 }
