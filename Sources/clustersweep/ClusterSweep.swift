@@ -11,6 +11,7 @@ struct ClusterSweep: AsyncParsableCommand {
             TrainCommand.self,
             BenchCommand.self,
             RunCommand.self,
+            CoordinatorCommand.self,
             WorkerCommand.self,
             SubmitCommand.self,
             StatusCommand.self,

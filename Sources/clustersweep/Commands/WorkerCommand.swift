@@ -24,6 +24,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Jobs run at once, one thread each (default: number of cores).", valueName: "n"))
     var slots: Int?
 
+    @Option(help: ArgumentHelp("Jobs held beyond the slots so no slot waits for a round trip (default: one per slot).", valueName: "n"))
+    var prefetch: Int?
+
     @Option(help: ArgumentHelp("Exit after running this many jobs (e.g. for batch allocations).", valueName: "n"))
     var maxJobs: Int?
 
@@ -49,6 +52,7 @@ struct WorkerCommand: ParsableCommand {
             throw ValidationError("--connect: \(error.description)")
         }
         if let slots, !(1...4096).contains(slots) { throw ValidationError("--slots must be between 1 and 4096 (got \(slots))") }
+        if let prefetch, !(0...4096).contains(prefetch) { throw ValidationError("--prefetch must be between 0 and 4096 (got \(prefetch))") }
         if let maxJobs, maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1 (got \(maxJobs))") }
         if let idleExit, !(idleExit.isFinite && idleExit > 0) { throw ValidationError("--idle-exit must be a number of seconds > 0 (got \(idleExit))") }
         guard gracePeriod.isFinite, gracePeriod >= 0 else { throw ValidationError("--grace-period must be a number of seconds >= 0 (got \(gracePeriod))") }
@@ -59,6 +63,7 @@ struct WorkerCommand: ParsableCommand {
         var configuration = WorkerConfiguration(endpoint: endpointText)
         if let slots { configuration.slots = slots }
         configuration.maxJobs = maxJobs
+        configuration.prefetch = prefetch
         configuration.idleExit = idleExit.map { .milliseconds(Int64($0 * 1000)) }
         configuration.gracePeriod = .milliseconds(Int64(gracePeriod * 1000))
         configuration.softwareVersion = "clustersweep \(ClusterSweep.configuration.version)"

@@ -1,0 +1,26 @@
+/// Everything a coordinator process needs to know; every field but the endpoint and the state
+/// file has a default.
+public struct CoordinatorConfiguration: Sendable {
+    /// Where the ROUTER socket listens, e.g. `tcp://127.0.0.1:5555`; a port of `0` or `*` binds a
+    /// free port (`CoordinatorService.run` reports the actual one).
+    public var bind: String
+    /// The SQLite state file (created if missing).
+    public var statePath: String
+    /// Heartbeats, prefetch, lease grace: see `SchedulerConfiguration`.
+    public var scheduler: SchedulerConfiguration = .init()
+    /// Sent to workers in `welcome`, e.g. `clustersweep 0.1.0`.
+    public var softwareVersion: String = "clustersweep"
+    /// How long workers told to shut down (`requestStop(shutdownWorkers: true)`) may finish their
+    /// running jobs before handing them back. Default 5 s.
+    public var shutdownGrace: Duration = .seconds(5)
+    /// How long `run()` waits for those workers' goodbyes beyond `shutdownGrace`. Default 2 s.
+    public var shutdownLinger: Duration = .seconds(2)
+    /// The most inbound messages one loop iteration handles before it commits, sends and looks at
+    /// timers, so `status` is answered promptly under load. Default 256.
+    public var maxMessagesPerIteration: Int = 256
+
+    public init(bind: String, statePath: String) {
+        self.bind = bind
+        self.statePath = statePath
+    }
+}

@@ -1,0 +1,153 @@
+import Dispatch
+import Foundation
+import Logging
+import SweepModel
+import SweepStore
+import Synchronization
+import ZeroMQ
+
+/// A coordinator process's service: serves workers and clients on one ROUTER socket, schedules
+/// jobs with the `Scheduler`, and commits everything to the state file before acknowledging it.
+///
+/// `init` opens (or creates and migrates) the state file and rebuilds the scheduler from it, so
+/// a coordinator restarted on the same file resumes: done stays done, running attempts wait for
+/// their workers to come back. `run()` blocks the calling thread, which becomes the only owner of
+/// the socket (see `CoordinatorLoop`); `requestStop()` may be called from any thread. One-shot:
+/// `run()` may be called once.
+public final class CoordinatorService: Sendable {
+    public let configuration: CoordinatorConfiguration
+    private let logger: Logger
+    private let store: ResultStore
+    private let context: ZMQContext
+    private let controlEndpoint: String
+    private let clockStart: ContinuousClock.Instant
+    private let state: Mutex<State>
+
+    private struct State: Sendable {
+        /// What `run()` starts from; taken by the first `run()`.
+        var restored: (scheduler: Scheduler, directory: SweepDirectory)?
+        var stop: CoordinatorLoop.StopRequest?
+        /// `false` once `run()` terminated the context: no socket may be made from it any more.
+        var contextOpen = true
+    }
+
+    /// Opens the state file and restores the scheduler from it. Throws `storeUnavailable` naming
+    /// the file when it cannot be opened, is not a ClusterSweep store, or is from a newer version.
+    public init(configuration: CoordinatorConfiguration, logger: Logger) throws(CoordinatorError) {
+        self.configuration = configuration
+        self.logger = logger
+        do {
+            store = try ResultStore(path: configuration.statePath)
+        } catch {
+            throw .storeUnavailable(error)
+        }
+        clockStart = ContinuousClock.now
+        let restored = try Self.restore(from: store, configuration: configuration, logger: logger)
+        do {
+            context = try ZMQContext()
+        } catch {
+            throw .transport(operation: "creating the ZeroMQ context", error)
+        }
+        controlEndpoint = "inproc://clustersweep-coordinator-control-\(UUID().uuidString)"
+        state = Mutex(State(restored: restored))
+    }
+
+    /// Binds, calls `onReady` with the endpoint actually bound (e.g. `tcp://127.0.0.1:41234`), and
+    /// serves until stopped. Throws if binding fails, a commit fails (nothing of that batch was
+    /// sent; restart on the same file to resume) or the socket breaks.
+    public func run(onReady: @Sendable (String) -> Void = { _ in }) throws(CoordinatorError) {
+        guard let restored = state.withLock({ state in
+            defer { state.restored = nil }
+            return state.restored
+        }) else { throw .alreadyRan }
+        defer { terminateContext() }
+        let loop = try CoordinatorLoop(
+            configuration: configuration, logger: logger, store: store, scheduler: restored.scheduler,
+            directory: restored.directory, context: context, controlEndpoint: controlEndpoint,
+            clockStart: clockStart, stopRequest: { [self] in state.withLock { $0.stop } })
+        defer { loop.close() }
+        onReady(loop.endpoint)
+        try loop.run()
+    }
+
+    /// Asks `run()` to stop. Without `shutdownWorkers` it returns after the current iteration
+    /// (everything received so far committed and answered); workers keep their jobs and reconnect
+    /// to the next coordinator on the same file. With `shutdownWorkers`, live workers are told to
+    /// finish or hand back their jobs and exit, and `run()` returns once they said goodbye or
+    /// after `shutdownGrace + shutdownLinger`. Thread-safe, idempotent.
+    public func requestStop(shutdownWorkers: Bool = false) {
+        state.withLock { state in
+            let before = state.stop?.shutdownWorkers ?? false
+            state.stop = .init(shutdownWorkers: before || shutdownWorkers)
+            // Wake the loop now rather than at its next tick (at most a housekeeping period away).
+            // The socket is made under the lock, so the context cannot be terminated meanwhile.
+            guard state.contextOpen, let socket = try? context.socket(.push, linger: 0) else { return }
+            try? socket.connect(controlEndpoint)
+            _ = try? socket.trySend([Array("stop".utf8)])
+            socket.close()
+        }
+    }
+
+    /// Calls `requestStop(shutdownWorkers:)` on each of `signals` (default SIGTERM and SIGINT)
+    /// instead of dying. Keep the returned sources alive as long as the handlers should stay.
+    public func stopOnSignals(
+        _ signals: [Int32] = [SIGTERM, SIGINT], shutdownWorkers: Bool = false
+    ) -> [any DispatchSourceSignal] {
+        signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.requestStop(shutdownWorkers: shutdownWorkers) }
+            source.resume()
+            return source
+        }
+    }
+
+    private func terminateContext() {
+        state.withLock { $0.contextOpen = false }
+        context.terminate()
+    }
+
+    // MARK: - Restoring
+
+    /// Rebuilds the scheduler from the store's restart snapshot (open sweeps and their unfinished
+    /// jobs) and the directory of every sweep, and commits the repairs the scheduler asks for.
+    private static func restore(
+        from store: ResultStore, configuration: CoordinatorConfiguration, logger: Logger
+    ) throws(CoordinatorError) -> (scheduler: Scheduler, directory: SweepDirectory) {
+        do {
+            let snapshot = try store.restartSnapshot()
+            var jobsBySweep: [SweepID: [JobRecord]] = [:]
+            for job in snapshot.jobs {
+                for sweep in job.sweeps { jobsBySweep[sweep, default: []].append(job.record) }
+            }
+            let open = Set(snapshot.openSweeps.map(\.id))
+            var directory = SweepDirectory()
+            var stored: [StoredSweep] = []
+            for record in try store.sweeps() {
+                let counts = try store.counts(sweep: record.id)
+                if open.contains(record.id) {
+                    // The scheduler gets the open jobs; the final ones are counted here.
+                    directory.add(record, countsOutsideScheduler: JobStatusCounts(counts, only: \.isFinal))
+                    stored.append(StoredSweep(record: record, jobs: jobsBySweep[record.id] ?? []))
+                } else {
+                    directory.add(record, countsOutsideScheduler: JobStatusCounts(counts))
+                }
+            }
+            let (scheduler, actions) = Scheduler.restored(from: stored, configuration: configuration.scheduler, now: .zero)
+            var batch = PersistenceBatch()
+            let date = Date()
+            for action in actions where action.isPersistence { batch.add(action, at: date, directory: directory) }
+            if !batch.changes.isEmpty { try store.apply(batch.changes) }
+            batch.committed(into: &directory, at: date)
+            if !stored.isEmpty {
+                logger.info("resuming from the state file", metadata: [
+                    "state": "\(store.path)", "openSweeps": "\(stored.count)", "pending": "\(scheduler.pendingJobs)",
+                    "running": "\(snapshot.jobs.filter { !$0.runningAttempts.isEmpty }.count)",
+                ])
+            }
+            return (scheduler, directory)
+        } catch {
+            throw .storeUnavailable(error)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import SweepModel
+import SweepStore
+
+/// Every sweep the coordinator serves, in submission order, with what `status` needs that the
+/// scheduler's memory does not hold, so `status` never reads the store.
+///
+/// A restarted scheduler holds only the open jobs of open sweeps (from `restartSnapshot`), and no
+/// sweep finished before the restart; `storedCounts` keeps those jobs' counts, read once at
+/// start-up (they are final, so they never change).
+struct SweepDirectory: Sendable {
+    private(set) var records: [SweepRecord] = []
+    private var index: [SweepID: Int] = [:]
+    /// Counts of jobs the scheduler does not hold, per sweep.
+    private var storedCounts: [SweepID: JobStatusCounts] = [:]
+
+    /// Adds (or replaces) a sweep; `countsOutsideScheduler` are its jobs the scheduler does not hold.
+    mutating func add(_ record: SweepRecord, countsOutsideScheduler: JobStatusCounts? = nil) {
+        if let i = index[record.id] {
+            records[i] = record
+        } else {
+            index[record.id] = records.count
+            records.append(record)
+        }
+        storedCounts[record.id] = countsOutsideScheduler
+    }
+
+    func record(_ id: SweepID) -> SweepRecord? { index[id].map { records[$0] } }
+
+    func contains(_ id: SweepID) -> Bool { index[id] != nil }
+
+    func isCancelled(_ id: SweepID) -> Bool { index[id].map { records[$0].cancelled } ?? false }
+
+    /// Counts of the sweep's jobs that the scheduler does not hold (zero if none).
+    func countsOutsideScheduler(_ id: SweepID) -> JobStatusCounts { storedCounts[id] ?? JobStatusCounts() }
+
+    mutating func markFinished(_ id: SweepID, at date: Date) {
+        guard let i = index[id], records[i].finishedAt == nil else { return }
+        records[i].finishedAt = date
+    }
+
+    mutating func markCancelled(_ id: SweepID) {
+        guard let i = index[id] else { return }
+        records[i].cancelled = true
+    }
+
+    /// Looks a sweep up as `ResultStore.lookupSweep` does: a full id, else a unique id prefix,
+    /// else a name.
+    func lookup(_ reference: String) -> SweepLookup {
+        let text = reference.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return .notFound }
+        let lowered = text.lowercased()
+        if let exact = index[SweepID(rawValue: lowered)] { return .found(records[exact]) }
+        let byPrefix = records.filter { $0.id.rawValue.hasPrefix(lowered) }
+        let candidates = byPrefix.isEmpty ? records.filter { $0.name == text } : byPrefix
+        switch candidates.count {
+        case 0: return .notFound
+        case 1: return .found(candidates[0])
+        default: return .ambiguous(candidates)
+        }
+    }
+}
+
+extension JobStatusCounts {
+    /// Counts from the store's `[JobStatus: Int]`, keeping only `statuses`.
+    init(_ counts: [JobStatus: Int], only statuses: (JobStatus) -> Bool = { _ in true }) {
+        self.init()
+        for (status, count) in counts where statuses(status) { self[status] = count }
+    }
+
+    /// The sum of two sets of counts.
+    static func + (a: JobStatusCounts, b: JobStatusCounts) -> JobStatusCounts {
+        var sum = a
+        for status in JobStatus.allCases { sum[status] += b[status] }
+        return sum
+    }
+}
