@@ -28,7 +28,7 @@ public final class EmbeddedCoordinator: Sendable {
             do {
                 try service.run(onReady: { [self] endpoint in state.withLock { $0.endpoint = endpoint } })
             } catch {
-                state.withLock { $0.error = error.description }
+                state.withLock { $0.error = "\(error)" }
             }
             state.withLock { $0.finished = true }
         }
