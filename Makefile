@@ -26,8 +26,14 @@ build: deps
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-## run: the main job.
+## run: the main job: the paper's sweep (configs/paper.yaml) on an embedded coordinator with local
+## workers; writes runs/paper/report.{json,html,csv}. Run again to resume; `make clean` to start over.
 run: release
+	$(BIN) run configs/paper.yaml --out runs/paper
+
+## figures: the paper's figures for one D=2 run (scatter snapshots and an animation).
+.PHONY: figures
+figures: release
 	$(BIN) train --dimension 2 --seed 1 --snapshot-epochs 0,500,1000,1500,2500 --keep-going --max-epochs 2500 --animate --out runs/paper-d2
 
 ## test: the full test suite (unit, integration, end to end with real processes).
@@ -40,8 +46,15 @@ test: deps
 test-slurm: build
 	bash deploy/slurm/test-slurm.sh configs/smoke.yaml
 
+## bench: training-core speed and end-to-end dispatch throughput (release build).
 bench: release
 	$(BIN) bench core
+	$(BIN) bench dispatch
+
+## chaos: every fault scenario at full size (kills, restarts, stalls; a few minutes).
+chaos: deps
+	$(SWIFT) build --build-tests
+	CLUSTERSWEEP_CHAOS=full $(SWIFT) test --skip-build --filter FaultTests
 
 clean:
 	rm -rf .build runs

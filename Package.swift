@@ -12,6 +12,7 @@
 //   SweepWire     -> SweepModel, ZeroMQ            versioned protocol messages and codec
 //   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
 //   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
+//   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`)
 //   clustersweep  -> everything, ArgumentParser    the thin command-line executable
 //
 // SweepModel depends on TrainingCore for the experiment's own types (ExperimentConfig,
@@ -60,7 +61,7 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "SweepWire", "SweepModel", "SweepStore", "Reporting",
+                "SweepWire", "SweepModel", "SweepStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -73,11 +74,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "LocalCluster",
+            dependencies: [
+                "Coordinator", "SweepWire", "SweepModel", "Reporting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "clustersweep",
             dependencies: [
                 "ZeroMQ", "TrainingCore", "Charts", "SweepModel", "SweepStore", "Reporting",
-                "SweepWire", "Coordinator", "Worker",
+                "SweepWire", "Coordinator", "Worker", "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -94,6 +103,7 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
         .testTarget(name: "RunArtifactsTests", dependencies: ["Reporting", "Charts", "TrainingCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"], swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["SweepModel", "SweepStore"], swiftSettings: swiftSettings),
         .testTarget(name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
     ]
 )

@@ -13,6 +13,13 @@ public enum Z85 {
         return table
     }()
 
+    /// Whether `character` is one of the 85 characters of the Z85 alphabet (for error messages
+    /// that point at the offending character).
+    public static func isAlphabetCharacter(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return false }
+        return isAlphabet[Int(ascii)]
+    }
+
     /// The Z85 text of `bytes`; `nil` unless the length is a multiple of 4.
     public static func encode(_ bytes: [UInt8]) -> String? {
         guard bytes.count % 4 == 0 else { return nil }

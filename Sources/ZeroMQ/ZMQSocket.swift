@@ -128,6 +128,21 @@ public final class ZMQSocket {
         try LibZMQ.receive(try openHandle(), dontWait: true, maxFrames: maxFrames)
     }
 
+    /// Receives one whole multipart message like `receive(maxFrames:)`, together with the user id
+    /// the ZAP handler gave the sending connection (`zmq_msg_gets(msg, "User-Id")`). `userID` is
+    /// `nil` when no ZAP handler authenticated the connection or it answered an empty user id.
+    public func receiveWithUserID(maxFrames: Int = 64) throws(ZMQError) -> (frames: [[UInt8]], userID: String?) {
+        guard let message = try LibZMQ.receive(try openHandle(), dontWait: false, maxFrames: maxFrames, readUserID: true) else {
+            throw .wouldBlock
+        }
+        return message
+    }
+
+    /// `receiveWithUserID(maxFrames:)` if a message is waiting; `nil` otherwise.
+    public func tryReceiveWithUserID(maxFrames: Int = 64) throws(ZMQError) -> (frames: [[UInt8]], userID: String?)? {
+        try LibZMQ.receive(try openHandle(), dontWait: true, maxFrames: maxFrames, readUserID: true)
+    }
+
     // MARK: - Monitoring
 
     /// Starts reporting `events` of this socket to a new PAIR socket (`zmq_socket_monitor`). The

@@ -10,6 +10,7 @@ struct ClusterSweep: AsyncParsableCommand {
         subcommands: [
             TrainCommand.self,
             BenchCommand.self,
+            RunCommand.self,
             CoordinatorCommand.self,
             WorkerCommand.self,
             SubmitCommand.self,
@@ -18,6 +19,7 @@ struct ClusterSweep: AsyncParsableCommand {
             CancelCommand.self,
             WorkersCommand.self,
             ReportCommand.self,
+            KeygenCommand.self,
         ]
     )
 }

@@ -59,5 +59,5 @@ private enum Golden {
     jobs[2].result?.summary?.final.loss = .nan
     let report = SweepReport.build(sweep: ReportFixtures.sweep(), jobs: jobs, generatedAt: ReportFixtures.generatedAt)
     let json = String(decoding: try report.jsonData(), as: UTF8.self)
-    #expect(json.contains("\"loss\" : \"NaN\""))
+    #expect(json.contains("\"loss\" : null"))
 }

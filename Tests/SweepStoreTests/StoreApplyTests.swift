@@ -95,7 +95,11 @@ struct StoreApplyTests {
             try store.apply([.resultRecorded(job: job.id, attempt: 1, result: result, at: at(1))])
             let record = try #require(try store.jobRecords(sweep: sweepRecord(1).id).first)
             #expect(record.status == .diverged)
-            #expect(record.result == result)
+            // Non-finite metrics are stored as null (JSON has no infinity) and read back as NaN.
+            let final = try #require(record.result?.summary?.final)
+            #expect(final.loss.isNaN && final.ldaSilhouette.isNaN)
+            #expect(final.knnAccuracy == 0.5 && final.fisherRatio == 2)
+            #expect(record.result?.summary?.timeToCluster == summary.timeToCluster)
         }
     }
 

@@ -20,7 +20,8 @@ public enum ClientRequest: Codable, Sendable, Equatable {
         }
     }
 
-    /// Whether only a client key (not a worker key) may send this request under CURVE.
+    /// Whether the request changes the coordinator's state (submit, cancel). Under CURVE every
+    /// client request needs a client key, reads included (see `PeerRole` in the Coordinator).
     public var changesState: Bool {
         switch self {
         case .submit, .cancel: true

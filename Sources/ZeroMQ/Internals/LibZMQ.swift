@@ -168,20 +168,36 @@ enum LibZMQ {
     /// Returns `nil` when `dontWait` and nothing is waiting. A message with more than `maxFrames`
     /// frames is read to its end, discarded, and reported as `.messageTooLarge`.
     static func receive(_ socket: UnsafeMutableRawPointer, dontWait: Bool, maxFrames: Int) throws(ZMQError) -> [[UInt8]]? {
-        let outcome: Result<[[UInt8]]?, ZMQError> = withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer in
+        try receive(socket, dontWait: dontWait, maxFrames: maxFrames, readUserID: false)?.frames
+    }
+
+    /// `receive`, also reading the ZAP user id the connection was authenticated with
+    /// (`zmq_msg_gets(msg, "User-Id")`) from the first frame that carries it; `userID` is `nil`
+    /// when not asked for or when the connection has none (no ZAP handler, or an empty user id).
+    static func receive(
+        _ socket: UnsafeMutableRawPointer, dontWait: Bool, maxFrames: Int, readUserID: Bool
+    ) throws(ZMQError) -> (frames: [[UInt8]], userID: String?)? {
+        let outcome: Result<(frames: [[UInt8]], userID: String?)?, ZMQError> = withUnsafeTemporaryAllocation(
+            of: zmq_msg_t.self, capacity: 1
+        ) { buffer in
             guard let message = buffer.baseAddress else { return .failure(.badAddress) }
             zmq_msg_init(message)
             defer { zmq_msg_close(message) }
             var frames: [[UInt8]] = []
+            var userID: String?
             var overflow = false
+            var received = 0
             repeat {
-                let flags: Int32 = frames.isEmpty && !overflow && dontWait ? ZMQ_DONTWAIT : 0
+                let flags: Int32 = received == 0 && dontWait ? ZMQ_DONTWAIT : 0
                 do throws(ZMQError) {
                     _ = try check { zmq_msg_recv(message, socket, flags) }
                 } catch {
-                    if frames.isEmpty && !overflow && dontWait && error == .wouldBlock { return .success(nil) }
+                    if received == 0 && dontWait && error == .wouldBlock { return .success(nil) }
                     return .failure(error)
                 }
+                received += 1
+                // Metadata belongs to the frame just received: read it before the next receive.
+                if readUserID && userID == nil { userID = messageUserID(message) }
                 if frames.count < maxFrames && !overflow {
                     let size = zmq_msg_size(message)
                     if size == 0 {
@@ -195,9 +211,16 @@ enum LibZMQ {
                     overflow = true
                 }
             } while zmq_msg_more(message) == 1
-            return overflow ? .failure(.messageTooLarge) : .success(frames)
+            return overflow ? .failure(.messageTooLarge) : .success((frames, userID))
         }
         return try outcome.get()
+    }
+
+    /// The `User-Id` metadata property of a received frame (`zmq_msg_gets`); `nil` if absent or empty.
+    private static func messageUserID(_ message: UnsafeMutablePointer<zmq_msg_t>) -> String? {
+        guard let text = zmq_msg_gets(message, "User-Id") else { return nil }
+        let value = String(cString: text)
+        return value.isEmpty ? nil : value
     }
 
     // MARK: - Poll

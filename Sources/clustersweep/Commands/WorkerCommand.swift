@@ -36,6 +36,8 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds running jobs may take to finish after SIGTERM before they are handed back.", valueName: "seconds"))
     var gracePeriod: Double = 30
 
+    @OptionGroup var curve: CurveClientOptions
+
     @OptionGroup var logging: LoggingOptions
 
     var endpointText: String {
@@ -65,6 +67,7 @@ struct WorkerCommand: ParsableCommand {
         configuration.idleExit = idleExit.map { .milliseconds(Int64($0 * 1000)) }
         configuration.gracePeriod = .milliseconds(Int64(gracePeriod * 1000))
         configuration.softwareVersion = "clustersweep \(ClusterSweep.configuration.version)"
+        configuration.curve = try curve.keys { logger.warning("\($0)") }
         do {
             let service = try WorkerService(configuration: configuration, executor: TrainJobRunner.executor(), logger: logger)
             let signalSources = service.stopOnSignals()

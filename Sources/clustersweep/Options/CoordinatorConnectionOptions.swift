@@ -18,6 +18,8 @@ struct CoordinatorConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds to wait for the coordinator's answer.", valueName: "seconds"))
     var timeout: Double = 10
 
+    @OptionGroup var curve: CurveClientOptions
+
     var endpointText: String {
         coordinator ?? ProcessInfo.processInfo.environment[Self.environmentVariable] ?? Self.defaultEndpoint
     }
@@ -36,8 +38,8 @@ struct CoordinatorConnectionOptions: ParsableArguments {
     /// A connected client; connection problems become a clean exit with the reason.
     func makeClient() throws -> CoordinatorClient {
         do {
-            return try CoordinatorClient(endpoint: endpointText, timeoutSeconds: timeout)
-        } catch {
+            return try CoordinatorClient(endpoint: endpointText, timeoutSeconds: timeout, curve: try curve.keys())
+        } catch let error as ClientError {
             throw CommandFailure(error.description)
         }
     }

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import LocalCluster
+import Logging
+import Synchronization
+
+/// `clustersweep run CONFIG`: the whole sweep on this machine, in one command.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a sweep on this machine: embedded coordinator, local workers, report.",
+        discussion: """
+            Starts a coordinator with its store in DIR (state.sqlite), spawns local worker \
+            processes, shows progress, and writes report.json, report.html and report.csv to DIR. \
+            Run it again on the same DIR to resume: only what is missing runs. Ctrl-C stops \
+            cleanly and keeps every finished result. Exit status: 0 when every job completed, 1 \
+            when any failed or on error.
+            """)
+
+    @Argument(help: ArgumentHelp("The sweep file (YAML or JSON).", valueName: "config"))
+    var config: String
+
+    @Option(help: ArgumentHelp("Local worker processes, one job slot each (default: number of cores).", valueName: "n"))
+    var workers: Int?
+
+    @Option(help: ArgumentHelp("Directory for the store and the report (default: runs/<sweep name>/).", valueName: "dir"))
+    var out: String?
+
+    @Flag(help: "Log the coordinator's activity (info level) on standard error.")
+    var verbose = false
+
+    mutating func validate() throws {
+        if let workers, !(1...256).contains(workers) {
+            throw ValidationError("--workers must be between 1 and 256 (got \(workers))")
+        }
+    }
+
+    func run() throws {
+        let level: Logger.Level = verbose ? .info : .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var configuration = LocalSweepRunner.Configuration(sweepPath: config, workerExecutable: Self.ownExecutable)
+        configuration.outDirectory = out
+        if let workers { configuration.workers = workers }
+        let runner = LocalSweepRunner(configuration: configuration, logger: Logger(label: "clustersweep.run"))
+
+        let stop = StopRequest()
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.request() }
+            source.resume()
+            return source
+        }
+        defer { withExtendedLifetime(sources) {} }
+
+        let interactive = isatty(STDOUT_FILENO) == 1
+        var lastLine = Date.distantPast
+        let outcome: LocalSweepRunner.Outcome
+        do {
+            outcome = try runner.run(
+                progress: { sweep, workersAlive in
+                    let line = StatusText.progressLine(sweep, workers: workersAlive)
+                    if interactive {
+                        writeOut("\r\u{1B}[2K" + line)
+                    } else if Date().timeIntervalSince(lastLine) >= 5 {
+                        writeOut(line + "\n")
+                        lastLine = Date()
+                    }
+                },
+                shouldStop: { stop.isRequested })
+        } catch {
+            if interactive { writeOut("\n") }
+            throw CommandFailure(error.description)
+        }
+        if interactive { writeOut("\n") }
+        let c = outcome.counts
+        let resumed = outcome.alreadyDone > 0 ? " (\(outcome.alreadyDone) already done before this run)" : ""
+        writeOut("""
+            sweep '\(outcome.name)' (\(outcome.sweep.short)) finished in \(String(format: "%.2f", outcome.seconds)) s\(resumed): \
+            \(c.clustered) clustered, \(c.censored) censored, \(c.diverged) diverged, \(c.failed) failed, \(c.cancelled) cancelled
+            report: \(outcome.directory.appendingPathComponent("report.html").path)
+
+            """)
+        for file in outcome.reportFiles { writeOut(file.path + "\n") }
+        if c.failed > 0 || c.cancelled > 0 { throw ExitCode(1) }
+    }
+
+    /// This process's own executable, so the workers run the very same build.
+    static var ownExecutable: URL {
+        let link = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        if FileManager.default.isExecutableFile(atPath: link.path), link.path != "/proc/self/exe" { return link }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    }
+}
+
+/// A stop request set from a signal handler and polled by the run loop.
+final class StopRequest: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func request() { flag.store(true, ordering: .relaxed) }
+    var isRequested: Bool { flag.load(ordering: .relaxed) }
+}

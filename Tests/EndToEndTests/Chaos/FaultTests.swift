@@ -1,0 +1,205 @@
+import Foundation
+import SweepModel
+import Testing
+
+/// The fault scenarios of the reliability promise, with real processes and real signals.
+/// Each asserts on the store (and the report), never on log lines. `make chaos` runs them with
+/// `CLUSTERSWEEP_CHAOS=full` (more jobs, more kills); `make test` runs the fast variants.
+@Suite(.serialized)
+struct FaultTests {
+    static let full = ProcessInfo.processInfo.environment["CLUSTERSWEEP_CHAOS"] == "full"
+
+    /// Scenario 1: `kill -9` a worker in the middle of a job.
+    @Test func killedWorker_leaseExpiresAndTheJobRunsElsewhere() throws {
+        let cluster = try LocalTestCluster()
+        try cluster.startCoordinator()
+        let victim = try cluster.startWorker()
+        let sweep = try cluster.submit(cluster.writeSweep("sleepy", """
+            version: 1
+            name: sleepy
+            kind: sleep
+            experiment: {sleep_ms: 1500}
+            seeds: 0..3
+            max_attempts: 3
+            job_timeout_seconds: 60
+            """))
+        let running = try cluster.waitForRunningJob(sweep: sweep, timeout: 20, on: victim)
+        victim.signal(SIGKILL)
+        _ = try? victim.wait(timeout: 5)
+        try cluster.startWorker()
+        let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 60)
+        #expect(expectExactlyOnce(records, expectedJobs: 4, maxAttempts: 3) == [])
+        let killed = try #require(records.first { $0.id == running.id })
+        #expect(killed.attempts.contains { $0.outcome == .expired })
+        #expect(killed.status == .clustered)
+    }
+
+    /// Scenario 2: `kill -9` the coordinator mid-sweep and restart it on the same state file.
+    @Test func killedCoordinator_restartsFromTheStoreAndLosesNothing() throws {
+        let cluster = try LocalTestCluster()
+        try cluster.startCoordinator()
+        try cluster.startWorker()
+        try cluster.startWorker()
+        let jobs = Self.full ? 60 : 24
+        let sweep = try cluster.submit(cluster.writeSweep("restart", """
+            version: 1
+            name: restart
+            kind: sleep
+            experiment: {sleep_ms: 100}
+            seeds: 0..\(jobs - 1)
+            max_attempts: 3
+            job_timeout_seconds: 60
+            """))
+        // Let some jobs finish, then crash the coordinator.
+        var doneBefore: [JobRecord] = []
+        let deadline = Date().addingTimeInterval(30)
+        while doneBefore.count < jobs / 4, Date() < deadline {
+            doneBefore = try cluster.jobRecords(sweep: sweep).filter { $0.status.isCompleted }
+            usleep(50_000)
+        }
+        cluster.coordinator?.signal(SIGKILL)
+        _ = try? cluster.coordinator?.wait(timeout: 5)
+        let committed = try cluster.jobRecords(sweep: sweep).filter { $0.status.isCompleted }
+        try cluster.startCoordinator()
+
+        let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 90)
+        #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 3) == [])
+        let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+        for before in committed {
+            // Done stays done, with the very same result, and never ran again.
+            #expect(byID[before.id]?.result == before.result)
+            #expect(byID[before.id]?.attempts.count == before.attempts.count)
+        }
+        #expect(records.allSatisfy { $0.status == .clustered })
+    }
+
+    /// Scenario 3: `SIGSTOP` a worker past its lease, then `SIGCONT`: its late result is not
+    /// recorded a second time.
+    @Test func stoppedWorker_lateResultIsNotRecordedTwice() throws {
+        let cluster = try LocalTestCluster()
+        try cluster.startCoordinator()
+        let sleeper = try cluster.startWorker()
+        let sweep = try cluster.submit(cluster.writeSweep("stall", """
+            version: 1
+            name: stall
+            kind: sleep
+            experiment: {sleep_ms: 1000}
+            seeds: 0..1
+            max_attempts: 3
+            job_timeout_seconds: 60
+            """))
+        let stalled = try cluster.waitForRunningJob(sweep: sweep, timeout: 20, on: sleeper)
+        sleeper.signal(SIGSTOP)
+        try cluster.startWorker()
+        // The stalled lease expires (3 missed heartbeats) and the job completes elsewhere.
+        let deadline = Date().addingTimeInterval(30)
+        while try cluster.jobRecords(sweep: sweep).first(where: { $0.id == stalled.id })?.status != .clustered {
+            if Date() > deadline { throw HarnessError("stalled job never completed elsewhere") }
+            usleep(100_000)
+        }
+        sleeper.signal(SIGCONT)
+        let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 60)
+        Thread.sleep(forTimeInterval: 2.5)  // give the woken worker time to deliver its late result
+        let after = try cluster.jobRecords(sweep: sweep)
+        #expect(expectExactlyOnce(after, expectedJobs: 2, maxAttempts: 3) == [])
+        let job = try #require(after.first { $0.id == stalled.id })
+        #expect(job.attempts.filter { $0.outcome == .completed }.count == 1)
+        #expect(records.map(\.result) == after.map(\.result))
+    }
+
+    /// Scenario 5: a job that fails every time is `failed` after `max_attempts` with its error; the
+    /// rest completes; `watch` exits non-zero.
+    @Test func alwaysFailingJob_isFailedWithItsErrorAndWatchExitsNonZero() throws {
+        let cluster = try LocalTestCluster()
+        try cluster.startCoordinator()
+        try cluster.startWorker(slots: 2)
+        let sweep = try cluster.submit(cluster.writeSweep("failing", """
+            version: 1
+            name: failing
+            kind: noop
+            grid:
+              fail_attempts: [0, 1000]
+            seeds: 0..2
+            max_attempts: 2
+            job_timeout_seconds: 60
+            """))
+        let watch = try runCommand(["watch", sweep, "--interval", "0.1"], in: cluster.directory, environment: cluster.clientEnvironment, timeout: 60)
+        #expect(watch.status == 1, "watch: \(watch.stdout)\(watch.stderr)")
+        let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 30)
+        let failed = records.filter { $0.status == .failed }
+        #expect(failed.count == 3)
+        #expect(records.filter { $0.status == .clustered }.count == 3)
+        for job in failed {
+            #expect(job.parameters.failAttempts == 1000)
+            #expect(job.attempts.filter { $0.outcome == .error }.count == 2)
+            #expect(job.lastError?.contains("injected failure") == true)
+        }
+        let out = cluster.directory.appendingPathComponent("report")
+        let report = try runCommand(["report", sweep, "--out", out.path], in: cluster.directory, environment: cluster.clientEnvironment)
+        #expect(report.status == 0)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("injected failure"))
+    }
+
+    /// Scenario 7: a seeded random loop that kills workers and the coordinator at random moments;
+    /// at the end every job is in the store exactly once, completed.
+    @Test func randomKills_everyJobCompletesExactlyOnce() throws {
+        let seed = UInt64(ProcessInfo.processInfo.environment["CLUSTERSWEEP_CHAOS_SEED"] ?? "") ?? UInt64.random(in: 1...1_000_000)
+        print("randomKills seed: \(seed) (set CLUSTERSWEEP_CHAOS_SEED to replay)")
+        var rng = SplitMix(seed: seed)
+        let jobs = Self.full ? 300 : 60
+        let kills = Self.full ? 12 : 4
+        let cluster = try LocalTestCluster()
+        try cluster.startCoordinator()
+        try cluster.startWorker()
+        try cluster.startWorker()
+        let sweep = try cluster.submit(cluster.writeSweep("random", """
+            version: 1
+            name: random
+            kind: sleep
+            experiment: {sleep_ms: \(Self.full ? 50 : 20)}
+            seeds: 0..\(jobs - 1)
+            max_attempts: 100
+            job_timeout_seconds: 60
+            """))
+        for round in 0..<kills {
+            Thread.sleep(forTimeInterval: 0.2 + Double(rng.next() % 600) / 1000)
+            if rng.next() % 3 == 0 {
+                cluster.coordinator?.signal(SIGKILL)
+                _ = try? cluster.coordinator?.wait(timeout: 5)
+                try cluster.startCoordinator()
+                print("round \(round): restarted the coordinator")
+            } else {
+                let alive = cluster.workers.filter { $0.process.isRunning }
+                if let victim = alive.isEmpty ? nil : alive[Int(rng.next() % UInt64(alive.count))] {
+                    victim.signal(SIGKILL)
+                    _ = try? victim.wait(timeout: 5)
+                    print("round \(round): killed worker pid \(victim.pid)")
+                }
+                try cluster.startWorker()
+            }
+        }
+        let records = try cluster.waitUntilFinished(sweep: sweep, timeout: Self.full ? 300 : 120)
+        #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 100) == [], "seed \(seed)")
+        #expect(records.allSatisfy { $0.status == .clustered }, "seed \(seed)")
+
+        let out = cluster.directory.appendingPathComponent("report")
+        let report = try runCommand(["report", "--state", cluster.statePath, "--out", out.path], in: cluster.directory)
+        #expect(report.status == 0)
+        let file = try ReportFile(at: out.appendingPathComponent("report.json"))
+        #expect(file.jobs.count == jobs && Set(file.jobs.map(\.jobID)).count == jobs)
+    }
+}
+
+/// A tiny seeded generator for reproducible chaos (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
