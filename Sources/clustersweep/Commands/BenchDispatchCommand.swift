@@ -1,6 +1,7 @@
 import ArgumentParser
 import Coordinator
 import Foundation
+import LocalCluster
 import Logging
 import SweepModel
 import SweepStore
@@ -54,15 +55,15 @@ struct BenchDispatchCommand: ParsableCommand {
         var configuration = CoordinatorConfiguration(bind: "tcp://127.0.0.1:0", statePath: statePath)
         if let prefetch { configuration.scheduler.prefetchPerWorker = prefetch }
         let started = ContinuousClock.now
-        let coordinator = try EmbeddedCoordinator(configuration: configuration)
-        var processes: [Process] = []
+        let coordinator = try BenchCoordinator(configuration: configuration)
+        let pool = try LocalWorkerPool(
+            count: workers, executable: URL(fileURLWithPath: ProcessMemory.executablePath), endpoint: coordinator.endpoint,
+            slots: slots, logDirectory: directory, extraArguments: prefetch.map { ["--prefetch", "\($0)"] } ?? [])
         defer {
             coordinator.stop()
-            for process in processes where process.isRunning { process.terminate() }
+            pool.stop(grace: .zero)
         }
-        for _ in 0..<workers {
-            processes.append(try spawnWorker(endpoint: coordinator.endpoint))
-        }
+        let processes = pool.processes
         let client = try CoordinatorClient(endpoint: coordinator.endpoint, timeoutSeconds: 30)
         try waitForWorkers(client)
         let connected = ContinuousClock.now - started
@@ -103,22 +104,13 @@ struct BenchDispatchCommand: ParsableCommand {
         print("status round trip (idle): \(format((ContinuousClock.now - statusStart).seconds * 1000)) ms")
 
         coordinator.stop(shutdownWorkers: true)
-        for process in processes { process.waitUntilExit() }
+        pool.stop(grace: .seconds(10))
         guard check.problems.isEmpty, check.completedOnce == jobs else {
             throw CommandFailure("bench dispatch: the store does not hold every job exactly once")
         }
     }
 
     // MARK: - Steps
-
-    private func spawnWorker(endpoint: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessMemory.executablePath)
-        process.arguments = ["worker", "--connect", endpoint, "--slots", "\(slots)", "--log-level", "warning"]
-            + (prefetch.map { ["--prefetch", "\($0)"] } ?? [])
-        try process.run()
-        return process
-    }
 
     private func waitForWorkers(_ client: CoordinatorClient) throws {
         let deadline = ContinuousClock.now + .seconds(30)
@@ -183,7 +175,7 @@ struct BenchDispatchCommand: ParsableCommand {
 }
 
 /// A coordinator running on its own thread inside this process (for `bench dispatch`).
-private final class EmbeddedCoordinator: Sendable {
+private final class BenchCoordinator: Sendable {
     let service: CoordinatorService
     let endpoint: String
     private let done = DispatchSemaphore(value: 0)
