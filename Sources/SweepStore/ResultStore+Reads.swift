@@ -40,13 +40,14 @@ extension ResultStore {
     public func jobRecords(sweep: SweepID) throws(StoreError) -> [JobRecord] {
         try read("the jobs of sweep \(sweep.short)") { db, coding in
             var attempts = try Self.fetchAttempts(db, sql: """
-                SELECT \(Self.attemptColumns("a")) FROM attempts a
-                JOIN sweep_jobs sj ON sj.job_id = a.job_id
+                SELECT \(Self.attemptColumns) FROM attempts a
+                JOIN sweep_jobs sj ON sj.job_seq = a.job_seq JOIN jobs j ON j.seq = a.job_seq
                 WHERE sj.sweep_id = ? ORDER BY sj.plan_index, a.number
                 """, arguments: [sweep.rawValue])
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT j.id, j.parameters, j.status, j.result, sj.plan_index FROM sweep_jobs sj
-                JOIN jobs j ON j.id = sj.job_id WHERE sj.sweep_id = ? ORDER BY sj.plan_index
+                SELECT \(Self.jobColumns), sj.plan_index FROM sweep_jobs sj
+                JOIN jobs j ON j.seq = sj.job_seq \(Self.jobJoins)
+                WHERE sj.sweep_id = ? ORDER BY sj.plan_index
                 """, arguments: [sweep.rawValue])
             var records: [JobRecord] = []
             while let row = try rows.next() {
@@ -71,12 +72,13 @@ extension ResultStore {
                 SELECT \(Self.sweepColumns) FROM sweeps WHERE finished_at IS NULL ORDER BY seq
                 """).map(Self.sweepRecord)
             var attempts = try Self.fetchAttempts(db, sql: """
-                SELECT \(Self.attemptColumns("a")) FROM attempts a JOIN jobs j ON j.id = a.job_id
-                WHERE j.status IN ('pending', 'running') ORDER BY a.job_id, a.number
+                SELECT \(Self.attemptColumns) FROM attempts a JOIN jobs j ON j.seq = a.job_seq
+                WHERE j.status IN ('pending', 'running') ORDER BY a.job_seq, a.number
                 """, arguments: [])
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT j.id, j.parameters, j.status, j.result, sj.plan_index, sj.sweep_id
-                FROM jobs j JOIN sweep_jobs sj ON sj.job_id = j.id JOIN sweeps s ON s.id = sj.sweep_id
+                SELECT \(Self.jobColumns), sj.plan_index, sj.sweep_id
+                FROM jobs j \(Self.jobJoins)
+                JOIN sweep_jobs sj ON sj.job_seq = j.seq JOIN sweeps s ON s.id = sj.sweep_id
                 WHERE j.status IN ('pending', 'running') ORDER BY s.seq, sj.plan_index
                 """)
             var jobs: [RestartSnapshot.OpenJob] = []
@@ -103,10 +105,14 @@ extension ResultStore {
         id, name, source_text, source_name, max_attempts, job_timeout_seconds, created_at, finished_at, cancelled
         """
 
-    static func attemptColumns(_ table: String) -> String {
-        ["job_id", "number", "worker", "started_at", "ended_at", "outcome", "error"]
-            .map { "\(table).\($0)" }.joined(separator: ", ")
-    }
+    /// An attempt's columns, from `attempts a` joined with its `jobs j`.
+    static let attemptColumns = "j.id, a.number, a.worker, a.started_at, a.ended_at, a.outcome, a.error"
+
+    /// `id, parameters, status, result` of `jobs j` (with `jobJoins`), as `jobRecord` reads them.
+    static let jobColumns = "j.id, p.parameters, j.status, r.result"
+
+    /// The joins `jobColumns` needs after `jobs j`.
+    static let jobJoins = "JOIN job_parameters p ON p.job_seq = j.seq LEFT JOIN results r ON r.job_seq = j.seq"
 
     static func fetchSweep(_ db: Database, id: SweepID) throws -> SweepRecord? {
         try Row.fetchOne(db, sql: "SELECT \(sweepColumns) FROM sweeps WHERE id = ?", arguments: [id.rawValue])
@@ -161,7 +167,7 @@ extension ResultStore {
     static func fetchCounts(_ db: Database, sweep: SweepID) throws -> [JobStatus: Int] {
         var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT j.status, COUNT(*) FROM sweep_jobs sj JOIN jobs j ON j.id = sj.job_id
+            SELECT j.status, COUNT(*) FROM sweep_jobs sj JOIN jobs j ON j.seq = sj.job_seq
             WHERE sj.sweep_id = ? GROUP BY j.status
             """, arguments: [sweep.rawValue])
         while let row = try rows.next() {

@@ -38,28 +38,39 @@ extension ResultStore {
                     sweep.finishedAt.map(StoreCoding.seconds), sweep.cancelled,
                 ])
             let insertJob = try db.cachedStatement(sql: """
-                INSERT INTO jobs (id, parameters, status) VALUES (?, ?, 'pending')
-                ON CONFLICT (id) DO NOTHING
+                INSERT INTO jobs (id, status) VALUES (?, 'pending') ON CONFLICT (id) DO NOTHING
                 """)
+            let insertParameters = try db.cachedStatement(sql: """
+                INSERT INTO job_parameters (job_seq, parameters) VALUES (?, ?)
+                """)
+            let findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
             let reopenJob = try db.cachedStatement(sql: """
-                UPDATE jobs SET status = 'pending', completed_at = NULL WHERE id = ? AND status = 'cancelled'
+                UPDATE jobs SET status = 'pending', completed_at = NULL WHERE seq = ? AND status = 'cancelled'
                 """)
             let link = try db.cachedStatement(sql: """
-                INSERT INTO sweep_jobs (sweep_id, plan_index, job_id) VALUES (?, ?, ?)
+                INSERT INTO sweep_jobs (sweep_id, plan_index, job_seq) VALUES (?, ?, ?)
                 """)
             var inserted = 0
             var shared = 0
             var reopened: [JobID] = []
             for job in jobs {
-                try insertJob.execute(arguments: [job.id.rawValue, try coding.json(job.parameters)])
+                try insertJob.execute(arguments: [job.id.rawValue])
+                let seq: Int64
                 if db.changesCount == 1 {
                     inserted += 1
+                    seq = db.lastInsertedRowID
+                    try insertParameters.execute(arguments: [seq, try coding.json(job.parameters)])
                 } else {
                     shared += 1
-                    try reopenJob.execute(arguments: [job.id.rawValue])
+                    guard let existing = try Int64.fetchOne(findJob, arguments: [job.id.rawValue]) else {
+                        throw StoreError(path: path, operation: .submit(sweep.id), reason: .unexpected(
+                            "job \(job.id.short) neither inserted nor found"))
+                    }
+                    seq = existing
+                    try reopenJob.execute(arguments: [seq])
                     if db.changesCount == 1 { reopened.append(job.id) }
                 }
-                try link.execute(arguments: [sweep.id.rawValue, job.index, job.id.rawValue])
+                try link.execute(arguments: [sweep.id.rawValue, job.index, seq])
             }
             guard let stored = try Self.fetchSweep(db, id: sweep.id) else {
                 throw StoreError(path: path, operation: .submit(sweep.id), reason: .unexpected(
@@ -95,16 +106,21 @@ extension ResultStore {
 }
 
 /// The cached statements of `apply`, prepared once per connection by SQLite's statement cache.
+///
+/// Each change first finds the job's integer key through the unique index on its text id (a read),
+/// then writes only rows keyed by that integer, which sit near each other for jobs dispatched in
+/// submission order (see `StoreSchema`, format 2).
 private struct ChangeStatements {
     enum Effect { case applied, duplicateResult(JobID), ignored }
 
+    let findJob: Statement
     let startAttempt: Statement
     let markRunning: Statement
     let endAttempt: Statement
     let backToPending: Statement
-    let recordResult: Statement
+    let insertResult: Statement
+    let markCompleted: Statement
     let completeAttempt: Statement
-    let jobExists: Statement
     let failJob: Statement
     let cancelJob: Statement
     let cancelSweep: Statement
@@ -113,33 +129,34 @@ private struct ChangeStatements {
     let sweepExists: Statement
 
     init(_ db: Database) throws {
+        findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
         startAttempt = try db.cachedStatement(sql: """
-            INSERT INTO attempts (job_id, number, worker, started_at, outcome)
-            SELECT ?1, ?2, ?3, ?4, 'running' WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)
-            ON CONFLICT (job_id, number) DO NOTHING
+            INSERT INTO attempts (job_seq, number, worker, started_at, outcome) VALUES (?, ?, ?, ?, 'running')
+            ON CONFLICT (job_seq, number) DO NOTHING
             """)
-        markRunning = try db.cachedStatement(sql: """
-            UPDATE jobs SET status = 'running' WHERE id = ? AND status IN ('pending', 'running')
-            """)
+        // A running job stays running (no write at all when another attempt already runs).
+        markRunning = try db.cachedStatement(sql: "UPDATE jobs SET status = 'running' WHERE seq = ? AND status = 'pending'")
         endAttempt = try db.cachedStatement(sql: """
             UPDATE attempts SET outcome = ?, error = ?, ended_at = ?
-            WHERE job_id = ? AND number = ? AND outcome = 'running'
+            WHERE job_seq = ? AND number = ? AND outcome = 'running'
             """)
         backToPending = try db.cachedStatement(sql: """
-            UPDATE jobs SET status = 'pending' WHERE id = ?1 AND status = 'running'
-            AND NOT EXISTS (SELECT 1 FROM attempts WHERE job_id = ?1 AND outcome = 'running')
+            UPDATE jobs SET status = 'pending' WHERE seq = ?1 AND status = 'running'
+            AND NOT EXISTS (SELECT 1 FROM attempts WHERE job_seq = ?1 AND outcome = 'running')
             """)
-        recordResult = try db.cachedStatement(sql: """
-            UPDATE jobs SET result = ?, result_attempt = ?, status = ?, completed_at = ?, error = NULL
-            WHERE id = ? AND result IS NULL
+        insertResult = try db.cachedStatement(sql: """
+            INSERT INTO results (job_seq, attempt, result) VALUES (?, ?, ?) ON CONFLICT (job_seq) DO NOTHING
+            """)
+        markCompleted = try db.cachedStatement(sql: """
+            UPDATE jobs SET status = ?, completed_at = ?, error = NULL WHERE seq = ?
             """)
         completeAttempt = try db.cachedStatement(sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?
-            WHERE job_id = ? AND number = ? AND outcome = 'running'
+            WHERE job_seq = ? AND number = ? AND outcome = 'running'
             """)
-        jobExists = try db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ?")
         failJob = try db.cachedStatement(sql: """
-            UPDATE jobs SET status = 'failed', error = ?, completed_at = ? WHERE id = ? AND result IS NULL
+            UPDATE jobs SET status = 'failed', error = ?, completed_at = ?
+            WHERE seq = ?3 AND NOT EXISTS (SELECT 1 FROM results WHERE job_seq = ?3)
             """)
         cancelJob = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'cancelled', completed_at = ? WHERE id = ? AND status IN ('pending', 'running')
@@ -149,10 +166,10 @@ private struct ChangeStatements {
         cancelSweepJobs = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'cancelled', completed_at = ?1
             WHERE status IN ('pending', 'running')
-            AND id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = ?2)
+            AND seq IN (SELECT job_seq FROM sweep_jobs WHERE sweep_id = ?2)
             AND NOT EXISTS (
                 SELECT 1 FROM sweep_jobs other JOIN sweeps s ON s.id = other.sweep_id
-                WHERE other.job_id = jobs.id AND other.sweep_id <> ?2
+                WHERE other.job_seq = jobs.seq AND other.sweep_id <> ?2
                 AND s.cancelled = 0 AND s.finished_at IS NULL)
             """)
         finishSweep = try db.cachedStatement(sql: """
@@ -164,32 +181,32 @@ private struct ChangeStatements {
     func apply(_ change: StoreChange, db: Database, coding: StoreCoding) throws -> Effect {
         switch change {
         case .attemptStarted(let job, let number, let worker, let at):
-            try startAttempt.execute(arguments: [job.rawValue, number, worker.rawValue, StoreCoding.seconds(at)])
+            guard let seq = try seq(of: job) else { return .ignored }
+            try startAttempt.execute(arguments: [seq, number, worker.rawValue, StoreCoding.seconds(at)])
             guard db.changesCount == 1 else { return .ignored }
-            try markRunning.execute(arguments: [job.rawValue])
+            try markRunning.execute(arguments: [seq])
             return .applied
 
         case .attemptEnded(let job, let number, let outcome, let error, let at):
-            guard outcome != .running else { return .ignored }
-            try endAttempt.execute(arguments: [
-                outcome.rawValue, error, StoreCoding.seconds(at), job.rawValue, number,
-            ])
+            guard outcome != .running, let seq = try seq(of: job) else { return .ignored }
+            try endAttempt.execute(arguments: [outcome.rawValue, error, StoreCoding.seconds(at), seq, number])
             guard db.changesCount == 1 else { return .ignored }
-            if outcome != .completed { try backToPending.execute(arguments: [job.rawValue]) }
+            if outcome != .completed { try backToPending.execute(arguments: [seq]) }
             return .applied
 
         case .resultRecorded(let job, let attempt, let result, let at):
-            guard result.status.isCompleted else { return .ignored }
-            try recordResult.execute(arguments: [
-                try coding.json(result), attempt, result.status.rawValue, StoreCoding.seconds(at), job.rawValue,
-            ])
+            guard result.status.isCompleted, let seq = try seq(of: job) else { return .ignored }
+            try insertResult.execute(arguments: [seq, attempt, try coding.json(result)])
             let recorded = db.changesCount == 1
-            try completeAttempt.execute(arguments: [StoreCoding.seconds(at), job.rawValue, attempt])
-            if recorded { return .applied }
-            return try exists(jobExists, job.rawValue) ? .duplicateResult(job) : .ignored
+            if recorded {
+                try markCompleted.execute(arguments: [result.status.rawValue, StoreCoding.seconds(at), seq])
+            }
+            try completeAttempt.execute(arguments: [StoreCoding.seconds(at), seq, attempt])
+            return recorded ? .applied : .duplicateResult(job)
 
         case .jobFailed(let job, let error, let at):
-            try failJob.execute(arguments: [error, StoreCoding.seconds(at), job.rawValue])
+            guard let seq = try seq(of: job) else { return .ignored }
+            try failJob.execute(arguments: [error, StoreCoding.seconds(at), seq])
             return db.changesCount == 1 ? .applied : .ignored
 
         case .jobsCancelled(let jobs, let at):
@@ -205,11 +222,12 @@ private struct ChangeStatements {
         case .sweepFinished(let sweep, let at):
             try finishSweep.execute(arguments: [StoreCoding.seconds(at), sweep.rawValue])
             if db.changesCount == 1 { return .applied }
-            return try exists(sweepExists, sweep.rawValue) ? .applied : .ignored
+            return try Int.fetchOne(sweepExists, arguments: [sweep.rawValue]) != nil ? .applied : .ignored
         }
     }
 
-    private func exists(_ statement: Statement, _ key: String) throws -> Bool {
-        try Int.fetchOne(statement, arguments: [key]) != nil
+    /// The job's integer key, or nil for a job the store does not hold.
+    private func seq(of job: JobID) throws -> Int64? {
+        try Int64.fetchOne(findJob, arguments: [job.rawValue])
     }
 }

@@ -19,17 +19,20 @@ public enum StoreBenchmark {
         public var description: String {
             let rate = Int(jobsPerSecond.rounded())
             return "\(jobs) jobs, batches of \(batchSize): submit \(format(submitSeconds)) s, "
-                + "results \(format(applySeconds)) s = \(rate) jobs/s committed (2 changes per job)"
+                + "results \(format(applySeconds)) s = \(rate) jobs/s committed "
+                + "(hashed ids; start and result of a job in different commits)"
         }
 
         private func format(_ value: Double) -> String { String(format: "%.3f", value) }
     }
 
-    /// Creates a store at `path` (which must not exist), submits `jobs` noop jobs, then commits an
-    /// attempt start and a result for each in batches of `batchSize`.
+    /// Creates a store at `path` (which must not exist), submits `jobs` noop jobs with random-looking
+    /// ids (as real SHA-256 job ids are), then commits them the way the coordinator does: each
+    /// `apply` holds the attempt starts of one batch of `batchSize` jobs and the results of the
+    /// batch before it (an assignment is committed before it is sent, its result later).
     public static func run(path: String, jobs: Int = 10_000, batchSize: Int = 250) throws(StoreError) -> Figures {
         let store = try ResultStore(path: path)
-        let plan = noopPlan(count: jobs, sweepNumber: 1)
+        let plan = noopPlan(count: jobs, sweepNumber: 1, hashedIDs: true)
         let sweep = SweepRecord(
             id: SweepID(rawValue: hexID(1, 0)), name: "store-benchmark", sourceText: "kind: noop\n",
             sourceName: "benchmark", maxAttempts: 3, jobTimeoutSeconds: 60, createdAt: Date())
@@ -39,17 +42,18 @@ public enum StoreBenchmark {
         let submitted = clock.now
         let worker = WorkerID(rawValue: "bench-worker")
         let result = JobResult(status: .clustered, summary: nil, seconds: 0.000_1)
+        let size = max(batchSize, 1)
+        var previous: ArraySlice<PlannedJob> = []
         var start = 0
-        while start < plan.count {
-            let batch = plan[start..<min(start + max(batchSize, 1), plan.count)]
+        while start < plan.count || !previous.isEmpty {
+            let batch = plan[start..<min(start + size, plan.count)]
             let now = Date()
             var changes: [StoreChange] = []
-            changes.reserveCapacity(batch.count * 2)
-            for job in batch {
-                changes.append(.attemptStarted(job: job.id, number: 1, worker: worker, at: now))
-                changes.append(.resultRecorded(job: job.id, attempt: 1, result: result, at: now))
-            }
+            changes.reserveCapacity(batch.count + previous.count)
+            for job in batch { changes.append(.attemptStarted(job: job.id, number: 1, worker: worker, at: now)) }
+            for job in previous { changes.append(.resultRecorded(job: job.id, attempt: 1, result: result, at: now)) }
             try store.apply(changes)
+            previous = batch
             start += batch.count
         }
         let done = clock.now
@@ -59,16 +63,33 @@ public enum StoreBenchmark {
     }
 
     /// `count` distinct noop jobs whose ids are unique per `sweepNumber` (not real parameter hashes:
-    /// the store never recomputes ids).
-    public static func noopPlan(count: Int, sweepNumber: Int) -> [PlannedJob] {
+    /// the store never recomputes ids). With `hashedIDs` the ids are scrambled, so consecutive jobs'
+    /// ids are as far apart as SHA-256 hashes are; otherwise they count up.
+    public static func noopPlan(count: Int, sweepNumber: Int, hashedIDs: Bool = false) -> [PlannedJob] {
         (0..<count).map { index in
             var experiment = ExperimentConfig()
             experiment.seed = UInt64(index)
             experiment.points = 1 + sweepNumber
+            let id = hashedIDs ? scrambledID(sweepNumber, index) : hexID(sweepNumber, index)
             return PlannedJob(
-                id: JobID(rawValue: hexID(sweepNumber, index)), index: index,
-                parameters: JobParameters(kind: .noop, experiment: experiment))
+                id: JobID(rawValue: id), index: index, parameters: JobParameters(kind: .noop, experiment: experiment))
         }
+    }
+
+    /// 64 hex digits from four SplitMix64 outputs seeded by the two numbers: unique, unordered.
+    static func scrambledID(_ high: Int, _ low: Int) -> String {
+        var state = UInt64(truncatingIfNeeded: high) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: low)
+        var text = ""
+        for _ in 0..<4 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            let digits = String(z, radix: 16)
+            text += String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return text
     }
 
     /// A 64-hex-digit id made of two numbers.

@@ -8,7 +8,7 @@ import GRDB
 /// refuses the file instead of misreading it.
 enum StoreSchema {
     /// The newest store format this binary reads and writes.
-    static let formatVersion = 1
+    static let formatVersion = 2
     /// `PRAGMA application_id`: "CSwp", marks the file as a ClusterSweep store.
     static let applicationID: Int32 = 0x4353_7770
     /// The `meta` key holding the format version.
@@ -75,6 +75,85 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-integer-job-keys") { db in try migrateToIntegerJobKeys(db) }
         return migrator
+    }
+
+    /// Format 2: jobs get an integer key in submission order, and everything the coordinator writes
+    /// per job is keyed by it, so the hot writes (attempt started, result recorded) land on the
+    /// few pages at the end of each table instead of on a random page per job (job ids are
+    /// SHA-256 hashes). The text id stays in a unique index that updates only read. Parameters and
+    /// results move to their own tables so job rows stay small, and the status index keeps only
+    /// unfinished jobs (what a restart reads). Existing rows are copied in submission order.
+    private static func migrateToIntegerJobKeys(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE new_jobs (
+                seq INTEGER PRIMARY KEY,           -- submission order (the rowid)
+                id TEXT NOT NULL UNIQUE,           -- JobID: SHA-256 hex of the parameters
+                status TEXT NOT NULL,              -- JobStatus raw value
+                completed_at REAL,                 -- Unix seconds of the result or failure
+                error TEXT                         -- why the job failed (jobFailed)
+            );
+            INSERT INTO new_jobs (id, status, completed_at, error)
+                SELECT j.id, j.status, j.completed_at, j.error FROM jobs j
+                LEFT JOIN (
+                    SELECT sj.job_id, MIN(s.seq * 4294967296 + sj.plan_index) AS position
+                    FROM sweep_jobs sj JOIN sweeps s ON s.id = sj.sweep_id GROUP BY sj.job_id
+                ) first ON first.job_id = j.id
+                ORDER BY first.position IS NULL, first.position, j.id;
+
+            -- A job's parameters, written once at submission.
+            CREATE TABLE job_parameters (
+                job_seq INTEGER PRIMARY KEY REFERENCES new_jobs(seq),
+                parameters TEXT NOT NULL           -- JobParameters as JSON
+            );
+            INSERT INTO job_parameters (job_seq, parameters)
+                SELECT n.seq, j.parameters FROM jobs j JOIN new_jobs n ON n.id = j.id ORDER BY n.seq;
+
+            -- A job's result, written once.
+            CREATE TABLE results (
+                job_seq INTEGER PRIMARY KEY REFERENCES new_jobs(seq),
+                attempt INTEGER,                   -- the attempt that produced it
+                result TEXT NOT NULL               -- JobResult as JSON
+            );
+            INSERT INTO results (job_seq, attempt, result)
+                SELECT n.seq, j.result_attempt, j.result FROM jobs j JOIN new_jobs n ON n.id = j.id
+                WHERE j.result IS NOT NULL ORDER BY n.seq;
+
+            CREATE TABLE new_sweep_jobs (
+                sweep_id TEXT NOT NULL REFERENCES sweeps(id),
+                plan_index INTEGER NOT NULL,
+                job_seq INTEGER NOT NULL REFERENCES new_jobs(seq),
+                PRIMARY KEY (sweep_id, plan_index),
+                UNIQUE (sweep_id, job_seq)
+            ) WITHOUT ROWID;
+            INSERT INTO new_sweep_jobs (sweep_id, plan_index, job_seq)
+                SELECT sj.sweep_id, sj.plan_index, n.seq FROM sweep_jobs sj JOIN new_jobs n ON n.id = sj.job_id;
+
+            CREATE TABLE new_attempts (
+                job_seq INTEGER NOT NULL REFERENCES new_jobs(seq),
+                number INTEGER NOT NULL,           -- 1-based
+                worker TEXT NOT NULL,
+                started_at REAL NOT NULL,
+                ended_at REAL,
+                outcome TEXT NOT NULL,             -- AttemptRecord.Outcome raw value
+                error TEXT,
+                PRIMARY KEY (job_seq, number)
+            ) WITHOUT ROWID;
+            INSERT INTO new_attempts (job_seq, number, worker, started_at, ended_at, outcome, error)
+                SELECT n.seq, a.number, a.worker, a.started_at, a.ended_at, a.outcome, a.error
+                FROM attempts a JOIN new_jobs n ON n.id = a.job_id;
+
+            DROP TABLE attempts;
+            DROP TABLE sweep_jobs;
+            DROP TABLE jobs;
+            ALTER TABLE new_jobs RENAME TO jobs;
+            ALTER TABLE new_sweep_jobs RENAME TO sweep_jobs;
+            ALTER TABLE new_attempts RENAME TO attempts;
+            CREATE INDEX sweep_jobs_by_job ON sweep_jobs(job_seq);
+            -- Only unfinished jobs: a restart reads them; finished ones leave the index for good.
+            CREATE INDEX jobs_unfinished ON jobs(status) WHERE status IN ('pending', 'running');
+            UPDATE meta SET value = '2' WHERE key = '\(formatVersionKey)';
+            """)
     }
 }

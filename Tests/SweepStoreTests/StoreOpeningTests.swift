@@ -11,8 +11,8 @@ struct StoreOpeningTests {
             let store = try ResultStore(path: dir + "/state.sqlite")
             try store.pool.read { db in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                #expect(Set(tables).isSuperset(of: ["meta", "sweeps", "jobs", "sweep_jobs", "attempts"]))
-                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "1")
+                #expect(Set(tables).isSuperset(of: ["meta", "sweeps", "jobs", "job_parameters", "results", "sweep_jobs", "attempts"]))
+                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "2")
                 #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
                 #expect(try Int32.fetchOne(db, sql: "PRAGMA application_id") == StoreSchema.applicationID)
             }
@@ -61,7 +61,7 @@ struct StoreOpeningTests {
                 try store.pool.write { db in try db.execute(sql: "UPDATE meta SET value = '7' WHERE key = 'format_version'") }
             }
             let error = try #require(throws: StoreError.self) { try ResultStore(path: path) }
-            #expect(error.reason == .newerFormat(found: 7, supported: 1, unknownMigrations: []))
+            #expect(error.reason == .newerFormat(found: 7, supported: 2, unknownMigrations: []))
             #expect(error.path == path)
             #expect(error.description.contains("newer ClusterSweep"))
         }
@@ -73,11 +73,11 @@ struct StoreOpeningTests {
             do {
                 let store = try ResultStore(path: path)
                 try store.pool.write { db in
-                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2-from-the-future')")
+                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
                 }
             }
             let error = try #require(throws: StoreError.self) { try ResultStore(path: path) }
-            #expect(error.reason == .newerFormat(found: 1, supported: 1, unknownMigrations: ["v2-from-the-future"]))
+            #expect(error.reason == .newerFormat(found: 2, supported: 2, unknownMigrations: ["v9-from-the-future"]))
         }
     }
 
