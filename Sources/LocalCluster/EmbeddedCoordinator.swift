@@ -18,9 +18,14 @@ public final class EmbeddedCoordinator: Sendable {
     }
 
     /// Opens the store and starts the coordinator on `bind` (port 0: a free port).
-    public init(statePath: String, bind: String = "tcp://127.0.0.1:0", logger: Logger) throws(LocalRunError) {
+    public convenience init(statePath: String, bind: String = "tcp://127.0.0.1:0", logger: Logger) throws(LocalRunError) {
+        try self.init(configuration: CoordinatorConfiguration(bind: bind, statePath: statePath), logger: logger)
+    }
+
+    /// Opens the store and starts a coordinator with every setting given (e.g. a benchmark's prefetch).
+    public init(configuration: CoordinatorConfiguration, logger: Logger) throws(LocalRunError) {
         do {
-            service = try CoordinatorService(configuration: CoordinatorConfiguration(bind: bind, statePath: statePath), logger: logger)
+            service = try CoordinatorService(configuration: configuration, logger: logger)
         } catch {
             throw LocalRunError.coordinatorFailed(error.description)
         }

@@ -54,13 +54,21 @@ extension CoordinatorLoop {
             logger.error("storing a submitted sweep failed", metadata: ["sweep": "\(id)", "error": "\(error)"])
             throw RefusedRequest(.unavailable, error.description)
         }
+        // A big sweep takes a while to store: what follows (leases, attempt times) starts now.
+        now = instant()
+        date = Date()
         if scheduler.progress(of: id) == nil {
             let jobs: [JobRecord]
-            do {
-                jobs = try store.jobRecords(sweep: id)
-            } catch {
-                logger.error("reading a submitted sweep back failed", metadata: ["sweep": "\(id)", "error": "\(error)"])
-                throw RefusedRequest(.unavailable, error.description)
+            if !outcome.alreadySubmitted && outcome.insertedJobs == planned.count {
+                // Every job is new, hence pending with no history: no need to read them back.
+                jobs = planned.map { JobRecord(id: $0.id, index: $0.index, parameters: $0.parameters, status: .pending) }
+            } else {
+                do {
+                    jobs = try store.jobRecords(sweep: id)
+                } catch {
+                    logger.error("reading a submitted sweep back failed", metadata: ["sweep": "\(id)", "error": "\(error)"])
+                    throw RefusedRequest(.unavailable, error.description)
+                }
             }
             directory.add(outcome.sweep)
             perform(scheduler.sweepSubmitted(StoredSweep(record: outcome.sweep, jobs: jobs), at: now))

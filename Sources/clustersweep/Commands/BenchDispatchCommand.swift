@@ -6,7 +6,6 @@ import Logging
 import SweepModel
 import SweepStore
 import SweepWire
-import Synchronization
 
 /// `clustersweep bench dispatch`: end-to-end dispatch speed of `noop` jobs through an embedded
 /// coordinator and worker processes of this binary, every result committed, plus memory.
@@ -55,16 +54,17 @@ struct BenchDispatchCommand: ParsableCommand {
         var configuration = CoordinatorConfiguration(bind: "tcp://127.0.0.1:0", statePath: statePath)
         if let prefetch { configuration.scheduler.prefetchPerWorker = prefetch }
         let started = ContinuousClock.now
-        let coordinator = try BenchCoordinator(configuration: configuration)
+        let coordinator = try EmbeddedCoordinator(configuration: configuration, logger: Logger(label: "clustersweep.coordinator"))
+        let endpoint = try coordinator.waitUntilReady()
         let pool = try LocalWorkerPool(
-            count: workers, executable: URL(fileURLWithPath: ProcessMemory.executablePath), endpoint: coordinator.endpoint,
+            count: workers, executable: URL(fileURLWithPath: ProcessMemory.executablePath), endpoint: endpoint,
             slots: slots, logDirectory: directory, extraArguments: prefetch.map { ["--prefetch", "\($0)"] } ?? [])
         defer {
-            coordinator.stop()
+            coordinator.stop(shutdownWorkers: false)
             pool.stop(grace: .zero)
         }
         let processes = pool.processes
-        let client = try CoordinatorClient(endpoint: coordinator.endpoint, timeoutSeconds: 30)
+        let client = try CoordinatorClient(endpoint: endpoint, timeoutSeconds: 30)
         try waitForWorkers(client)
         let connected = ContinuousClock.now - started
         Thread.sleep(forTimeInterval: 0.5)
@@ -78,7 +78,9 @@ struct BenchDispatchCommand: ParsableCommand {
             + "private anonymous: \(pids.map { mb(ProcessMemory.anonymousBytes(of: $0)) }.joined(separator: ", "))")
 
         let cpuBefore = ([getpid()] + processes.map(\.processIdentifier)).map(ProcessMemory.cpuSeconds)
+        let submitStart = ContinuousClock.now
         let sweep = try submit(client, name: "bench-dispatch", jobs: jobs)
+        print("submit: \(format((ContinuousClock.now - submitStart).seconds)) s for \(jobs) jobs (parse, plan, store, queue)")
         try waitUntilDone(client, sweep: sweep)
         let cpuAfter = ([getpid()] + processes.map(\.processIdentifier)).map(ProcessMemory.cpuSeconds)
         let cpu = zip(cpuAfter, cpuBefore).map { $0 - $1 }
@@ -172,47 +174,6 @@ struct BenchDispatchCommand: ParsableCommand {
 
     private func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
     private func format(_ value: Double) -> String { String(format: "%.3f", value) }
-}
-
-/// A coordinator running on its own thread inside this process (for `bench dispatch`).
-private final class BenchCoordinator: Sendable {
-    let service: CoordinatorService
-    let endpoint: String
-    private let done = DispatchSemaphore(value: 0)
-
-    /// What the coordinator thread reports back at start-up: the bound endpoint or the failure.
-    private final class Startup: Sendable {
-        let ready = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<String, CommandFailure>?>(nil)
-    }
-
-    init(configuration: CoordinatorConfiguration) throws {
-        let service = try CoordinatorService(configuration: configuration, logger: Logger(label: "clustersweep.coordinator"))
-        self.service = service
-        let startup = Startup()
-        let thread = Thread { [done] in
-            do {
-                try service.run { endpoint in
-                    startup.outcome.withLock { $0 = .success(endpoint) }
-                    startup.ready.signal()
-                }
-            } catch {
-                startup.outcome.withLock { $0 = $0 ?? .failure(CommandFailure("coordinator: \(error)")) }
-                startup.ready.signal()
-            }
-            done.signal()
-        }
-        thread.start()
-        startup.ready.wait()
-        endpoint = try startup.outcome.withLock { $0 ?? .failure(CommandFailure("coordinator did not start")) }.get()
-    }
-
-    /// Stops the coordinator and waits for its thread (idempotent).
-    func stop(shutdownWorkers: Bool = false) {
-        service.requestStop(shutdownWorkers: shutdownWorkers)
-        done.wait()
-        done.signal()
-    }
 }
 
 /// Memory and executable path of processes, from `/proc` (Linux).
