@@ -105,6 +105,24 @@ public enum WireCodec {
         }
     }
 
+    /// The jobs of a `coordinator.assign`, each kept in its wire encoding with its id, attempt and
+    /// timeout read out; `nil` for any other (valid-header) message, which `decodeCoordinatorMessage`
+    /// decodes. The whole body is checked structurally; each job's parameters are decoded only
+    /// where the job runs (`EncodedAssignment.decode`).
+    public static func encodedAssignments<Frames: Collection<[UInt8]>>(
+        _ frames: Frames, limit: Int = WireProtocol.maxWorkerPayloadBytes
+    ) throws(WireError) -> [EncodedAssignment]? {
+        let payload = try Payload(frames, limit: limit)
+        guard payload.kind == "coordinator.assign" else { return nil }
+        do {
+            return try payload.encodedAssignments()
+        } catch let error as DecodingError {
+            throw .malformed(reason: "\(payload.kind): \(error.wireDescription)")
+        } catch {
+            throw .malformed(reason: "\(payload.kind): \(error)")
+        }
+    }
+
     /// Decodes what a client's DEALER received: the reply and the id of the request it answers.
     public static func decodeClientReply<Frames: Collection<[UInt8]>>(
         _ frames: Frames, limit: Int = WireProtocol.maxClientReplyBytes
@@ -209,6 +227,41 @@ public enum WireCodec {
                 throw .malformed(reason: "\(kind): \(error)")
             }
         }
+
+        /// The body as `{jobs: [JobAssignment]}`, each job's bytes copied out, its header decoded.
+        func encodedAssignments() throws -> [EncodedAssignment] {
+            let input = BinaryInput(bytes: bytes, maxDepth: WireBinaryDecoder().maxDepth)
+            guard try input.skip(bodyStart, depth: 0, codingPath: []) == bytes.count else {
+                throw input.corrupt("trailing bytes", [])
+            }
+            let found = try input.tag(at: bodyStart, [])
+            guard found == BinaryTag.map.rawValue else { throw input.typeMismatch([String: Any].self, found: found, []) }
+            var position = bodyStart + 5
+            var jobsAt: Int?
+            for _ in 0..<(try input.count(at: bodyStart + 1, bytesPerElement: 2, [])) {
+                let key = try input.stringRange(at: position, [])
+                if input.bytes(in: key, equal: "jobs") { jobsAt = key.upperBound }
+                position = try input.skip(key.upperBound, depth: 1, codingPath: [])
+            }
+            guard let jobsAt else { throw DecodingError.keyNotFound(JobsKey.jobs, .init(codingPath: [], debugDescription: "no jobs")) }
+            let tag = try input.tag(at: jobsAt, [JobsKey.jobs])
+            guard tag == BinaryTag.array.rawValue else { throw input.typeMismatch([Any].self, found: tag, [JobsKey.jobs]) }
+            let count = try input.count(at: jobsAt + 1, bytesPerElement: 1, [JobsKey.jobs])
+            var jobs: [EncodedAssignment] = []
+            jobs.reserveCapacity(count)
+            position = jobsAt + 5
+            let decoder = WireBinaryDecoder()
+            for _ in 0..<count {
+                let end = try input.skip(position, depth: 2, codingPath: [JobsKey.jobs])
+                let element = Array(bytes[position..<end])
+                let header = try decoder.decode(EncodedAssignment.Header.self, from: element)
+                jobs.append(EncodedAssignment(header: header, bytes: element))
+                position = end
+            }
+            return jobs
+        }
+
+        private enum JobsKey: String, CodingKey { case jobs }
 
         func noBody() throws(WireError) {
             guard bodyStart == bytes.count else { throw .malformed(reason: "\(kind): unexpected body") }

@@ -22,6 +22,7 @@ struct SplitMix64: RandomNumberGenerator {
         do { _ = try WireCodec.decodeInbound(frames); accepted = true } catch {}
         do { _ = try WireCodec.decodeCoordinatorMessage(frames); accepted = true } catch {}
         do { _ = try WireCodec.decodeClientReply(frames); accepted = true } catch {}
+        do { if try WireCodec.encodedAssignments(frames) != nil { accepted = true } } catch {}
         return accepted
     }
 

@@ -118,6 +118,58 @@ final class WorkerRunner: Sendable {
         #expect(runner.exit() == .coordinatorShutdown)
     }
 
+    /// An assigned job as a hostile or buggy coordinator might encode it.
+    private struct LooseJob: Encodable {
+        enum Parameters: Encodable {
+            case valid(JobParameters)
+            case wrongType(String)
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                switch self {
+                case .valid(let parameters): try container.encode(parameters)
+                case .wrongType(let text): try container.encode(text)
+                }
+            }
+        }
+        var job: JobID
+        var attempt: Int
+        var parameters: Parameters
+        var timeoutSeconds: Double
+    }
+
+    private struct LooseAssign: Encodable { var jobs: [LooseJob] }
+
+    @Test func worker_whenAnAssignedJobDoesNotDecode_failsThatJobAndRunsTheOthers() throws {
+        let coordinator = try FakeCoordinator()
+        let runner = try WorkerRunner(configuration(coordinator.endpoint))
+        guard case .hello(let hello) = try coordinator.next() else { Issue.record("expected hello"); return }
+        try coordinator.welcome(hello.worker)
+        let good = assignment(1)
+        let jobs = [
+            LooseJob(job: JobID(rawValue: "job-bad"), attempt: 2, parameters: .wrongType("x"), timeoutSeconds: 60),
+            LooseJob(job: good.job, attempt: good.attempt, parameters: .valid(good.parameters), timeoutSeconds: 60),
+        ]
+        let kind = Array("coordinator.assign".utf8)
+        let payload = [UInt8(kind.count)] + kind + (try WireBinaryEncoder().encode(LooseAssign(jobs: jobs)))
+        try coordinator.router.send([coordinator.peer, WireProtocol.header, payload])
+        var results: [CompletedJob] = []
+        var failures: [FailedJob] = []
+        while results.count + failures.count < 2 {
+            switch try coordinator.next() {
+            case .results(let batch): results += batch.results
+            case .failures(let batch): failures += batch.failures
+            case let other: Issue.record("unexpected \(other)")
+            }
+        }
+        #expect(results.map(\.jobAttempt) == [good.jobAttempt])
+        #expect(failures.map(\.jobAttempt) == [JobAttempt(job: JobID(rawValue: "job-bad"), attempt: 2)])
+        #expect(failures.first?.error.contains("undecodable assignment") == true)
+        try coordinator.send(.ack(.init(results.map(\.jobAttempt) + failures.map(\.jobAttempt))))
+        try coordinator.send(.shutdown(.init(reason: "test", graceSeconds: 1)))
+        guard case .goodbye = try coordinator.next() else { Issue.record("expected goodbye"); return }
+        #expect(runner.exit() == .coordinatorShutdown)
+    }
+
     @Test func worker_resendsUnacknowledgedResultsInItsNextHello() throws {
         let coordinator = try FakeCoordinator()
         let runner = try WorkerRunner(configuration(coordinator.endpoint))

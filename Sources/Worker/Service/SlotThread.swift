@@ -27,7 +27,19 @@ struct SlotThread {
             try socket.send([SlotEvent.started.encode()])
             while true {
                 let frames = try socket.receive(maxFrames: 1)
-                guard let frame = frames.first, let command = try? SlotCommand.decode(frame) else { continue }
+                guard let frame = frames.first else { continue }
+                let command: SlotCommand
+                do {
+                    command = try SlotCommand.decode(frame)
+                } catch {
+                    // A job that does not decode fails here, where it would have run, so the
+                    // socket thread gets its slot back and the coordinator hears why.
+                    if let attempt = SlotCommand.runAttempt(frame) {
+                        let failed = FailedJob(job: attempt.job, attempt: attempt.attempt, error: "undecodable assignment: \(error)")
+                        try socket.send([SlotEvent.failed(failed).encode()])
+                    }
+                    continue
+                }
                 switch command {
                 case .stop: return
                 case .abort: continue  // not running anything: nothing to abort

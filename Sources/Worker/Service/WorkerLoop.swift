@@ -29,7 +29,8 @@ final class WorkerLoop {
     private var slotCount = 0
     private var idleSlots: [[UInt8]] = []
     private var running: [JobAttempt: [UInt8]] = [:]
-    private var queue: [JobAssignment] = []
+    /// Jobs received and not yet handed to a slot, still in their wire encoding.
+    private var queue: [EncodedAssignment] = []
     private var jobsTaken = 0
 
     // Delivery: outcomes kept until acknowledged, and when each was last sent.
@@ -161,11 +162,7 @@ final class WorkerLoop {
         while !idleSlots.isEmpty, !queue.isEmpty {
             let job = queue.removeFirst()
             let slot = idleSlots.removeLast()
-            guard let command = try? SlotCommand.run(job).encode() else {
-                idleSlots.append(slot)
-                continue
-            }
-            try slotSocket.send([slot, command])
+            try slotSocket.send([slot, SlotCommand.runFrame(job)])
             running[job.jobAttempt] = slot
             lastBusy = ContinuousClock.now
         }
@@ -224,6 +221,10 @@ final class WorkerLoop {
             lastHeard = now
             let message: CoordinatorMessage
             do throws(WireError) {
+                if let jobs = try WireCodec.encodedAssignments(frames) {
+                    take(jobs)
+                    continue
+                }
                 message = try WireCodec.decodeCoordinatorMessage(frames)
             } catch {
                 logger.warning("dropped message from coordinator", metadata: ["error": "\(error)"])
@@ -248,19 +249,10 @@ final class WorkerLoop {
             queue.removeAll { !keep.contains($0.jobAttempt) }
             logger.info("welcomed by coordinator", metadata: ["worker": "\(configuration.workerID)", "kept": "\(keep.count)"])
         case .assign(let assign):
-            receivedInSession += assign.jobs.count
-            readyDue = true
-            for job in assign.jobs {
-                let attempt = job.jobAttempt
-                if running[attempt] != nil || unacked[attempt] != nil || queue.contains(where: { $0.jobAttempt == attempt }) {
-                    continue
-                }
-                if drain != nil || reachedMaxJobs {
-                    outReleased.append(attempt)
-                } else {
-                    queue.append(job)
-                    jobsTaken += 1
-                }
+            do throws(WireError) {
+                take(try assign.jobs.map(EncodedAssignment.init))
+            } catch {
+                logger.error("could not re-encode assigned jobs", metadata: ["error": "\(error)"])
             }
         case .ack(let ack):
             for attempt in ack.jobs {
@@ -284,6 +276,25 @@ final class WorkerLoop {
         case .shutdown(let shutdown):
             let grace = Duration.milliseconds(Int64(min(max(shutdown.graceSeconds, 0), 86_400) * 1000))
             beginDrain(exit: .coordinatorShutdown, grace: grace, now: now)
+        }
+    }
+
+    /// Queues assigned jobs (ignoring ones already held); while draining or past `--max-jobs`,
+    /// hands them straight back.
+    private func take(_ jobs: [EncodedAssignment]) {
+        receivedInSession += jobs.count
+        readyDue = true
+        for job in jobs {
+            let attempt = job.jobAttempt
+            if running[attempt] != nil || unacked[attempt] != nil || queue.contains(where: { $0.jobAttempt == attempt }) {
+                continue
+            }
+            if drain != nil || reachedMaxJobs {
+                outReleased.append(attempt)
+            } else {
+                queue.append(job)
+                jobsTaken += 1
+            }
         }
     }
 
