@@ -7,10 +7,16 @@ import Testing
 @Suite struct SchedulerRuleTests {
     let a = Fixture.worker("a")
     let b = Fixture.worker("b")
+    /// The rules below count leases with a prefetch of 2 per worker, whatever the default is.
+    let ruleConfiguration: SchedulerConfiguration = {
+        var configuration = SchedulerConfiguration()
+        configuration.prefetchPerWorker = 2
+        return configuration
+    }()
 
     /// A scheduler with one sweep of `jobs` pending jobs.
     func scheduler(jobs: Int, maxAttempts: Int = 3, timeout: Double = 0) -> Scheduler {
-        var s = Scheduler()
+        var s = Scheduler(configuration: ruleConfiguration)
         _ = s.sweepSubmitted(Fixture.sweep("s", jobs: Array(0..<jobs), maxAttempts: maxAttempts, timeout: timeout), at: Fixture.at(0))
         return s
     }
@@ -37,7 +43,7 @@ import Testing
     }
 
     @Test func sweeps_areServedInSubmissionOrder() {
-        var s = Scheduler()
+        var s = Scheduler(configuration: ruleConfiguration)
         _ = s.sweepSubmitted(Fixture.sweep("first", jobs: [1, 2]), at: Fixture.at(0))
         _ = s.sweepSubmitted(Fixture.sweep("second", jobs: [3, 4]), at: Fixture.at(0))
         let actions = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
@@ -45,7 +51,7 @@ import Testing
     }
 
     @Test func sharedJob_runsOnce_andCountsForBothSweeps() {
-        var s = Scheduler()
+        var s = Scheduler(configuration: ruleConfiguration)
         _ = s.sweepSubmitted(Fixture.sweep("x", jobs: [1, 2]), at: Fixture.at(0))
         _ = s.sweepSubmitted(Fixture.sweep("y", jobs: [2, 3]), at: Fixture.at(0))
         let hello = s.workerHello(a, slots: 5, running: [], finished: [], at: Fixture.at(0))
@@ -161,7 +167,7 @@ import Testing
     }
 
     @Test func cancel_abortsRunningJobs_exceptThoseALiveSweepShares() {
-        var s = Scheduler()
+        var s = Scheduler(configuration: ruleConfiguration)
         _ = s.sweepSubmitted(Fixture.sweep("x", jobs: [1, 2, 3]), at: Fixture.at(0))
         _ = s.sweepSubmitted(Fixture.sweep("y", jobs: [2]), at: Fixture.at(0))
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))  // holds 1, 2, 3
@@ -175,7 +181,7 @@ import Testing
     }
 
     @Test func newSweep_reopensACancelledJob() {
-        var s = Scheduler()
+        var s = Scheduler(configuration: ruleConfiguration)
         _ = s.sweepSubmitted(Fixture.sweep("x", jobs: [1]), at: Fixture.at(0))
         _ = s.cancel(Fixture.sweepID("x"), at: Fixture.at(0))
         let actions = s.sweepSubmitted(Fixture.sweep("y", jobs: [1]), at: Fixture.at(1))

@@ -5,9 +5,11 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var heartbeatInterval: Duration = .seconds(1)
     /// A worker that sent nothing for this many heartbeat intervals is dead. Default 3.
     public var missedHeartbeatsBeforeDead: Int = 3
-    /// Jobs a worker may hold beyond its slots, so a slot never idles waiting for a round trip.
-    /// Default 2.
-    public var prefetchPerWorker: Int = 2
+    /// Jobs a worker may hold beyond its slots, so a slot never idles waiting for a round trip
+    /// (the worker's own `ready` credit caps it further). Default 4: short jobs need a few in
+    /// flight per worker to keep dispatch and group commits batched (docs/COORDINATOR.md,
+    /// "Measured"); long jobs lose at most the time the few queued ones wait at a sweep's end.
+    public var prefetchPerWorker: Int = 4
     /// How long a lease restored from the store (a job that was running when the coordinator
     /// stopped) waits for its worker to say hello before it expires. Default 10 s.
     public var restoredLeaseGrace: Duration = .seconds(10)

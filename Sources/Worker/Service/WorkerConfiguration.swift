@@ -8,7 +8,8 @@ public struct WorkerConfiguration: Sendable {
     public var endpoint: String
     /// Jobs run at once, one thread each. Default: the number of active cores.
     public var slots: Int = ProcessInfo.processInfo.activeProcessorCount
-    /// Jobs queued beyond the slots, so a slot never waits for a round trip. Default: one per slot.
+    /// Jobs queued beyond the slots, so a slot never waits for a round trip. Default: two per slot
+    /// (the coordinator caps it at its `prefetchPerWorker`, default 4).
     public var prefetch: Int?
     /// Heartbeat interval both ways (the coordinator's `welcome` may override it).
     public var heartbeatInterval: Duration = .seconds(1)
@@ -43,5 +44,5 @@ public struct WorkerConfiguration: Sendable {
     }
 
     /// Jobs the worker wants to hold at most (running + queued).
-    var capacity: Int { max(1, slots) + max(0, prefetch ?? max(1, slots)) }
+    var capacity: Int { max(1, slots) + max(0, prefetch ?? 2 * max(1, slots)) }
 }
