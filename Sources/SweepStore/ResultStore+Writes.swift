@@ -107,9 +107,10 @@ extension ResultStore {
 
 /// The cached statements of `apply`, prepared once per connection by SQLite's statement cache.
 ///
-/// Each change first finds the job's integer key through the unique index on its text id (a read),
-/// then writes only rows keyed by that integer, which sit near each other for jobs dispatched in
-/// submission order (see `StoreSchema`, format 2).
+/// Each statement finds the job's integer key through the unique index on its text id (a read,
+/// inside SQLite), then writes only rows keyed by that integer, which sit near each other for jobs
+/// dispatched in submission order (see `StoreSchema`, format 2). The two hot changes (attempt
+/// started, result recorded) need no separate look-up.
 private struct ChangeStatements {
     enum Effect { case applied, duplicateResult(JobID), ignored }
 
@@ -131,11 +132,12 @@ private struct ChangeStatements {
     init(_ db: Database) throws {
         findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
         startAttempt = try db.cachedStatement(sql: """
-            INSERT INTO attempts (job_seq, number, worker, started_at, outcome) VALUES (?, ?, ?, ?, 'running')
+            INSERT INTO attempts (job_seq, number, worker, started_at, outcome)
+            SELECT seq, ?2, ?3, ?4, 'running' FROM jobs WHERE id = ?1
             ON CONFLICT (job_seq, number) DO NOTHING
             """)
         // A running job stays running (no write at all when another attempt already runs).
-        markRunning = try db.cachedStatement(sql: "UPDATE jobs SET status = 'running' WHERE seq = ? AND status = 'pending'")
+        markRunning = try db.cachedStatement(sql: "UPDATE jobs SET status = 'running' WHERE id = ? AND status = 'pending'")
         endAttempt = try db.cachedStatement(sql: """
             UPDATE attempts SET outcome = ?, error = ?, ended_at = ?
             WHERE job_seq = ? AND number = ? AND outcome = 'running'
@@ -145,14 +147,15 @@ private struct ChangeStatements {
             AND NOT EXISTS (SELECT 1 FROM attempts WHERE job_seq = ?1 AND outcome = 'running')
             """)
         insertResult = try db.cachedStatement(sql: """
-            INSERT INTO results (job_seq, attempt, result) VALUES (?, ?, ?) ON CONFLICT (job_seq) DO NOTHING
+            INSERT INTO results (job_seq, attempt, result) SELECT seq, ?2, ?3 FROM jobs WHERE id = ?1
+            ON CONFLICT (job_seq) DO NOTHING
             """)
         markCompleted = try db.cachedStatement(sql: """
-            UPDATE jobs SET status = ?, completed_at = ?, error = NULL WHERE seq = ?
+            UPDATE jobs SET status = ?, completed_at = ?, error = NULL WHERE id = ?
             """)
         completeAttempt = try db.cachedStatement(sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?
-            WHERE job_seq = ? AND number = ? AND outcome = 'running'
+            WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND number = ? AND outcome = 'running'
             """)
         failJob = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'failed', error = ?, completed_at = ?
@@ -181,10 +184,9 @@ private struct ChangeStatements {
     func apply(_ change: StoreChange, db: Database, coding: StoreCoding) throws -> Effect {
         switch change {
         case .attemptStarted(let job, let number, let worker, let at):
-            guard let seq = try seq(of: job) else { return .ignored }
-            try startAttempt.execute(arguments: [seq, number, worker.rawValue, StoreCoding.seconds(at)])
-            guard db.changesCount == 1 else { return .ignored }
-            try markRunning.execute(arguments: [seq])
+            try startAttempt.execute(arguments: [job.rawValue, number, worker.rawValue, StoreCoding.seconds(at)])
+            guard db.changesCount == 1 else { return .ignored }  // unknown job, or attempt already started
+            try markRunning.execute(arguments: [job.rawValue])
             return .applied
 
         case .attemptEnded(let job, let number, let outcome, let error, let at):
@@ -195,14 +197,15 @@ private struct ChangeStatements {
             return .applied
 
         case .resultRecorded(let job, let attempt, let result, let at):
-            guard result.status.isCompleted, let seq = try seq(of: job) else { return .ignored }
-            try insertResult.execute(arguments: [seq, attempt, try coding.json(result)])
+            guard result.status.isCompleted else { return .ignored }
+            try insertResult.execute(arguments: [job.rawValue, attempt, try coding.json(result)])
             let recorded = db.changesCount == 1
             if recorded {
-                try markCompleted.execute(arguments: [result.status.rawValue, StoreCoding.seconds(at), seq])
+                try markCompleted.execute(arguments: [result.status.rawValue, StoreCoding.seconds(at), job.rawValue])
             }
-            try completeAttempt.execute(arguments: [StoreCoding.seconds(at), seq, attempt])
-            return recorded ? .applied : .duplicateResult(job)
+            try completeAttempt.execute(arguments: [StoreCoding.seconds(at), job.rawValue, attempt])
+            if recorded { return .applied }
+            return try seq(of: job) == nil ? .ignored : .duplicateResult(job)
 
         case .jobFailed(let job, let error, let at):
             guard let seq = try seq(of: job) else { return .ignored }
