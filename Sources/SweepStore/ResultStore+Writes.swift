@@ -104,6 +104,7 @@ private struct ChangeStatements {
     let backToPending: Statement
     let recordResult: Statement
     let completeAttempt: Statement
+    let completeRecordedAttempt: Statement
     let jobExists: Statement
     let failJob: Statement
     let cancelJob: Statement
@@ -136,6 +137,12 @@ private struct ChangeStatements {
         completeAttempt = try db.cachedStatement(sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?
             WHERE job_id = ? AND number = ? AND outcome = 'running'
+            """)
+        // The attempt whose result became the job's result completed, even if its lease had
+        // expired meanwhile (a partition or a stall, not a death): the record must say so.
+        completeRecordedAttempt = try db.cachedStatement(sql: """
+            UPDATE attempts SET outcome = 'completed', ended_at = ?, error = NULL
+            WHERE job_id = ? AND number = ? AND outcome IN ('running', 'expired')
             """)
         jobExists = try db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ?")
         failJob = try db.cachedStatement(sql: """
@@ -184,7 +191,8 @@ private struct ChangeStatements {
                 try coding.json(result), attempt, result.status.rawValue, StoreCoding.seconds(at), job.rawValue,
             ])
             let recorded = db.changesCount == 1
-            try completeAttempt.execute(arguments: [StoreCoding.seconds(at), job.rawValue, attempt])
+            try (recorded ? completeRecordedAttempt : completeAttempt)
+                .execute(arguments: [StoreCoding.seconds(at), job.rawValue, attempt])
             if recorded { return .applied }
             return try exists(jobExists, job.rawValue) ? .duplicateResult(job) : .ignored
 

@@ -57,10 +57,11 @@ struct PartitionTests {
         let workerTag = "-\(worker.pid)-"
         let afterHeal = records.flatMap(\.attempts).filter { $0.startedAt > lastHeal && $0.worker.rawValue.contains(workerTag) }
         #expect(!afterHeal.isEmpty, "no attempt started after the heal")
+        // The job cut mid-run (its lease seen expired above) has one result from one completed
+        // attempt: the late one delivered after the heal, or a re-run, never both.
         for id in cutJobs {
             let job = try #require(records.first { $0.id == id })
-            #expect(job.attempts.contains { $0.outcome == .expired })
-            #expect(job.attempts.filter { $0.outcome == .completed }.count == 1)
+            #expect(job.attempts.filter { $0.outcome == .completed }.count == 1, "\(job.attempts.map(\.outcome))")
         }
         #expect(worker.process.isRunning, "the worker should have survived the partition")
     }
