@@ -1,6 +1,7 @@
 import ArgumentParser
 import Coordinator
 import Foundation
+import LocalCluster
 import Logging
 import SweepModel
 import SweepStore
@@ -54,15 +55,15 @@ struct BenchDispatchCommand: ParsableCommand {
         var configuration = CoordinatorConfiguration(bind: "tcp://127.0.0.1:0", statePath: statePath)
         if let prefetch { configuration.scheduler.prefetchPerWorker = prefetch }
         let started = ContinuousClock.now
-        let coordinator = try EmbeddedCoordinator(configuration: configuration)
-        var processes: [Process] = []
+        let coordinator = try BenchCoordinator(configuration: configuration)
+        let pool = try LocalWorkerPool(
+            count: workers, executable: URL(fileURLWithPath: ProcessMemory.executablePath), endpoint: coordinator.endpoint,
+            slots: slots, logDirectory: directory, extraArguments: prefetch.map { ["--prefetch", "\($0)"] } ?? [])
         defer {
             coordinator.stop()
-            for process in processes where process.isRunning { process.terminate() }
+            pool.stop(grace: .zero)
         }
-        for _ in 0..<workers {
-            processes.append(try spawnWorker(endpoint: coordinator.endpoint))
-        }
+        let processes = pool.processes
         let client = try CoordinatorClient(endpoint: coordinator.endpoint, timeoutSeconds: 30)
         try waitForWorkers(client)
         let connected = ContinuousClock.now - started
@@ -70,11 +71,17 @@ struct BenchDispatchCommand: ParsableCommand {
         let idleCoordinator = ProcessMemory.residentBytes(of: getpid())
         let idleWorkers = processes.map { ProcessMemory.residentBytes(of: $0.processIdentifier) }
         print("coordinator + \(workers) workers up and connected in \(format(connected.seconds)) s")
+        let pids = [getpid()] + processes.map(\.processIdentifier)
         print("idle RSS: coordinator \(mb(idleCoordinator)), workers \(idleWorkers.map(mb).joined(separator: ", ")), "
-            + "together \(mb(idleCoordinator + idleWorkers.reduce(0, +)))")
+            + "together \(mb(idleCoordinator + idleWorkers.reduce(0, +))) (shared library pages counted in each)")
+        print("idle PSS together: \(mb(pids.map(ProcessMemory.proportionalBytes).reduce(0, +))); "
+            + "private anonymous: \(pids.map { mb(ProcessMemory.anonymousBytes(of: $0)) }.joined(separator: ", "))")
 
+        let cpuBefore = ([getpid()] + processes.map(\.processIdentifier)).map(ProcessMemory.cpuSeconds)
         let sweep = try submit(client, name: "bench-dispatch", jobs: jobs)
         try waitUntilDone(client, sweep: sweep)
+        let cpuAfter = ([getpid()] + processes.map(\.processIdentifier)).map(ProcessMemory.cpuSeconds)
+        let cpu = zip(cpuAfter, cpuBefore).map { $0 - $1 }
         let store = try ResultStore(path: statePath, readOnly: true)
         let records = try store.jobRecords(sweep: sweep)
         let check = Self.verify(records)
@@ -84,6 +91,8 @@ struct BenchDispatchCommand: ParsableCommand {
             + "(first assignment to last committed result: \(format(check.seconds)) s)")
         print("verified: \(check.completedOnce)/\(jobs) jobs completed exactly once with one completed attempt"
             + (check.problems.isEmpty ? "" : "; problems: \(check.problems.prefix(3).joined(separator: "; "))"))
+        print("CPU seconds during the run: coordinator process \(format(cpu[0])), workers "
+            + cpu.dropFirst().map(format).joined(separator: ", "))
         print("RSS after the run: coordinator \(mb(busyCoordinator)), workers \(busyWorkers.map(mb).joined(separator: ", "))")
 
         let latencyStart = ContinuousClock.now
@@ -95,22 +104,13 @@ struct BenchDispatchCommand: ParsableCommand {
         print("status round trip (idle): \(format((ContinuousClock.now - statusStart).seconds * 1000)) ms")
 
         coordinator.stop(shutdownWorkers: true)
-        for process in processes { process.waitUntilExit() }
+        pool.stop(grace: .seconds(10))
         guard check.problems.isEmpty, check.completedOnce == jobs else {
             throw CommandFailure("bench dispatch: the store does not hold every job exactly once")
         }
     }
 
     // MARK: - Steps
-
-    private func spawnWorker(endpoint: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessMemory.executablePath)
-        process.arguments = ["worker", "--connect", endpoint, "--slots", "\(slots)", "--log-level", "warning"]
-            + (prefetch.map { ["--prefetch", "\($0)"] } ?? [])
-        try process.run()
-        return process
-    }
 
     private func waitForWorkers(_ client: CoordinatorClient) throws {
         let deadline = ContinuousClock.now + .seconds(30)
@@ -175,7 +175,7 @@ struct BenchDispatchCommand: ParsableCommand {
 }
 
 /// A coordinator running on its own thread inside this process (for `bench dispatch`).
-private final class EmbeddedCoordinator: Sendable {
+private final class BenchCoordinator: Sendable {
     let service: CoordinatorService
     let endpoint: String
     private let done = DispatchSemaphore(value: 0)
@@ -217,14 +217,36 @@ private final class EmbeddedCoordinator: Sendable {
 
 /// Memory and executable path of processes, from `/proc` (Linux).
 private enum ProcessMemory {
-    /// `VmRSS` of the process in bytes (0 if unknown).
-    static func residentBytes(of pid: Int32) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    /// `VmRSS` of the process in bytes (0 if unknown): every page it maps, shared library pages
+    /// included (counted again in every process that maps them).
+    static func residentBytes(of pid: Int32) -> Int { field("VmRSS:", in: "/proc/\(pid)/status") }
+
+    /// `Pss` in bytes: resident pages, each shared page divided among the processes sharing it,
+    /// so the sum over processes is the memory they really use together.
+    static func proportionalBytes(of pid: Int32) -> Int { field("Pss:", in: "/proc/\(pid)/smaps_rollup") }
+
+    /// Resident anonymous memory (heap, stacks) in bytes: what is the process's own.
+    static func anonymousBytes(of pid: Int32) -> Int { field("RssAnon:", in: "/proc/\(pid)/status") }
+
+    /// A `NAME: N kB` line of a /proc file, in bytes.
+    private static func field(_ name: String, in path: String) -> Int {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(name) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if fields.count >= 2, let kilobytes = Int(fields[1]) { return kilobytes * 1024 }
         }
         return 0
+    }
+
+    /// User + system CPU seconds the process used so far (`/proc/PID/stat`, clock ticks of 1/100 s).
+    static func cpuSeconds(of pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // After the command name: state is field 3, utime 14 and stime 15 (1-based, whole line).
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// This executable's path (`/proc/self/exe`, else argv[0]).
