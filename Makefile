@@ -51,10 +51,14 @@ bench: release
 	$(BIN) bench core
 	$(BIN) bench dispatch
 
-## chaos: every fault scenario at full size (kills, restarts, stalls; a few minutes).
+## chaos: every fault scenario at full size (kills, restarts, stalls, partitions, full and
+## read-only disks, hostile wire and CLI input, divergence), then the load test on its own
+## (100,000 noop jobs, 200 worker sockets). Partitions and disks need root; a few minutes.
+CHAOS_SUITES := FaultTests|PartitionTests|StateDiskTests|HostileWireTests|HostileCommandLineTests|DivergenceTests
 chaos: deps
 	$(SWIFT) build --build-tests
-	CLUSTERSWEEP_CHAOS=full $(SWIFT) test --skip-build --filter FaultTests
+	CLUSTERSWEEP_CHAOS=full $(SWIFT) test --skip-build --filter '$(CHAOS_SUITES)'
+	CLUSTERSWEEP_CHAOS=full $(SWIFT) test --skip-build --filter LoadTests
 
 clean:
 	rm -rf .build runs

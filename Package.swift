@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
         .testTarget(name: "RunArtifactsTests", dependencies: ["Reporting", "Charts", "TrainingCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"], swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["SweepModel", "SweepStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["SweepModel", "SweepStore", "SweepWire", "ZeroMQ", "Worker", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .testTarget(name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
     ]
 )

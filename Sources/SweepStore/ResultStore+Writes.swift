@@ -122,6 +122,7 @@ private struct ChangeStatements {
     let insertResult: Statement
     let markCompleted: Statement
     let completeAttempt: Statement
+    let completeRecordedAttempt: Statement
     let failJob: Statement
     let cancelJob: Statement
     let cancelSweep: Statement
@@ -156,6 +157,12 @@ private struct ChangeStatements {
         completeAttempt = try db.cachedStatement(sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?
             WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND number = ? AND outcome = 'running'
+            """)
+        // The attempt whose result became the job's result completed, even if its lease had
+        // expired meanwhile (a partition or a stall, not a death): the record must say so.
+        completeRecordedAttempt = try db.cachedStatement(sql: """
+            UPDATE attempts SET outcome = 'completed', ended_at = ?, error = NULL
+            WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND number = ? AND outcome IN ('running', 'expired')
             """)
         failJob = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'failed', error = ?, completed_at = ?
@@ -203,7 +210,8 @@ private struct ChangeStatements {
             if recorded {
                 try markCompleted.execute(arguments: [result.status.rawValue, StoreCoding.seconds(at), job.rawValue])
             }
-            try completeAttempt.execute(arguments: [StoreCoding.seconds(at), job.rawValue, attempt])
+            try (recorded ? completeRecordedAttempt : completeAttempt)
+                .execute(arguments: [StoreCoding.seconds(at), job.rawValue, attempt])
             if recorded { return .applied }
             return try seq(of: job) == nil ? .ignored : .duplicateResult(job)
 

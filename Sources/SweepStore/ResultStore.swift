@@ -28,6 +28,17 @@ public final class ResultStore: Sendable {
     public init(path: String, durability: Durability = .normal, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         try Self.refuseNonSQLiteFile(at: path)
+        let absentCompanions = Self.absentCompanions(of: path)
+        if !readOnly {
+            // GRDB's writable pool writes a no-op transaction when it creates the WAL: check the
+            // format read-only first, so a refused file (newer, foreign, corrupt) stays as it was.
+            do {
+                try Self.precheckFormat(at: path)
+            } catch {
+                Self.removeEmptyCompanions(absentCompanions)
+                throw Self.explainingReadOnlyFileSystem(error)
+            }
+        }
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)
@@ -43,11 +54,14 @@ public final class ResultStore: Sendable {
                 try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             }
         } catch {
+            Self.removeEmptyCompanions(absentCompanions)
             throw Self.explainingReadOnlyFileSystem(StoreError.wrapping(error, path: path, operation: .open))
         }
         do {
             try checkFormatAndMigrate(readOnly: readOnly)
         } catch {
+            try? pool.close()
+            Self.removeEmptyCompanions(absentCompanions)
             throw Self.explainingReadOnlyFileSystem(error)
         }
     }
@@ -57,12 +71,40 @@ public final class ResultStore: Sendable {
     /// Reads the first 16 bytes: an existing, non-empty file must carry SQLite's header, so a
     /// stray file is refused before SQLite creates `-wal` and `-shm` files next to it.
     private static func refuseNonSQLiteFile(at path: String) throws(StoreError) {
+        // A directory would fail later as a vague "disk I/O error"; opening a FIFO would block forever.
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            let kind = switch info.st_mode & S_IFMT {
+            case S_IFDIR: "a directory"
+            case S_IFIFO: "a FIFO"
+            case S_IFSOCK: "a socket"
+            case S_IFCHR: "a character device"
+            case S_IFBLK: "a block device"
+            default: "mode \(String(info.st_mode & S_IFMT, radix: 8))"
+            }
+            throw StoreError(path: path, operation: .open, reason: .notARegularFile(kind: kind))
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { return }  // missing: SQLite decides
         defer { try? handle.close() }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
         if !header.isEmpty && header != Data("SQLite format 3\0".utf8) {
             throw StoreError(path: path, operation: .open, reason: .notADatabase(nil))
         }
+    }
+
+    /// The WAL companions (`-wal`, `-shm`) that do not exist yet: opening creates them, and a
+    /// refused open removes them again so that refusing a file leaves the disk as it was.
+    private static func absentCompanions(of path: String) -> [String] {
+        [path + "-wal", path + "-shm"].filter { !FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Removes the companions this open created, once its connections are closed: the `-wal` only
+    /// while empty (so nothing written is ever dropped), the `-shm` only with its `-wal`.
+    private static func removeEmptyCompanions(_ created: [String]) {
+        guard let wal = created.first(where: { $0.hasSuffix("-wal") }) else { return }
+        let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? nil
+        guard size == 0 || !FileManager.default.fileExists(atPath: wal) else { return }
+        for companion in created { try? FileManager.default.removeItem(atPath: companion) }
     }
 
     /// SQLite says only "unable to open database file" when the WAL's `-shm` file cannot be
@@ -78,34 +120,58 @@ public final class ResultStore: Sendable {
         return error
     }
 
+    /// Opens an existing, non-empty file read-only and checks its format (nothing written).
+    private static func precheckFormat(at path: String) throws(StoreError) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard let size, size > 0 else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            _ = try queue.read { db in try readFormat(db, path: path, migrator: StoreSchema.migrator) }
+        } catch {
+            throw StoreError.wrapping(error, path: path, operation: .open)
+        }
+    }
+
+    /// The store's format version and whether its migrations are complete; `nil` for a new,
+    /// empty file. Throws for a file of another program or of a newer ClusterSweep.
+    private static func readFormat(
+        _ db: Database, path: String, migrator: DatabaseMigrator
+    ) throws -> (found: Int, complete: Bool)? {
+        let tables = try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+            ORDER BY name
+            """)
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if tables.isEmpty && applicationID == 0 { return nil }  // a new, empty file
+        guard applicationID == StoreSchema.applicationID, tables.contains("meta") else {
+            throw StoreError(path: path, operation: .open, reason: .notAStore(tables: tables))
+        }
+        let text = try String.fetchOne(
+            db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [StoreSchema.formatVersionKey])
+        guard let text, let found = Int(text) else {
+            throw StoreError(path: path, operation: .open, reason: .corruptRecord(
+                table: "meta", key: StoreSchema.formatVersionKey, column: "value",
+                detail: "expected an integer, found \(text.map { "'\($0)'" } ?? "nothing")"))
+        }
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
+        if found > StoreSchema.formatVersion || !unknown.isEmpty {
+            throw StoreError(path: path, operation: .open, reason: .newerFormat(
+                found: found, supported: StoreSchema.formatVersion, unknownMigrations: unknown))
+        }
+        return (found, try migrator.hasCompletedMigrations(db))
+    }
+
     private func checkFormatAndMigrate(readOnly: Bool) throws(StoreError) {
         let migrator = StoreSchema.migrator
         let path = self.path
         let state: (found: Int, complete: Bool)?
         do {
             state = try pool.read { db throws -> (found: Int, complete: Bool)? in
-                let tables = try String.fetchAll(db, sql: """
-                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                    ORDER BY name
-                    """)
-                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                if tables.isEmpty && applicationID == 0 { return nil }  // a new, empty file
-                guard applicationID == StoreSchema.applicationID, tables.contains("meta") else {
-                    throw StoreError(path: path, operation: .open, reason: .notAStore(tables: tables))
-                }
-                let text = try String.fetchOne(
-                    db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [StoreSchema.formatVersionKey])
-                guard let text, let found = Int(text) else {
-                    throw StoreError(path: path, operation: .open, reason: .corruptRecord(
-                        table: "meta", key: StoreSchema.formatVersionKey, column: "value",
-                        detail: "expected an integer, found \(text.map { "'\($0)'" } ?? "nothing")"))
-                }
-                let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
-                if found > StoreSchema.formatVersion || !unknown.isEmpty {
-                    throw StoreError(path: path, operation: .open, reason: .newerFormat(
-                        found: found, supported: StoreSchema.formatVersion, unknownMigrations: unknown))
-                }
-                return (found, try migrator.hasCompletedMigrations(db))
+                try Self.readFormat(db, path: path, migrator: migrator)
             }
         } catch {
             throw StoreError.wrapping(error, path: path, operation: .open)

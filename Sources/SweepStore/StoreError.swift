@@ -27,6 +27,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
         /// The file is not an SQLite database, or its pages are corrupt.
         case notADatabase(SQLiteFailure?)
+        /// The path names something other than a regular file (`kind`: "a directory", "a FIFO", ...).
+        case notARegularFile(kind: String)
         /// The file is an SQLite database of some other program (its tables are listed).
         case notAStore(tables: [String])
         /// The file was written by a newer ClusterSweep; this binary knows formats up to `supported`.
@@ -70,6 +72,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch reason {
         case .notADatabase(let failure):
             "not an SQLite database, or corrupt" + (failure.map { " (\($0))" } ?? "")
+        case .notARegularFile(let kind): "not a regular file (\(kind))"
         case .notAStore(let tables):
             "an SQLite database of another program, not a ClusterSweep store (tables: "
                 + tables.joined(separator: ", ") + ")"

@@ -274,10 +274,10 @@ import ZeroMQ
     @Test func badEndpoints_areClearErrors() throws {
         let directory = try TemporaryDirectory()
         for endpoint in ["tcp://127.0.0.1:notaport", "udp://127.0.0.1:5555", "127.0.0.1:5555"] {
-            let service = try CoordinatorService(
-                configuration: .init(bind: endpoint, statePath: directory.statePath), logger: testLogger())
+            // Refused when the service is made, before the state file is touched.
             do throws(CoordinatorError) {
-                try service.run()
+                _ = try CoordinatorService(
+                    configuration: .init(bind: endpoint, statePath: directory.statePath), logger: testLogger())
                 Issue.record("binding \(endpoint) did not fail")
             } catch {
                 guard case .invalidEndpoint(let named, _) = error else {
@@ -288,6 +288,7 @@ import ZeroMQ
                 #expect(error.description.contains(endpoint))
             }
         }
+        #expect(!FileManager.default.fileExists(atPath: directory.statePath))
         // The address of a running coordinator is in use.
         let running = try RunningCoordinator(statePath: directory.statePath)
         let other = try TemporaryDirectory()

@@ -50,7 +50,7 @@ struct CommandLineSpec: Sendable {
             ),
             "worker": Subcommand(options: [
                 "--connect": .tcpEndpoint, "--slots": .positiveInteger, "--max-jobs": .positiveInteger,
-                "--idle-exit": .nonNegativeInteger, "--grace-period": .nonNegativeInteger,
+                "--idle-exit": .positiveInteger, "--grace-period": .nonNegativeInteger,
                 "--curve-server-key": .any, "--curve-secret-key": .any, "--log-format": logFormat,
             ]),
             "submit": Subcommand(options: client, positionals: 1...1),

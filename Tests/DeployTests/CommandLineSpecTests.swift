@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// The checker itself: it accepts the documented command lines and names what is wrong with
@@ -11,7 +12,7 @@ import Testing
         "coordinator --bind tcp://127.0.0.1:5555 --state s.sqlite --log-format text --insecure",
         "coordinator --bind=tcp://0.0.0.0:5555 --state=$STATE --curve-secret-key k --authorized-keys a",
         "coordinator --help",
-        "worker --connect tcp://coordinator:5555 --slots 8 --max-jobs 100 --idle-exit 0 --grace-period 60",
+        "worker --connect tcp://coordinator:5555 --slots 8 --max-jobs 100 --idle-exit 60 --grace-period 60",
         "worker --connect $(ENDPOINT) --slots $SLURM_CPUS_ON_NODE --curve-server-key s --curve-secret-key k --log-format json",
         "worker",
         "submit configs/smoke.yaml --coordinator tcp://h:5555",
@@ -34,7 +35,7 @@ import Testing
         ("worker --slot 2", "no option '--slot'"),
         ("worker --slots 0", "whole number >= 1"),
         ("worker --slots two", "whole number >= 1"),
-        ("worker --idle-exit -5", "whole number >= 0"),
+        ("worker --idle-exit 0", "whole number >= 1"),
         ("worker --connect", "needs a value"),
         ("worker --connect http://h:5555", "tcp://HOST:PORT"),
         ("worker --connect tcp://h", "tcp://HOST:PORT"),
@@ -58,5 +59,43 @@ import Testing
     func checker_rejectsMalformedCommandLines(line: String, expected: String) {
         let problems = CommandLineSpec.clustersweep.problems(in: ShellWords.split(line).map(\.text))
         #expect(problems.contains { $0.contains(expected) }, "\(line): \(problems)")
+    }
+}
+
+/// The spec above restates the interface by hand; this holds it to the real binary, so the spec
+/// cannot drift from what `clustersweep` actually accepts (`--experimental-dump-help` is
+/// swift-argument-parser's machine-readable description of every command).
+@Test func spec_onlyNamesSubcommandsAndOptionsTheRealBinaryHas() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let binary = root.appendingPathComponent(".build/debug/clustersweep")
+    try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build clustersweep first (swift build)")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = ["--experimental-dump-help"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let command = try #require(json["command"] as? [String: Any])
+    let subcommands = try #require(command["subcommands"] as? [[String: Any]])
+    var real: [String: Set<String>] = [:]
+    for subcommand in subcommands {
+        guard let name = subcommand["commandName"] as? String else { continue }
+        var options: Set<String> = []
+        for argument in subcommand["arguments"] as? [[String: Any]] ?? [] {
+            for spelling in argument["names"] as? [[String: Any]] ?? [] {
+                guard let kind = spelling["kind"] as? String, let word = spelling["name"] as? String else { continue }
+                options.insert(kind == "long" ? "--\(word)" : "-\(word)")
+            }
+        }
+        real[name] = options
+    }
+    for (name, spec) in CommandLineSpec.clustersweep.subcommands {
+        let options = try #require(real[name], "the spec names '\(name)', which clustersweep does not have")
+        for option in spec.options.keys {
+            #expect(options.contains(option), "clustersweep \(name) has no \(option)")
+        }
     }
 }

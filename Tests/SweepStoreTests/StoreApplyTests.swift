@@ -6,6 +6,26 @@ import TrainingCore
 
 @Suite("Group commit: attempts, write-once results, failures, cancellation, restart snapshot")
 struct StoreApplyTests {
+    /// A late result (the lease had expired: a partition or a stall) that becomes the job's result
+    /// turns its attempt into `completed`, so the record names the attempt the result came from.
+    @Test func resultRecorded_fromAnExpiredAttemptFirst_marksThatAttemptCompleted() throws {
+        try withTemporaryDirectory { dir in
+            let store = try ResultStore(path: dir + "/state.sqlite")
+            _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<1))
+            let job = plan(0..<1)[0].id
+            _ = try store.apply([
+                .attemptStarted(job: job, number: 1, worker: workerA, at: at(1)),
+                .attemptEnded(job: job, number: 1, outcome: .expired, error: "missed 3 heartbeats", at: at(4)),
+                .resultRecorded(job: job, attempt: 1, result: clustered(1), at: at(9)),
+            ])
+            let record = try #require(try store.jobRecords(sweep: sweepRecord(1).id).first)
+            #expect(record.status == .clustered)
+            #expect(record.result == clustered(1))
+            #expect(record.attempts.map(\.outcome) == [.completed])
+            #expect(record.attempts.first?.error == nil)
+        }
+    }
+
     @Test func resultRecorded_whenJobAlreadyHasResult_keepsTheFirstAndReportsDuplicate() throws {
         try withTemporaryDirectory { dir in
             let store = try ResultStore(path: dir + "/state.sqlite")

@@ -18,6 +18,10 @@ public struct CoordinatorConfiguration: Sendable {
     /// The most inbound messages one loop iteration handles before it commits, sends and looks at
     /// timers, so `status` is answered promptly under load. Default 256.
     public var maxMessagesPerIteration: Int = 256
+    /// CURVE: the coordinator's secret key and the authorized keys (`nil`: plain TCP).
+    public var security: CoordinatorSecurityConfiguration?
+    /// Allow binding a non-loopback address without CURVE (`--insecure`).
+    public var allowInsecureBind = false
 
     public init(bind: String, statePath: String) {
         self.bind = bind

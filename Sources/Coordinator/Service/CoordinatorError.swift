@@ -16,6 +16,9 @@ public enum CoordinatorError: Error, Sendable, CustomStringConvertible {
     case transport(operation: String, ZMQError)
     /// `run()` was called a second time; a service runs once.
     case alreadyRan
+    /// CURVE could not start (key files, authorized keys, ZAP handler), or the bind would expose
+    /// the coordinator without authentication.
+    case security(SecurityError)
 
     public var description: String {
         switch self {
@@ -28,6 +31,7 @@ public enum CoordinatorError: Error, Sendable, CustomStringConvertible {
                 : "cannot bind \(endpoint): \(error)"
         case .transport(let operation, let error): "ZeroMQ failed while \(operation): \(error)"
         case .alreadyRan: "this coordinator service has already run (create a new one)"
+        case .security(let error): error.description
         }
     }
 }

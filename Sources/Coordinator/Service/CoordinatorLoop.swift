@@ -41,11 +41,15 @@ final class CoordinatorLoop {
 
     let router: ZMQSocket
     let control: ZMQSocket
+    /// CURVE role checks per message; `nil` for plain TCP (every peer may do everything).
+    let security: CoordinatorSecurity?
     let endpoint: String
     private let poller = ZMQPoller()
     private let routerIndex: Int
     private let controlIndex: Int
     private let clockStart: ContinuousClock.Instant
+    /// Loop stalls excluded from the scheduler's clock.
+    private var stalled: Duration = .zero
     private let stopRequest: @Sendable () -> StopRequest?
 
     /// The time of the current iteration, on the scheduler's clock and on the wall clock.
@@ -61,7 +65,8 @@ final class CoordinatorLoop {
 
     init(
         configuration: CoordinatorConfiguration, logger: Logger, store: ResultStore, scheduler: Scheduler,
-        directory: SweepDirectory, context: ZMQContext, controlEndpoint: String, clockStart: ContinuousClock.Instant,
+        directory: SweepDirectory, context: ZMQContext, security: CoordinatorSecurity?, controlEndpoint: String,
+        clockStart: ContinuousClock.Instant,
         stopRequest: @escaping @Sendable () -> StopRequest?
     ) throws(CoordinatorError) {
         self.configuration = configuration
@@ -71,6 +76,7 @@ final class CoordinatorLoop {
         self.directory = directory
         self.clockStart = clockStart
         self.stopRequest = stopRequest
+        self.security = security
         do {
             control = try context.socket(.pull)
             try control.bind(controlEndpoint)
@@ -79,7 +85,8 @@ final class CoordinatorLoop {
         }
         let bound: (socket: ZMQSocket, endpoint: String)
         do throws(CoordinatorError) {
-            bound = try CoordinatorSocket.bind(configuration.bind, context: context)
+            bound = try CoordinatorSocket.bind(
+                configuration.bind, context: context, extraOptions: security?.serverSocketOptions ?? [])
         } catch {
             control.close()
             throw error
@@ -120,6 +127,7 @@ final class CoordinatorLoop {
                 throw .transport(operation: "polling the sockets", error)
             }
             if ready.isReadable(controlIndex) { drainControl() }
+            let busySince = ContinuousClock.now
             now = instant()
             date = Date()
             if case .serving = phase, let stop = stopRequest() {
@@ -132,12 +140,29 @@ final class CoordinatorLoop {
             perform(scheduler.tick(now))
             purgePeers()
             try commitAndSend()
+            discountStall(busyFor: ContinuousClock.now - busySince)
             if shutdownComplete() { return }
         }
     }
 
-    /// The scheduler's clock: time since the service started.
-    func instant() -> MonotonicInstant { MonotonicInstant(sinceStart: ContinuousClock.now - clockStart) }
+    /// The scheduler's clock: time since the service started, less the time the loop itself was
+    /// stalled (see `discountStall`).
+    func instant() -> MonotonicInstant { MonotonicInstant(sinceStart: ContinuousClock.now - clockStart - stalled) }
+
+    /// Keeps a stall of the loop itself (a 100,000-job submit, a slow disk) from counting against
+    /// the workers: while the loop is busy it hears nobody, so without this every worker whose
+    /// heartbeats queued up behind the stall would be declared dead and its jobs run again. Time
+    /// beyond `stallAllowance` in one iteration does not advance the scheduler's clock; leases,
+    /// liveness and job timeouts resume where they were.
+    private func discountStall(busyFor busy: Duration) {
+        let allowance = configuration.scheduler.heartbeatInterval / 2
+        if busy > allowance {
+            stalled += busy - allowance
+            logger.warning("the coordinator loop stalled; leases and liveness were paused meanwhile", metadata: [
+                "seconds": "\(Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18)",
+            ])
+        }
+    }
 
     /// Milliseconds until the next housekeeping pass is due (at least 1, at most one period).
     private func pollTimeoutMilliseconds() -> Int {
@@ -159,8 +184,15 @@ final class CoordinatorLoop {
         var handled = 0
         while handled < limit {
             let frames: [[UInt8]]?
+            var userID: String?
             do {
-                frames = try router.tryReceive(maxFrames: 3)
+                if security != nil {
+                    let received = try router.tryReceiveWithUserID(maxFrames: 3)
+                    frames = received?.frames
+                    userID = received?.userID
+                } else {
+                    frames = try router.tryReceive(maxFrames: 3)
+                }
             } catch {
                 if error == .messageTooLarge {
                     handled += 1
@@ -172,13 +204,13 @@ final class CoordinatorLoop {
             }
             guard let frames else { return false }
             handled += 1
-            handle(frames)
+            handle(frames, role: security?.role(userID: userID))
         }
         return true
     }
 
     /// Decodes one message (routing id first) and hands it to the worker or client handler.
-    private func handle(_ frames: [[UInt8]]) {
+    private func handle(_ frames: [[UInt8]], role: PeerRole?) {
         guard let route = frames.first, !route.isEmpty else { return }
         let body = frames.dropFirst()
         let inbound: CoordinatorInbound
@@ -192,8 +224,22 @@ final class CoordinatorLoop {
             return
         }
         switch inbound {
-        case .worker(let message): handleWorker(message, route: route)
-        case .client(let requestID, let request): handleClient(request, requestID: requestID, route: route)
+        case .worker(let message):
+            // An unauthorized sender of worker messages gets no answer at all: it learns nothing.
+            if let security, !security.allowsWorkerMessages(role: role) {
+                noteRefused(kind: message.kind, role: role, route: route)
+                return
+            }
+            handleWorker(message, route: route)
+        case .client(let requestID, let request):
+            if let security, !security.allows(request, role: role) {
+                noteRefused(kind: request.kind, role: role, route: route)
+                outbox.reply(
+                    .error(.init(code: .forbidden, message: security.refusal(for: request, role: role))),
+                    to: route, requestID: requestID)
+                return
+            }
+            handleClient(request, requestID: requestID, route: route)
         }
     }
 
@@ -344,5 +390,15 @@ final class CoordinatorLoop {
         }
         phase = .drainingWorkers(waitingFor: remaining, deadline: deadline)
         return false
+    }
+}
+
+extension CoordinatorLoop {
+    /// Logs (rate-limited) a message refused for its connection's CURVE role.
+    func noteRefused(kind: String, role: PeerRole?, route: [UInt8]) {
+        guard rejectedLog.allow(at: now).log else { return }
+        logger.warning("refused a message for its key's role", metadata: [
+            "kind": "\(kind)", "role": "\(role.map { "\($0)" } ?? "none")", "peer": "\(route.prefix(16).map { String(format: "%02x", $0) }.joined())",
+        ])
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SweepModel
 import SweepStore
+import SweepWire
 import Synchronization
 import ZeroMQ
 
@@ -19,6 +20,8 @@ public final class CoordinatorService: Sendable {
     private let logger: Logger
     private let store: ResultStore
     private let context: ZMQContext
+    /// CURVE authentication (ZAP handler and per-message role checks); `nil` for plain TCP.
+    private let security: CoordinatorSecurity?
     private let controlEndpoint: String
     private let clockStart: ContinuousClock.Instant
     private let state: Mutex<State>
@@ -36,6 +39,19 @@ public final class CoordinatorService: Sendable {
     public init(configuration: CoordinatorConfiguration, logger: Logger) throws(CoordinatorError) {
         self.configuration = configuration
         self.logger = logger
+        // Refuse an unauthenticated public bind before touching the state file.
+        do {
+            let endpoint = try Endpoint(parsing: configuration.bind)
+            try BindPolicy.check(
+                endpoint: endpoint, curveEnabled: configuration.security != nil,
+                insecure: configuration.allowInsecureBind)
+        } catch let error as EndpointError {
+            throw .invalidEndpoint(configuration.bind, reason: error.reason)
+        } catch let error as SecurityError {
+            throw .security(error)
+        } catch {
+            throw .invalidEndpoint(configuration.bind, reason: "\(error)")
+        }
         do {
             store = try ResultStore(path: configuration.statePath)
         } catch {
@@ -47,6 +63,17 @@ public final class CoordinatorService: Sendable {
             context = try ZMQContext()
         } catch {
             throw .transport(operation: "creating the ZeroMQ context", error)
+        }
+        // The ZAP handler must be bound on the context before the CURVE server socket binds.
+        if let securityConfiguration = configuration.security {
+            do {
+                security = try CoordinatorSecurity(configuration: securityConfiguration, context: context, logger: logger)
+            } catch {
+                context.terminate()
+                throw .security(error)
+            }
+        } else {
+            security = nil
         }
         controlEndpoint = "inproc://clustersweep-coordinator-control-\(UUID().uuidString)"
         state = Mutex(State(restored: restored))
@@ -63,7 +90,7 @@ public final class CoordinatorService: Sendable {
         defer { terminateContext() }
         let loop = try CoordinatorLoop(
             configuration: configuration, logger: logger, store: store, scheduler: restored.scheduler,
-            directory: restored.directory, context: context, controlEndpoint: controlEndpoint,
+            directory: restored.directory, context: context, security: security, controlEndpoint: controlEndpoint,
             clockStart: clockStart, stopRequest: { [self] in state.withLock { $0.stop } })
         defer { loop.close() }
         onReady(loop.endpoint)
@@ -102,8 +129,33 @@ public final class CoordinatorService: Sendable {
         }
     }
 
+    /// Re-reads the authorized keys file on SIGHUP (new connections use the new keys; on error
+    /// the old keys stay in force). Returns `nil` when CURVE is off. Keep the source alive.
+    public func reloadKeysOnHangup() -> (any DispatchSourceSignal)? {
+        guard let security else { return nil }
+        let logger = self.logger
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler {
+            do {
+                let keys = try security.reloadAuthorizedKeys()
+                logger.notice("authorized keys reloaded", metadata: [
+                    "file": "\(security.configuration.authorizedKeysPath)", "keys": "\(keys.count)",
+                ])
+            } catch {
+                logger.error("reloading the authorized keys failed; the previous keys stay in force", metadata: [
+                    "error": "\(error)",
+                ])
+            }
+        }
+        source.resume()
+        return source
+    }
+
     private func terminateContext() {
         state.withLock { $0.contextOpen = false }
+        // The ROUTER is closed by now (the loop closes it first); then the ZAP handler, then the context.
+        security?.stop()
         context.terminate()
     }
 

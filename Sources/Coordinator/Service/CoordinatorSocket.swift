@@ -10,12 +10,14 @@ enum CoordinatorSocket {
 
     /// A ROUTER with `WireSocketOptions.coordinator` bound to `endpoint`, and the endpoint it
     /// actually listens on (the free port chosen for a port of `0` or `*`).
-    static func bind(_ endpoint: String, context: ZMQContext) throws(CoordinatorError) -> (socket: ZMQSocket, endpoint: String) {
+    static func bind(
+        _ endpoint: String, context: ZMQContext, extraOptions: [ZMQSocketOption] = []
+    ) throws(CoordinatorError) -> (socket: ZMQSocket, endpoint: String) {
         let address = try normalized(endpoint)
         let socket: ZMQSocket
         do {
             socket = try context.socket(.router, linger: linger)
-            try socket.set(WireSocketOptions.coordinator)
+            try socket.set(WireSocketOptions.coordinator + extraOptions)
         } catch {
             throw .transport(operation: "creating the ROUTER socket", error)
         }

@@ -30,14 +30,24 @@ final class ChildProcess {
         }
     }
 
-    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], name: String) throws {
+    /// Starts `clustersweep ARGUMENTS`; with a `launcher` (e.g. `ip netns exec NAME`), starts
+    /// `LAUNCHER clustersweep ARGUMENTS` instead (the launcher must exec the binary in place).
+    init(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], name: String,
+        launcher: [String] = []
+    ) throws {
         self.arguments = arguments
         stdoutURL = directory.appendingPathComponent("\(name).stdout")
         stderrURL = directory.appendingPathComponent("\(name).stderr")
         FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = try ChildProcess.binary
-        process.arguments = arguments
+        if let tool = launcher.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(launcher.dropFirst()) + [try ChildProcess.binary.path] + arguments
+        } else {
+            process.executableURL = try ChildProcess.binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CLUSTERSWEEP_COORDINATOR")

@@ -14,13 +14,19 @@ final class LocalTestCluster {
     private var restarts = 0
     private var workerCount = 0
 
-    var endpoint: String { "tcp://127.0.0.1:\(port)" }
+    /// The address the coordinator binds (loopback unless a test gives another local address).
+    let host: String
+
+    var endpoint: String { "tcp://\(host):\(port)" }
     var clientEnvironment: [String: String] { ["CLUSTERSWEEP_COORDINATOR": endpoint] }
 
-    init() throws {
+    /// A cluster in a fresh directory; `host` is a local address to bind (default loopback),
+    /// `statePath` a state file elsewhere (e.g. on a test mount; default in the directory).
+    init(host: String = "127.0.0.1", statePath: String? = nil) throws {
         directory = try makeTemporaryDirectory()
         port = try freeLoopbackPort()
-        statePath = directory.appendingPathComponent("state.sqlite").path
+        self.host = host
+        self.statePath = statePath ?? directory.appendingPathComponent("state.sqlite").path
     }
 
     deinit {
@@ -32,17 +38,21 @@ final class LocalTestCluster {
     /// Starts (or restarts) the coordinator on the same port and state file; waits until it listens.
     func startCoordinator() throws {
         restarts += 1
+        // A test network (a veth pair of the test's own) is not loopback: say it is trusted.
+        let trust = host.hasPrefix("127.") ? [] : ["--insecure"]
         let process = try ChildProcess(
-            ["coordinator", "--bind", endpoint, "--state", statePath], in: directory, name: "coordinator-\(restarts)")
+            ["coordinator", "--bind", endpoint, "--state", statePath] + trust, in: directory, name: "coordinator-\(restarts)")
         try process.waitForOutput(timeout: 20) { $0.contains("listening") }
         coordinator = process
     }
 
+    /// Starts a worker process; `launcher` runs it through another program (e.g. `ip netns exec`).
     @discardableResult
-    func startWorker(slots: Int = 1) throws -> ChildProcess {
+    func startWorker(slots: Int = 1, launcher: [String] = []) throws -> ChildProcess {
         workerCount += 1
         let worker = try ChildProcess(
-            ["worker", "--connect", endpoint, "--slots", String(slots)], in: directory, name: "worker-\(workerCount)")
+            ["worker", "--connect", endpoint, "--slots", String(slots)], in: directory, name: "worker-\(workerCount)",
+            launcher: launcher)
         workers.append(worker)
         return worker
     }

@@ -1,0 +1,106 @@
+import Foundation
+import SweepModel
+import SweepStore
+import Testing
+
+/// CURVE end to end: real key files from `keygen`, a coordinator with an authorized-keys file,
+/// workers and clients with and without the right keys, over tcp://127.0.0.1.
+@Suite(.serialized)
+struct SecureSweepTests {
+    @Test func curve_authorizedPeersCompleteASweep_othersGetNothing() throws {
+        let cluster = try LocalTestCluster()
+        let keys = cluster.directory.appendingPathComponent("keys")
+        for name in ["coordinator", "worker", "client", "stranger"] {
+            let made = try runCommand(["keygen", "--out", keys.appendingPathComponent(name).path], in: cluster.directory)
+            #expect(made.status == 0, "keygen: \(made.stderr)")
+        }
+        func key(_ name: String, _ file: String) -> String { keys.appendingPathComponent(name).appendingPathComponent(file).path }
+        func publicKey(_ name: String) throws -> String {
+            try String(contentsOfFile: key(name, "public.key"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let secretAttributes = try FileManager.default.attributesOfItem(atPath: key("worker", "secret.key"))
+        #expect((secretAttributes[.posixPermissions] as? Int) == 0o600)
+
+        let authorized = cluster.directory.appendingPathComponent("authorized")
+        try """
+            # who may connect
+            worker \(try publicKey("worker")) the worker pool
+            client \(try publicKey("client")) alice's laptop
+
+            """.write(to: authorized, atomically: true, encoding: .utf8)
+
+        let coordinator = try ChildProcess(
+            ["coordinator", "--bind", cluster.endpoint, "--state", cluster.statePath,
+             "--curve-secret-key", key("coordinator", "secret.key"), "--authorized-keys", authorized.path],
+            in: cluster.directory, name: "coordinator")
+        try coordinator.waitForOutput(timeout: 20) { $0.contains("listening") }
+        cluster.coordinator = coordinator
+
+        let serverKey = key("coordinator", "public.key")
+        let clientEnv = cluster.clientEnvironment.merging([
+            "CLUSTERSWEEP_CURVE_SERVER_KEY": serverKey, "CLUSTERSWEEP_CURVE_SECRET_KEY": key("client", "secret.key"),
+        ]) { $1 }
+        let workerKeyEnv = cluster.clientEnvironment.merging([
+            "CLUSTERSWEEP_CURVE_SERVER_KEY": serverKey, "CLUSTERSWEEP_CURVE_SECRET_KEY": key("worker", "secret.key"),
+        ]) { $1 }
+
+        // A stranger's worker and a worker without any key connect first: they must get nothing.
+        let stranger = try ChildProcess(
+            ["worker", "--connect", cluster.endpoint, "--slots", "2",
+             "--curve-server-key", serverKey, "--curve-secret-key", key("stranger", "secret.key")],
+            in: cluster.directory, name: "stranger")
+        let plain = try ChildProcess(["worker", "--connect", cluster.endpoint, "--slots", "2"], in: cluster.directory, name: "plain")
+        defer {
+            stranger.signal(SIGKILL)
+            plain.signal(SIGKILL)
+        }
+
+        let sweepFile = try cluster.writeSweep("secure", """
+            version: 1
+            name: secure
+            kind: noop
+            seeds: 0..5
+            """)
+        // A worker key may not submit (nor cancel, nor read).
+        let forbidden = try runCommand(["submit", sweepFile], in: cluster.directory, environment: workerKeyEnv)
+        #expect(forbidden.status != 0)
+        #expect(forbidden.stderr.contains("needs a client key"))
+        // A client with an unknown key hears nothing.
+        let unknown = try runCommand(
+            ["status", "--timeout", "1", "--curve-server-key", serverKey, "--curve-secret-key", key("stranger", "secret.key")],
+            in: cluster.directory, environment: cluster.clientEnvironment)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no answer"))
+
+        let submit = try runCommand(["submit", sweepFile], in: cluster.directory, environment: clientEnv)
+        #expect(submit.status == 0, "submit: \(submit.stderr)")
+        let sweep = try #require(submit.stdout.split(separator: "\n").last.map(String.init))
+        let cancel = try runCommand(["cancel", sweep], in: cluster.directory, environment: workerKeyEnv)
+        #expect(cancel.status != 0)
+
+        // Nothing runs while only unauthorized workers are connected.
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try cluster.jobRecords(sweep: sweep).allSatisfy { $0.status == .pending && $0.attempts.isEmpty })
+
+        let worker = try ChildProcess(["worker", "--connect", cluster.endpoint, "--slots", "2"], in: cluster.directory,
+                                      environment: workerKeyEnv, name: "authorized-worker")
+        cluster.workers.append(worker)
+        let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 30)
+        #expect(expectExactlyOnce(records, expectedJobs: 6, maxAttempts: 3) == [])
+        let authorizedPid = "-\(worker.pid)-"
+        #expect(records.allSatisfy { $0.attempts.allSatisfy { $0.worker.rawValue.contains(authorizedPid) } })
+
+        let watch = try runCommand(["watch", sweep], in: cluster.directory, environment: clientEnv, timeout: 30)
+        #expect(watch.status == 0)
+    }
+
+    @Test func publicBindWithoutCurve_isRefusedUnlessInsecure() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = dir.appendingPathComponent("state.sqlite")
+        let refused = try runCommand(["coordinator", "--bind", "tcp://0.0.0.0:\(try freeLoopbackPort())", "--state", state.path], in: dir)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("without CURVE"))
+        #expect(!FileManager.default.fileExists(atPath: state.path))
+    }
+}
