@@ -54,8 +54,8 @@ extension CoordinatorLoop {
             logger.error("storing a submitted sweep failed", metadata: ["sweep": "\(id)", "error": "\(error)"])
             throw RefusedRequest(.unavailable, error.description)
         }
-        // A big sweep takes a while to store: what follows (leases, attempt times) starts now.
-        now = instant()
+        // A big sweep takes a while to store: attempts started after it are stamped with the time
+        // they start. (The scheduler's clock leaves the stall out by itself: `discountStall`.)
         date = Date()
         if scheduler.progress(of: id) == nil {
             let jobs: [JobRecord]
