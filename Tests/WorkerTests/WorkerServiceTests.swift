@@ -95,7 +95,7 @@ final class WorkerRunner: Sendable {
         #expect(hello.running.isEmpty && hello.finished.isEmpty)
         try coordinator.welcome(hello.worker)
         guard case .ready(let ready) = try coordinator.next(includingReady: true) else { Issue.record("expected ready"); return }
-        #expect(ready == .init(wants: 6, received: 0))  // 2 slots + 2 prefetched per slot
+        #expect(ready == .init(wants: 4, received: 0))  // 2 slots + 1 prefetched per slot until jobs prove short
 
         let jobs = (0..<10).map { assignment($0, failAttempts: $0 == 3 ? 1 : 0) }
         try coordinator.send(.assign(.init(jobs)))

@@ -8,9 +8,13 @@ public struct WorkerConfiguration: Sendable {
     public var endpoint: String
     /// Jobs run at once, one thread each. Default: the number of active cores.
     public var slots: Int = ProcessInfo.processInfo.activeProcessorCount
-    /// Jobs queued beyond the slots, so a slot never waits for a round trip. Default: two per slot
-    /// (the coordinator caps it at its `prefetchPerWorker`, default 4).
+    /// Jobs queued beyond the slots, so a slot never waits for a round trip. Default: one per slot,
+    /// two per slot while jobs take less than `shortJobSeconds` on average (the coordinator caps
+    /// it at its `prefetchPerWorker`, default 4).
     public var prefetch: Int?
+    /// Jobs shorter than this on average (50 ms) are prefetched deeper by default: dispatch, not
+    /// the job, is then the cost, and a queued short job delays nobody.
+    public var shortJobSeconds: Double = 0.05
     /// Heartbeat interval both ways (the coordinator's `welcome` may override it).
     public var heartbeatInterval: Duration = .seconds(1)
     /// Missed intervals after which the coordinator counts as dead.
@@ -44,5 +48,10 @@ public struct WorkerConfiguration: Sendable {
     }
 
     /// Jobs the worker wants to hold at most (running + queued).
-    var capacity: Int { max(1, slots) + max(0, prefetch ?? 2 * max(1, slots)) }
+    func capacity(averageJobSeconds: Double?) -> Int {
+        let slots = max(1, self.slots)
+        if let prefetch { return slots + max(0, prefetch) }
+        let short = averageJobSeconds.map { $0 < shortJobSeconds } ?? false
+        return slots + (short ? 2 : 1) * slots
+    }
 }

@@ -29,6 +29,10 @@ final class WorkerLoop {
     private var slotCount = 0
     private var idleSlots: [[UInt8]] = []
     private var running: [JobAttempt: [UInt8]] = [:]
+    /// When each running job went to its slot, and the jobs' average duration (a moving average
+    /// over the last ~16 jobs; `nil` before the first), which sets the default prefetch.
+    private var startedAt: [JobAttempt: ContinuousClock.Instant] = [:]
+    private var averageJobSeconds: Double?
     /// Jobs received and not yet handed to a slot, still in their wire encoding.
     private var queue: [EncodedAssignment] = []
     private var jobsTaken = 0
@@ -153,6 +157,11 @@ final class WorkerLoop {
 
     private func finish(_ attempt: JobAttempt, slot: [UInt8]) {
         running[attempt] = nil
+        if let start = startedAt.removeValue(forKey: attempt) {
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            averageJobSeconds = averageJobSeconds.map { $0 + (seconds - $0) / 16 } ?? seconds
+        }
         idleSlots.append(slot)
         readyDue = true
         lastBusy = ContinuousClock.now
@@ -165,6 +174,7 @@ final class WorkerLoop {
             try slotSocket.send([slot, SlotCommand.runFrame(job)])
             running[job.jobAttempt] = slot
             lastBusy = ContinuousClock.now
+            startedAt[job.jobAttempt] = lastBusy
         }
     }
 
@@ -320,7 +330,7 @@ final class WorkerLoop {
     /// Jobs the worker would take now.
     private var wants: Int {
         guard drain == nil else { return 0 }
-        var wants = configuration.capacity - running.count - queue.count
+        var wants = configuration.capacity(averageJobSeconds: averageJobSeconds) - running.count - queue.count
         if let maxJobs = configuration.maxJobs { wants = min(wants, maxJobs - jobsTaken) }
         return max(0, wants)
     }

@@ -24,7 +24,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Jobs run at once, one thread each (default: number of cores).", valueName: "n"))
     var slots: Int?
 
-    @Option(help: ArgumentHelp("Jobs held beyond the slots so no slot waits for a round trip (default: two per slot).", valueName: "n"))
+    @Option(help: ArgumentHelp("Jobs held beyond the slots so no slot waits for a round trip (default: one per slot, two while jobs average under 50 ms).", valueName: "n"))
     var prefetch: Int?
 
     @Option(help: ArgumentHelp("Exit after running this many jobs (e.g. for batch allocations).", valueName: "n"))

@@ -1,0 +1,17 @@
+import Testing
+@testable import Worker
+
+@Suite struct WorkerConfigurationTests {
+    @Test func capacity_prefetchesDeeperOnlyForShortJobs() {
+        var configuration = WorkerConfiguration(endpoint: "tcp://127.0.0.1:1")
+        configuration.slots = 2
+        #expect(configuration.capacity(averageJobSeconds: nil) == 4)  // nothing measured yet
+        #expect(configuration.capacity(averageJobSeconds: 30) == 4)
+        #expect(configuration.capacity(averageJobSeconds: 0.0001) == 6)
+        configuration.prefetch = 0
+        #expect(configuration.capacity(averageJobSeconds: 0.0001) == 2)  // an explicit prefetch wins
+        configuration.slots = 0
+        configuration.prefetch = nil
+        #expect(configuration.capacity(averageJobSeconds: 30) == 2)  // at least one slot
+    }
+}
