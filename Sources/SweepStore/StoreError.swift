@@ -81,7 +81,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + (unknown.isEmpty ? "" : "; unknown migrations: " + unknown.joined(separator: ", "))
                 + "); upgrade clustersweep"
         case .needsMigration(let found, let supported):
-            "store format \(found) needs migrating to \(supported), which a read-only open cannot do"
+            "store format \(found) needs migrating to \(supported), which a read-only open cannot do; "
+                + "open it once for writing first (a coordinator or `run` on this file migrates it)"
         case .readOnly(let failure): "the file or its file system is read-only (\(failure))"
         case .diskFull(let failure): "the disk is full (\(failure))"
         case .cannotOpen(let failure): "cannot open the file or its directory (\(failure))"
