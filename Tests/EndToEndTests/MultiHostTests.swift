@@ -121,8 +121,8 @@ struct MultiHostTests {
         print("multi-host: first sweep done at \(Self.seconds(since: started)) s")
 
         // MARK: 2. worker 1's cable is pulled while it runs a job; worker 2 finishes the sweep
-        let jobs = 24
-        let second = try submit("pulled-cable", jobs: jobs, sleepMilliseconds: 250)
+        let jobs = 20
+        let second = try submit("pulled-cable", jobs: jobs, sleepMilliseconds: 400)
         let cutJob = try cluster.waitForRunningJob(sweep: second, timeout: 20, on: workers[0])
         try network.cut(workerHosts[0])
         let cutAt = Date()
@@ -130,8 +130,11 @@ struct MultiHostTests {
         print("multi-host: second sweep done \(Self.seconds(since: cutAt)) s after the cut")
         #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 10) == [])
         #expect(records.allSatisfy { $0.status == .clustered })
+        // The cut bit: leases worker 1 held (the job it ran, or the ones it had prefetched) expired.
+        let workerOneTag = "-\(workers[0].pid)-"
+        let expired = records.flatMap(\.attempts).filter { $0.outcome == .expired && $0.worker.rawValue.contains(workerOneTag) }
+        #expect(!expired.isEmpty, "no lease of the cut worker expired")
         let job = try #require(records.first { $0.id == cutJob.id })
-        #expect(job.attempts.contains { $0.outcome == .expired }, "the cut worker's lease should have expired: \(job.attempts.map(\.outcome))")
         #expect(job.attempts.filter { $0.outcome == .completed }.count == 1, "\(job.attempts.map(\.outcome))")
         let workerTwoTag = "-\(workers[1].pid)-"
         #expect(records.flatMap(\.attempts).contains { $0.startedAt > cutAt && $0.worker.rawValue.contains(workerTwoTag) })
