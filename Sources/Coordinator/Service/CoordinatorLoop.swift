@@ -48,6 +48,8 @@ final class CoordinatorLoop {
     private let routerIndex: Int
     private let controlIndex: Int
     private let clockStart: ContinuousClock.Instant
+    /// Loop stalls excluded from the scheduler's clock.
+    private var stalled: Duration = .zero
     private let stopRequest: @Sendable () -> StopRequest?
 
     /// The time of the current iteration, on the scheduler's clock and on the wall clock.
@@ -125,6 +127,7 @@ final class CoordinatorLoop {
                 throw .transport(operation: "polling the sockets", error)
             }
             if ready.isReadable(controlIndex) { drainControl() }
+            let busySince = ContinuousClock.now
             now = instant()
             date = Date()
             if case .serving = phase, let stop = stopRequest() {
@@ -137,12 +140,29 @@ final class CoordinatorLoop {
             perform(scheduler.tick(now))
             purgePeers()
             try commitAndSend()
+            discountStall(busyFor: ContinuousClock.now - busySince)
             if shutdownComplete() { return }
         }
     }
 
-    /// The scheduler's clock: time since the service started.
-    func instant() -> MonotonicInstant { MonotonicInstant(sinceStart: ContinuousClock.now - clockStart) }
+    /// The scheduler's clock: time since the service started, less the time the loop itself was
+    /// stalled (see `discountStall`).
+    func instant() -> MonotonicInstant { MonotonicInstant(sinceStart: ContinuousClock.now - clockStart - stalled) }
+
+    /// Keeps a stall of the loop itself (a 100,000-job submit, a slow disk) from counting against
+    /// the workers: while the loop is busy it hears nobody, so without this every worker whose
+    /// heartbeats queued up behind the stall would be declared dead and its jobs run again. Time
+    /// beyond `stallAllowance` in one iteration does not advance the scheduler's clock; leases,
+    /// liveness and job timeouts resume where they were.
+    private func discountStall(busyFor busy: Duration) {
+        let allowance = configuration.scheduler.heartbeatInterval / 2
+        if busy > allowance {
+            stalled += busy - allowance
+            logger.warning("the coordinator loop stalled; leases and liveness were paused meanwhile", metadata: [
+                "seconds": "\(Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18)",
+            ])
+        }
+    }
 
     /// Milliseconds until the next housekeeping pass is due (at least 1, at most one period).
     private func pollTimeoutMilliseconds() -> Int {
