@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # CPU the release binary is tuned for. `native` is fastest on the build machine; use a portable
-# name (e.g. CPU=haswell, AVX2+FMA, any x86-64 server since 2013) for binaries shipped to a cluster.
+# name (e.g. CPU=haswell, AVX2+FMA, any x86-64 server since 2013) for binaries shipped to a cluster;
+# README.md "Speed and CPU flags" has the options and their measured speed.
 CPU ?= native
 RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc $(CPU)
 BIN := .build/release/clustersweep

@@ -9,7 +9,9 @@
 #
 # BINARY defaults to .build/release/clustersweep, built if missing with the Containerfile's flags
 # (release, --static-swift-stdlib, -target-cpu $CPU, CPU=haswell by default). The root is cached
-# in .build-rootfs/bookworm (delete it to start over). Exit status 0 when every check passed.
+# in .build-rootfs/bookworm (delete it to start over). Beyond --version/--help it runs keygen,
+# `run configs/smoke.yaml` (report checked) and a CURVE coordinator + worker + client sweep in the
+# root. Exit status 0 when every check passed.
 set -euo pipefail
 export LC_ALL=C
 
@@ -105,8 +107,43 @@ if has_subcommand run; then
     check "clustersweep run configs/smoke.yaml in the root (embedded coordinator + workers, SQLite)" \
         chroot --userspec=65534:65534 "$ROOTFS" env -i HOME=/tmp sh -c \
         'rm -rf /tmp/verify-run && cd /tmp && timeout 300 /usr/local/bin/clustersweep run /tmp/smoke.yaml --workers 2 --out /tmp/verify-run >/tmp/verify-run.log 2>&1; status=$?; tail -n 5 /tmp/verify-run.log; [ "$status" = 0 ] && ls /tmp/verify-run'
+    # The report must list every job of the sweep as completed (checked outside: the root has no python).
+    check "the run's report.json: every job completed" python3 -c '
+import json, sys
+report = json.load(open(sys.argv[1]))
+jobs = report["jobs"]
+bad = [j for j in jobs if j.get("status") not in ("clustered", "censored", "diverged")]
+count = report["sweep"]["job_count"]
+if not jobs or bad or count != len(jobs):
+    sys.exit(f"{len(jobs)} jobs, {len(bad)} not completed, job_count {count}")
+print(f"{len(jobs)} jobs, all completed")' "$ROOTFS/tmp/verify-run/report.json"
 else
     say "SKIP run (this binary has no run subcommand yet)"
+fi
+# The distributed path with the runtime's libzmq: coordinator, worker and client as separate
+# processes over tcp://127.0.0.1 with CURVE (keys from keygen, an authorized-keys file).
+if has_subcommand coordinator && has_subcommand keygen; then
+    port=$((20000 + RANDOM % 20000))
+    check "coordinator + worker + submit/watch with CURVE over tcp in the root" \
+        chroot --userspec=65534:65534 "$ROOTFS" env -i HOME=/tmp PORT="$port" sh -c '
+            set -e
+            bin=/usr/local/bin/clustersweep
+            dir=/tmp/verify-curve
+            rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
+            for role in coordinator worker client; do $bin keygen --out "keys/$role" >/dev/null; done
+            printf "worker %s\nclient %s\n" "$(cat keys/worker/public.key)" "$(cat keys/client/public.key)" >authorized_keys
+            endpoint=tcp://127.0.0.1:$PORT
+            $bin coordinator --bind "$endpoint" --state state.sqlite --curve-secret-key keys/coordinator/secret.key --authorized-keys authorized_keys >coordinator.log 2>&1 &
+            coordinator=$!
+            export CLUSTERSWEEP_COORDINATOR=$endpoint CLUSTERSWEEP_CURVE_SERVER_KEY=keys/coordinator/public.key
+            CLUSTERSWEEP_CURVE_SECRET_KEY=keys/worker/secret.key $bin worker --slots 2 --idle-exit 30 >worker.log 2>&1 &
+            worker=$!
+            trap "kill $worker $coordinator 2>/dev/null || true" EXIT
+            export CLUSTERSWEEP_CURVE_SECRET_KEY=keys/client/secret.key
+            for i in 1 2 3 4 5 6 7 8 9 10; do $bin workers --timeout 1 >/dev/null 2>&1 && break; sleep 0.5; done
+            id=$($bin submit /tmp/smoke.yaml | tail -n 1)
+            timeout 120 $bin watch "$id" | tail -n 1
+            $bin workers | tail -n 1'
 fi
 
 if ((FAILURES)); then

@@ -2,8 +2,9 @@
 # Tests deploy/slurm/clustersweep.sbatch on a real Slurm cluster: installs Debian's slurm-wlm and
 # munge if missing, starts a one-node cluster on this machine (root, no systemd, a temporary
 # slurm.conf, non-default ports, loopback only), proves it runs a job, submits the sbatch script
-# with a sweep file, waits for it and checks that every job in report.json completed. The daemons
-# it started are always stopped.
+# with a sweep file, waits for it and checks that every job in report.json completed; then runs
+# the job-array variant (two worker tasks) against a coordinator it starts itself and checks that
+# report too. The daemons and the coordinator it started are always stopped.
 #
 #   sudo deploy/slurm/test-slurm.sh [SWEEP_FILE]         (make test-slurm)
 #
@@ -30,7 +31,8 @@ STEP="preconditions"
 # MARK: packages
 STEP="install slurm-wlm and munge"
 missing=()
-for package in slurm-wlm munge; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+# python3 checks report.json (not on every fresh Debian machine).
+for package in slurm-wlm munge python3; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
 if ((${#missing[@]})); then
     t=$EPOCHREALTIME
     log "installing ${missing[*]}"
@@ -44,6 +46,7 @@ chmod 0755 "$WORK"
 MUNGED_PID=""
 SLURMCTLD_PID=""
 SLURMD_PID=""
+COORDINATOR_PID=""
 SUCCESS=0
 
 # Sends SIGTERM to a process we started and waits up to 10 s before SIGKILL.
@@ -70,6 +73,7 @@ cleanup() {
             sleep 0.5
         done
     fi
+    stop_daemon "clustersweep coordinator" "$COORDINATOR_PID"
     stop_daemon slurmd "$SLURMD_PID"
     stop_daemon slurmctld "$SLURMCTLD_PID"
     stop_daemon munged "$MUNGED_PID"
@@ -86,26 +90,63 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Submits a batch job and waits for its end, polling every 0.5 s (`sbatch --wait` polls every
-# 10 s or so). Succeeds only if the job ended COMPLETED (exit code 0); $1 = timeout in seconds.
+# 10 s or so). Succeeds only if the job (every task of an array job) ended COMPLETED (exit code
+# 0); $1 = timeout in seconds.
 run_batch_job() {
-    local timeout=$1 job state=""
+    local timeout=$1 job states="" state open failed
     shift
     job=$(sbatch --parsable "$@") || return 1
     job=${job%%;*}
     log "submitted job $job"
     for ((i = 0; i < timeout * 2; i++)); do
-        state=$(scontrol show job "$job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 || true)
-        case $state in
-            COMPLETED) return 0 ;;
-            FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | BOOT_FAIL | DEADLINE | PREEMPTED)
-                log "job $job ended $state ($(scontrol show job "$job" | grep -o 'ExitCode=[0-9:]*'))"
-                return 1 ;;
-        esac
+        # One JobState per record: one for a plain job, one per task (or pending range) of an array.
+        states=$(scontrol show job "$job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 || true)
+        open=0
+        failed=""
+        for state in $states; do
+            case $state in
+                COMPLETED) ;;
+                FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | BOOT_FAIL | DEADLINE | PREEMPTED) failed=$state ;;
+                *) open=1 ;;
+            esac
+        done
+        if [[ -n $states && $open == 0 ]]; then
+            [[ -z $failed ]] && return 0
+            log "job $job ended $failed ($(scontrol show job "$job" | grep -o 'ExitCode=[0-9:]*' | tr '\n' ' '))"
+            return 1
+        fi
         sleep 0.5
     done
-    log "job $job still '$state' after $timeout s: cancelling it"
+    log "job $job still '$(echo $states)' after $timeout s: cancelling it"
     scancel "$job" || true
     return 1
+}
+
+# Checks REPORT_DIR/report.json (every job completed, as many as the sweep has) with python3,
+# and that report.html and report.csv exist.
+check_report() {
+    local dir=$1
+    [[ -s $dir/report.json ]] || fail "$dir/report.json missing or empty"
+    python3 - "$dir/report.json" <<'EOF' || fail "$dir/report.json check failed (message above)"
+import json, sys
+completed = {"clustered", "censored", "diverged"}
+with open(sys.argv[1]) as f:
+    report = json.load(f)
+jobs = report.get("jobs")
+if not isinstance(jobs, list) or not jobs:
+    sys.exit(f"report.json: 'jobs' is {jobs!r}, expected a non-empty list")
+bad = [(j.get("job_id"), j.get("status")) for j in jobs if j.get("status") not in completed]
+if bad:
+    sys.exit(f"report.json: {len(bad)} of {len(jobs)} jobs not completed: {bad[:5]}")
+expected = report.get("sweep", {}).get("job_count")
+if expected != len(jobs):
+    sys.exit(f"report.json: sweep.job_count is {expected}, but 'jobs' has {len(jobs)} entries")
+counts = {}
+for j in jobs:
+    counts[j["status"]] = counts.get(j["status"], 0) + 1
+print(f"report.json: {len(jobs)} jobs, all completed: {counts}")
+EOF
+    for f in report.html report.csv; do [[ -s $dir/$f ]] || fail "$dir/$f missing or empty"; done
 }
 
 # MARK: munge
@@ -233,26 +274,47 @@ fi
 log "sweep job finished in $(seconds_since "$t") s"
 
 STEP="check report.json"
-[[ -s $REPORT_DIR/report.json ]] || fail "$REPORT_DIR/report.json missing or empty"
-python3 - "$REPORT_DIR/report.json" <<'EOF' || fail "report.json check failed (message above)"
-import json, sys
-completed = {"clustered", "censored", "diverged"}
-with open(sys.argv[1]) as f:
-    report = json.load(f)
-jobs = report.get("jobs")
-if not isinstance(jobs, list) or not jobs:
-    sys.exit(f"report.json: 'jobs' is {jobs!r}, expected a non-empty list")
-bad = [(j.get("job_id"), j.get("status")) for j in jobs if j.get("status") not in completed]
-if bad:
-    sys.exit(f"report.json: {len(bad)} of {len(jobs)} jobs not completed: {bad[:5]}")
-expected = report.get("sweep", {}).get("job_count")
-if expected != len(jobs):
-    sys.exit(f"report.json: sweep.job_count is {expected}, but 'jobs' has {len(jobs)} entries")
-counts = {}
-for j in jobs:
-    counts[j["status"]] = counts.get(j["status"], 0) + 1
-print(f"report.json: {len(jobs)} jobs, all completed: {counts}")
-EOF
-for f in report.html report.csv; do [[ -s $REPORT_DIR/$f ]] || fail "$REPORT_DIR/$f missing or empty"; done
+check_report "$REPORT_DIR"
+
+# MARK: the job-array variant
+# A coordinator outside Slurm (as on a login or service node), CURVE on; the sweep is submitted
+# first, then two array tasks each run one worker that exits when idle.
+STEP="sbatch --array=0-1 clustersweep-array.sbatch"
+ARRAY_DIR=$WORK/array
+KEYS=$ARRAY_DIR/keys
+mkdir -p -m 0700 "$ARRAY_DIR" "$KEYS"
+for role in coordinator worker client; do "$BIN" keygen --out "$KEYS/$role" >/dev/null || fail "keygen $role failed"; done
+printf 'worker %s array tasks\nclient %s test-slurm.sh\n' "$(<"$KEYS/worker/public.key")" "$(<"$KEYS/client/public.key")" >"$KEYS/authorized_keys"
+ARRAY_PORT=$((20000 + RANDOM % 20000))
+ENDPOINT=tcp://127.0.0.1:$ARRAY_PORT
+"$BIN" coordinator --bind "$ENDPOINT" --state "$ARRAY_DIR/state.sqlite" --log-format json \
+    --curve-secret-key "$KEYS/coordinator/secret.key" --authorized-keys "$KEYS/authorized_keys" >"$ARRAY_DIR/coordinator.log" 2>&1 &
+COORDINATOR_PID=$!
+as_client() { CLUSTERSWEEP_CURVE_SERVER_KEY=$KEYS/coordinator/public.key CLUSTERSWEEP_CURVE_SECRET_KEY=$KEYS/client/secret.key "$@"; }
+for ((i = 0; i < 40; i++)); do
+    kill -0 "$COORDINATOR_PID" 2>/dev/null || { tail -n 20 "$ARRAY_DIR/coordinator.log" >&2; fail "the coordinator exited (log above)"; }
+    as_client "$BIN" workers --coordinator "$ENDPOINT" --timeout 2 >/dev/null 2>&1 && break
+    sleep 0.25
+done
+SWEEP_ID=$(as_client "$BIN" submit "$SWEEP_FILE" --coordinator "$ENDPOINT" | tail -n 1) || fail "submit failed"
+t=$EPOCHREALTIME
+array_status=0
+CLUSTERSWEEP_COORDINATOR=$ENDPOINT CLUSTERSWEEP_CURVE_SERVER_KEY=$KEYS/coordinator/public.key CLUSTERSWEEP_CURVE_SECRET_KEY=$KEYS/worker/secret.key \
+    run_batch_job 300 --array=0-1 --cpus-per-task=1 --time=10 --chdir="$WORK/jobs" --output="$WORK/jobs/array-%A_%a.out" \
+    "$REPO/deploy/slurm/clustersweep-array.sbatch" || array_status=$?
+if [[ $array_status != 0 ]]; then
+    for f in "$WORK"/jobs/array-*.out "$ARRAY_DIR/coordinator.log"; do
+        [[ -f $f ]] && { printf -- '--- %s (last 30 lines)\n' "$f" >&2; tail -n 30 "$f" >&2; }
+    done
+    fail "the array job did not complete (outputs above)"
+fi
+log "array job (2 worker tasks) finished in $(seconds_since "$t") s"
+STEP="check the array sweep's report"
+as_client timeout 30 "$BIN" watch "$SWEEP_ID" --coordinator "$ENDPOINT" >/dev/null || fail "watch: sweep $SWEEP_ID has failed or open jobs"
+as_client "$BIN" report "$SWEEP_ID" --out "$ARRAY_DIR/report" --coordinator "$ENDPOINT" >/dev/null || fail "report failed"
+check_report "$ARRAY_DIR/report"
+grep -q '"message":"worker connected"' "$ARRAY_DIR/coordinator.log" || fail "no worker connected to the array coordinator"
+tasks=$(grep -c '"message":"worker connected"' "$ARRAY_DIR/coordinator.log")
+[[ $tasks == 2 ]] || fail "expected 2 array tasks to connect, the coordinator saw $tasks"
 SUCCESS=1
-log "PASSED: Slurm sweep of $(basename -- "$SWEEP_FILE") completed, report checked"
+log "PASSED: Slurm sweep of $(basename -- "$SWEEP_FILE") completed in one allocation and with array tasks, reports checked"
