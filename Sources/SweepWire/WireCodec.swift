@@ -123,6 +123,23 @@ public enum WireCodec {
         }
     }
 
+    /// The frames of `worker.results` holding `results` as they were encoded: byte for byte what
+    /// `encode(.results(...))` writes for the decoded jobs, without encoding them again.
+    public static func encodeResults(_ results: some Collection<EncodedResult>) -> [[UInt8]] {
+        let kind = "worker.results"
+        var payload: [UInt8] = []
+        payload.reserveCapacity(32 + results.reduce(0) { $0 + $1.bytes.count })
+        payload.append(UInt8(kind.utf8.count))
+        payload.append(contentsOf: kind.utf8)
+        payload.append(BinaryTag.map.rawValue)
+        payload.appendUInt32(1)
+        payload.appendString("results")
+        payload.append(BinaryTag.array.rawValue)
+        payload.appendUInt32(UInt32(results.count))
+        for result in results { payload.append(contentsOf: result.bytes) }
+        return [WireProtocol.header, payload]
+    }
+
     /// Decodes what a client's DEALER received: the reply and the id of the request it answers.
     public static func decodeClientReply<Frames: Collection<[UInt8]>>(
         _ frames: Frames, limit: Int = WireProtocol.maxClientReplyBytes

@@ -53,16 +53,50 @@ enum SlotCommand: Equatable {
     }
 }
 
-/// What a slot thread tells the socket thread.
-enum SlotEvent: Codable, Equatable {
+/// What a slot thread tells the socket thread: one frame, an event byte, then the event's body.
+/// A finished job travels as its `worker.results` element (`EncodedResult`), encoded once here
+/// and sent on by the socket thread as it is.
+enum SlotEvent: Equatable {
     /// The slot thread is up and waiting for work.
     case started
     case progress(WorkerMessage.Progress)
-    case finished(CompletedJob)
+    case finished(EncodedResult)
     case failed(FailedJob)
     /// The attempt stopped without a result (aborted); the coordinator gets it back as `released`.
     case abandoned(JobAttempt)
 
-    func encode() throws -> [UInt8] { try WireBinaryEncoder().encode(self) }
-    static func decode(_ frame: [UInt8]) throws -> SlotEvent { try WireBinaryDecoder().decode(SlotEvent.self, from: frame) }
+    private enum Code: UInt8 {
+        case started = 0
+        case progress = 1
+        case finished = 2
+        case failed = 3
+        case abandoned = 4
+    }
+
+    func encode() throws -> [UInt8] {
+        let encoder = WireBinaryEncoder()
+        switch self {
+        case .started: return [Code.started.rawValue]
+        case .progress(let progress): return [Code.progress.rawValue] + (try encoder.encode(progress))
+        case .finished(let result): return [Code.finished.rawValue] + result.bytes
+        case .failed(let failed): return [Code.failed.rawValue] + (try encoder.encode(failed))
+        case .abandoned(let attempt): return [Code.abandoned.rawValue] + (try encoder.encode(attempt))
+        }
+    }
+
+    static func decode(_ frame: [UInt8]) throws -> SlotEvent {
+        guard let first = frame.first, let code = Code(rawValue: first) else {
+            throw WireError.malformed(reason: "slot event: unknown event byte")
+        }
+        let decoder = WireBinaryDecoder()
+        switch code {
+        case .started:
+            guard frame.count == 1 else { throw WireError.malformed(reason: "slot event: started with a body") }
+            return .started
+        case .progress: return .progress(try decoder.decode(WorkerMessage.Progress.self, from: frame, offset: 1))
+        case .finished: return .finished(try EncodedResult(frame: frame, offset: 1))
+        case .failed: return .failed(try decoder.decode(FailedJob.self, from: frame, offset: 1))
+        case .abandoned: return .abandoned(try decoder.decode(JobAttempt.self, from: frame, offset: 1))
+        }
+    }
 }

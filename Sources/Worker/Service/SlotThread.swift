@@ -56,7 +56,12 @@ struct SlotThread {
         let control = JobControl(socket: socket, attempt: job.jobAttempt, timeoutSeconds: job.timeoutSeconds)
         do {
             let result = try executor.run(job, control: control)
-            return .finished(CompletedJob(job: job.job, attempt: job.attempt, result: result))
+            let completed = CompletedJob(job: job.job, attempt: job.attempt, result: result)
+            do {
+                return .finished(try EncodedResult(completed))
+            } catch {
+                return .failed(FailedJob(job: job.job, attempt: job.attempt, error: "result not encodable: \(error)"))
+            }
         } catch JobError.aborted {
             return .abandoned(job.jobAttempt)
         } catch {

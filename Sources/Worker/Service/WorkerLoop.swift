@@ -7,7 +7,7 @@ import ZeroMQ
 /// The socket thread's state and event loop (see `WorkerService`). Owned by one thread.
 final class WorkerLoop {
     private enum Outcome {
-        case completed(CompletedJob)
+        case completed(EncodedResult)
         case failed(FailedJob)
     }
 
@@ -40,7 +40,7 @@ final class WorkerLoop {
     // Delivery: outcomes kept until acknowledged, and when each was last sent.
     private var unacked: [JobAttempt: Outcome] = [:]
     private var lastDelivery: [JobAttempt: ContinuousClock.Instant] = [:]
-    private var outResults: [CompletedJob] = []
+    private var outResults: [EncodedResult] = []
     private var outFailures: [FailedJob] = []
     private var outReleased: [JobAttempt] = []
 
@@ -206,7 +206,12 @@ final class WorkerLoop {
         var failed: [FailedJob] = []
         for outcome in unacked.values {
             switch outcome {
-            case .completed(let c): finished.append(c)
+            case .completed(let c):
+                do throws(WireError) {
+                    finished.append(try c.decoded())
+                } catch {
+                    logger.error("a held result does not decode; dropped", metadata: ["job": "\(c.jobAttempt.job.short)", "error": "\(error)"])
+                }
             case .failed(let f): failed.append(f)
             }
         }
@@ -309,7 +314,6 @@ final class WorkerLoop {
     }
 
     private func sendToCoordinator(_ message: WorkerMessage) throws(ZMQError) {
-        guard let socket = coordinator else { return }
         let frames: [[UInt8]]
         do throws(WireError) {
             frames = try WireCodec.encode(message)
@@ -317,6 +321,11 @@ final class WorkerLoop {
             logger.error("could not encode message", metadata: ["error": "\(error)"])
             return
         }
+        try sendFramesToCoordinator(frames)
+    }
+
+    private func sendFramesToCoordinator(_ frames: [[UInt8]]) throws(ZMQError) {
+        guard let socket = coordinator else { return }
         if try socket.trySend(frames) { lastSent = ContinuousClock.now }
     }
 
@@ -340,7 +349,7 @@ final class WorkerLoop {
         let now = ContinuousClock.now
         for batch in outResults.chunked(WireProtocol.maxBatch) {
             for job in batch { lastDelivery[job.jobAttempt] = now }
-            try sendToCoordinator(.results(.init(Array(batch))))
+            try sendFramesToCoordinator(WireCodec.encodeResults(batch))
         }
         for batch in outFailures.chunked(WireProtocol.maxBatch) {
             for job in batch { lastDelivery[job.jobAttempt] = now }
