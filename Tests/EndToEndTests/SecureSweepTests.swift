@@ -92,6 +92,21 @@ struct SecureSweepTests {
 
         let watch = try runCommand(["watch", sweep], in: cluster.directory, environment: clientEnv, timeout: 30)
         #expect(watch.status == 0)
+
+        // SIGHUP re-reads the authorized keys: the stranger, now listed as a client, is let in.
+        let handle = try FileHandle(forWritingTo: authorized)
+        handle.seekToEndOfFile()
+        handle.write(Data("client \(try publicKey("stranger")) now trusted\n".utf8))
+        try handle.close()
+        coordinator.signal(SIGHUP)
+        let strangerClient = ["--curve-server-key", serverKey, "--curve-secret-key", key("stranger", "secret.key")]
+        var admitted = false
+        for _ in 0..<20 where !admitted {
+            Thread.sleep(forTimeInterval: 0.1)
+            let status = try runCommand(["status", "--timeout", "1"] + strangerClient, in: cluster.directory, environment: cluster.clientEnvironment)
+            admitted = status.status == 0 && status.stdout.contains("secure")
+        }
+        #expect(admitted, "the reloaded key was not accepted")
     }
 
     @Test func publicBindWithoutCurve_isRefusedUnlessInsecure() throws {
