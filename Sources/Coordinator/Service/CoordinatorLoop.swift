@@ -158,7 +158,7 @@ final class CoordinatorLoop {
         let allowance = configuration.scheduler.heartbeatInterval / 2
         if busy > allowance {
             stalled += busy - allowance
-            logger.warning("the coordinator loop stalled; leases and liveness were paused meanwhile", metadata: [
+            logger.notice("the coordinator loop was busy; leases and liveness were paused meanwhile", metadata: [
                 "seconds": "\(Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18)",
             ])
         }
