@@ -95,7 +95,7 @@ public struct LocalSweepRunner {
         logger.info("sweep submitted", metadata: ["sweep": "\(submitted.sweep)", "jobs": "\(submitted.totalJobs)"])
 
         var status = try Self.status(of: submitted.sweep, client: client)
-        if !Self.ended(status.sweep) {
+        if !status.sweep.hasEnded {
             do {
                 pool = try LocalWorkerPool(
                     count: configuration.workers, executable: configuration.workerExecutable, endpoint: endpoint,
@@ -108,7 +108,7 @@ public struct LocalSweepRunner {
         }
         while true {
             progress(status.sweep, status.workersAlive)
-            if Self.ended(status.sweep) { break }
+            if status.sweep.hasEnded { break }
             if shouldStop() { throw .interrupted }
             if let failure = coordinator.failure { throw .coordinatorFailed(failure) }
             Thread.sleep(forTimeInterval: configuration.progressInterval)
@@ -160,10 +160,6 @@ public struct LocalSweepRunner {
         }
         if case .error(let failure) = reply { throw .client(failure.message) }
         return reply
-    }
-
-    static func ended(_ sweep: ClientReply.SweepStatus) -> Bool {
-        sweep.cancelled || sweep.finishedAt != nil || sweep.counts.pending + sweep.counts.running == 0
     }
 
     /// A directory name from a sweep name: letters, digits, `-`, `_` and `.` kept, the rest `_`.

@@ -20,7 +20,7 @@ public final class LocalWorkerPool {
             process.executableURL = executable
             process.arguments = ["worker", "--connect", endpoint, "--slots", String(slots), "--log-level", "warning"] + extraArguments
             let logURL = logDirectory.appendingPathComponent("worker-\(index).log")
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
             let log = try FileHandle(forWritingTo: logURL)
             log.seekToEndOfFile()
             process.standardOutput = log

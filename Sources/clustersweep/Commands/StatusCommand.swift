@@ -24,12 +24,7 @@ struct StatusCommand: ParsableCommand {
             throw CommandFailure("unexpected reply '\(reply.kind)' to status")
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.dateEncodingStrategy = .iso8601
-            let data = try encoder.encode(status)
-            print(String(decoding: data, as: UTF8.self))
+            print(try JSONOutput.render(status))
         } else {
             print(StatusText.table(status), terminator: "")
         }

@@ -44,7 +44,7 @@ struct WatchCommand: ParsableCommand {
                 throw CommandFailure("unexpected reply '\(reply.kind)' to status")
             }
             let line = StatusText.progressLine(current, workers: status.workersAlive)
-            let ended = current.cancelled || current.finishedAt != nil || (current.counts.pending + current.counts.running == 0)
+            let ended = current.hasEnded
             if interactive {
                 writeOut("\r\u{1B}[2K" + line)
             } else if ended || Date().timeIntervalSince(lastPrinted) >= 5 {

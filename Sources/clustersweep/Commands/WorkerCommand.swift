@@ -41,8 +41,7 @@ struct WorkerCommand: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     var endpointText: String {
-        connect ?? ProcessInfo.processInfo.environment[CoordinatorConnectionOptions.environmentVariable]
-            ?? CoordinatorConnectionOptions.defaultEndpoint
+        CoordinatorConnectionOptions.endpoint(explicit: connect)
     }
 
     mutating func validate() throws {

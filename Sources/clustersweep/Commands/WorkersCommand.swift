@@ -20,11 +20,7 @@ struct WorkersCommand: ParsableCommand {
             throw CommandFailure("unexpected reply '\(reply.kind)' to workers")
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(list.workers), as: UTF8.self))
+            print(try JSONOutput.render(list.workers))
             return
         }
         print("WORKER  HOST  PID  SLOTS  RUNNING  COMPLETED  LAST SEEN")

@@ -20,8 +20,11 @@ struct CoordinatorConnectionOptions: ParsableArguments {
 
     @OptionGroup var curve: CurveClientOptions
 
-    var endpointText: String {
-        coordinator ?? ProcessInfo.processInfo.environment[Self.environmentVariable] ?? Self.defaultEndpoint
+    var endpointText: String { Self.endpoint(explicit: coordinator) }
+
+    /// The endpoint given on the command line, else `$CLUSTERSWEEP_COORDINATOR`, else the default.
+    static func endpoint(explicit: String?) -> String {
+        explicit ?? ProcessInfo.processInfo.environment[environmentVariable] ?? defaultEndpoint
     }
 
     mutating func validate() throws {
