@@ -8,7 +8,7 @@
 //   Charts        (no dependencies)                SVG charts: scatter, lines, bands, step curves
 //   SweepModel    -> TrainingCore, Yams, Crypto    sweep files, job plans and ids, records
 //   SweepStore    -> SweepModel, GRDB              the durable SQLite result store
-//   Reporting     -> SweepModel, Charts            report.json/html/csv and train artefacts
+//   Reporting     -> SweepModel, Charts, RealModule  report.json/html/csv, survival statistics, train artefacts
 //   SweepWire     -> SweepModel, ZeroMQ            versioned protocol messages and codec
 //   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
 //   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
@@ -56,7 +57,11 @@ let package = Package(
             dependencies: ["SweepModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reporting", dependencies: ["SweepModel", "TrainingCore", "Charts"], swiftSettings: swiftSettings),
+        .target(
+            name: "Reporting",
+            dependencies: ["SweepModel", "TrainingCore", "Charts", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SweepWire", dependencies: ["SweepModel", "ZeroMQ"], swiftSettings: swiftSettings),
         .target(
             name: "Coordinator",
@@ -96,7 +101,7 @@ let package = Package(
         .testTarget(name: "TrainingCoreTests", dependencies: ["TrainingCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], swiftSettings: swiftSettings),
         .testTarget(name: "SweepModelTests", dependencies: ["SweepModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SweepModel", "TrainingCore", "Charts"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SweepModel", "TrainingCore", "Charts"], resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore"], swiftSettings: swiftSettings),
         .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire"], swiftSettings: swiftSettings),
