@@ -65,3 +65,18 @@ extension KaplanMeier {
         return low < values.count ? low : nil
     }
 }
+
+extension KaplanMeier.Interval: Codable {
+    /// Written as a two-element array `[lower, upper]`, `null` for an unbounded end.
+    public init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        lower = try c.decodeIfPresent(Double.self)
+        upper = try c.decodeIfPresent(Double.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(lower)
+        try c.encode(upper)
+    }
+}

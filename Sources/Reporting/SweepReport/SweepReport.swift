@@ -23,10 +23,13 @@ public struct SweepReport: Codable, Sendable, Equatable {
     public var groups: [ReportGroup]
     /// Time-to-cluster against dimension, one series per combination of the other parameters.
     public var dimensionEffect: [DimensionSeries]
+    /// The answer, one per series for its stopping metric (and for every metric of series that
+    /// kept going), in series order.
+    public var verdicts: [Verdict]
 
     public init(
         version: Int = SweepReport.currentVersion, generatedAt: Date, metrics: [String], sweep: ReportSweep,
-        jobs: [ReportJob], groups: [ReportGroup], dimensionEffect: [DimensionSeries]
+        jobs: [ReportJob], groups: [ReportGroup], dimensionEffect: [DimensionSeries], verdicts: [Verdict]
     ) {
         self.version = version
         self.generatedAt = generatedAt
@@ -35,12 +38,13 @@ public struct SweepReport: Codable, Sendable, Equatable {
         self.jobs = jobs
         self.groups = groups
         self.dimensionEffect = dimensionEffect
+        self.verdicts = verdicts
     }
 
     enum CodingKeys: String, CodingKey {
         case version
         case generatedAt = "generated_at"
-        case metrics, sweep, jobs, groups
+        case metrics, sweep, jobs, groups, verdicts
         case dimensionEffect = "dimension_effect"
     }
 

@@ -22,6 +22,9 @@ public struct TimeStatistics: Codable, Sendable, Equatable {
     public var kmQ1: Double?
     /// Kaplan–Meier time by which three quarters clustered.
     public var kmQ3: Double?
+    /// The 95% confidence interval of `kmMedian` by lifelines' convention (see
+    /// `KaplanMeier.medianConfidenceInterval`); an unbounded end is `nil`.
+    public var kmMedianCI95: KaplanMeier.Interval
 
     /// The statistics of `observations` (events are runs that reached the threshold).
     public init(_ observations: [KaplanMeier.Observation]) {
@@ -39,6 +42,7 @@ public struct TimeStatistics: Codable, Sendable, Equatable {
         kmMedian = curve.median
         kmQ1 = curve.quantile(0.25)
         kmQ3 = curve.quantile(0.75)
+        kmMedianCI95 = curve.medianConfidenceInterval
     }
 
     enum CodingKeys: String, CodingKey {
@@ -46,6 +50,7 @@ public struct TimeStatistics: Codable, Sendable, Equatable {
         case kmMedian = "km_median"
         case kmQ1 = "km_q1"
         case kmQ3 = "km_q3"
+        case kmMedianCI95 = "km_median_ci95"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -62,5 +67,6 @@ public struct TimeStatistics: Codable, Sendable, Equatable {
         try c.encode(kmMedian, forKey: .kmMedian)
         try c.encode(kmQ1, forKey: .kmQ1)
         try c.encode(kmQ3, forKey: .kmQ3)
+        try c.encode(kmMedianCI95, forKey: .kmMedianCI95)
     }
 }
