@@ -16,13 +16,22 @@ public struct LineChart: Sendable {
         public var high: Double?
         /// The value lies above the top of the axis (drawn as an open triangle there).
         public var exceedsTop: Bool
+        /// A confidence interval drawn as a whisker over the band (`interval` kind): its lower end
+        /// (`nil`: none drawn) and upper end (`nil` with a lower end: unbounded, an arrow to the top).
+        public var whiskerLow: Double?
+        public var whiskerHigh: Double?
 
-        public init(x: Double, y: Double?, low: Double? = nil, high: Double? = nil, exceedsTop: Bool = false) {
+        public init(
+            x: Double, y: Double?, low: Double? = nil, high: Double? = nil, exceedsTop: Bool = false,
+            whiskerLow: Double? = nil, whiskerHigh: Double? = nil
+        ) {
             self.x = x
             self.y = y
             self.low = low
             self.high = high
             self.exceedsTop = exceedsTop
+            self.whiskerLow = whiskerLow
+            self.whiskerHigh = whiskerHigh
         }
     }
 
@@ -106,7 +115,7 @@ public struct LineChart: Sendable {
 
         let points = series.flatMap(\.points)
         let xs = points.map(\.x)
-        let ys = points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } + referenceLines.map(\.y)
+        let ys = points.flatMap { [$0.y, $0.low, $0.high, $0.whiskerLow, $0.whiskerHigh].compactMap { $0 } } + referenceLines.map(\.y)
         let xDomain = xDomainOf(xs)
         let x = Scale(kind: xScale, domain: xDomain, range: frame.plotLeft...frame.plotRight)
         let y = Scale(
@@ -142,6 +151,23 @@ public struct LineChart: Sendable {
                 }
             case .none:
                 break
+            }
+            // Whiskers, offset a little per series so overlapping intervals stay readable.
+            let offset = (Double(i) - Double(series.count - 1) / 2) * 5
+            for p in sorted {
+                guard let low = p.whiskerLow else { continue }
+                let px = x(p.x) + offset
+                let top = p.whiskerHigh.map(clampY) ?? frame.plotTop
+                svg.line(x1: px, y1: clampY(low), x2: px, y2: top, stroke: color, width: 1.3)
+                svg.line(x1: px - 3.5, y1: clampY(low), x2: px + 3.5, y2: clampY(low), stroke: color, width: 1.3)
+                if p.whiskerHigh == nil {
+                    svg.element("polyline", [
+                        "points": "\(fmt(px - 4)),\(fmt(top + 6)) \(fmt(px)),\(fmt(top)) \(fmt(px + 4)),\(fmt(top + 6))",
+                        "fill": "none", "stroke": color, "stroke-width": "1.3",
+                    ])
+                } else {
+                    svg.line(x1: px - 3.5, y1: top, x2: px + 3.5, y2: top, stroke: color, width: 1.3)
+                }
             }
             for run in Self.runs(sorted, where: { $0.y != nil }) {
                 let coords = run.map { (x($0.x), clampY($0.y ?? 0)) }

@@ -40,6 +40,8 @@ public struct LocalSweepRunner {
         public var seconds: Double
         /// Jobs that had a result before this run started (a resumed run).
         public var alreadyDone: Int
+        /// The report's verdict sentences (`SweepReport.verdicts`), in order.
+        public var verdicts: [String]
     }
 
     public let configuration: Configuration
@@ -116,9 +118,11 @@ public struct LocalSweepRunner {
         }
 
         let reportFiles: [URL]
+        let verdicts: [String]
         switch try Self.call(client, .report(.init(sweep: submitted.sweep))) {
         case .report(let reply):
             let report = SweepReport.build(sweep: reply.sweep, jobs: reply.jobs, generatedAt: Date())
+            verdicts = report.verdicts.map(\.sentence)
             do {
                 reportFiles = try ReportWriter.write(report, to: directory)
             } catch {
@@ -129,7 +133,7 @@ public struct LocalSweepRunner {
         return Outcome(
             sweep: submitted.sweep, name: submitted.name, directory: directory, counts: status.sweep.counts,
             reportFiles: reportFiles, seconds: Self.seconds(ContinuousClock.now - start),
-            alreadyDone: submitted.alreadyDone)
+            alreadyDone: submitted.alreadyDone, verdicts: verdicts)
     }
 
     // MARK: Helpers

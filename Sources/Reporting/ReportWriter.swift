@@ -7,9 +7,13 @@ public enum ReportWriter {
     public static let fileNames = ["report.json", "report.html", "report.csv"]
 
     /// Writes `report.json`, `report.html` and `report.csv` into `directory` (created with its
-    /// parents if missing) and returns their URLs in that order.
+    /// parents if missing) and returns their URLs in that order. The page shows `pictures`, by
+    /// default the representative runs replayed within `ClusteringPictures.defaultBudget`.
     @discardableResult
-    public static func write(_ report: SweepReport, to directory: URL) throws(ReportError) -> [URL] {
+    public static func write(
+        _ report: SweepReport, to directory: URL, pictures: ClusteringPictures? = nil
+    ) throws(ReportError) -> [URL] {
+        let pictures = pictures ?? ClusteringPictures.replay(report)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -17,7 +21,7 @@ public enum ReportWriter {
         }
         let contents: [Data] = [
             try report.jsonData(),
-            Data(ReportHTML.render(report).utf8),
+            Data(ReportHTML.render(report, pictures: pictures).utf8),
             Data(ReportCSV.render(report).utf8),
         ]
         var urls: [URL] = []

@@ -143,3 +143,12 @@ public struct Verdict: Codable, Sendable, Equatable {
         return "p = " + String(format: "%.1e", value)
     }
 }
+
+extension Verdict {
+    /// The verdict sentences as the terminal shows them at the end of `run` and `report`: a blank
+    /// line, `verdict:`, then one indented sentence per line (nothing when there are none).
+    public static func terminalText(_ sentences: [String]) -> String {
+        guard !sentences.isEmpty else { return "" }
+        return "\nverdict:\n" + sentences.map { "  \($0)\n" }.joined()
+    }
+}

@@ -73,6 +73,14 @@ struct HTMLPage {
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.key { color: #666; }
         pre { background: #f7f7f7; padding: 8px; overflow-x: auto; font-size: 12px; white-space: pre-wrap; word-break: break-word; margin: 0; }
+        p.verdict { font-size: 17px; padding: 10px 14px; border-left: 5px solid #999; background: #f7f7f7; margin: 8px 0; }
+        p.verdict.significant { border-left-color: #009E73; }
+        p.verdict.open { border-left-color: #E69F00; }
+        p.note { color: #555; font-size: 12px; margin: 4px 0; }
+        p.next { background: #fff8e6; padding: 8px 12px; }
+        p.picture-title { font-weight: bold; margin: 12px 0 0 0; }
+        .pictures { display: flex; flex-wrap: wrap; gap: 4px; }
+        .pictures figure { margin: 0; }
         .pills { display: flex; flex-wrap: wrap; gap: 6px; }
         .pill { border: 1px solid #ccc; border-radius: 10px; padding: 1px 9px; font-size: 13px; }
         .pill.clustered { border-color: #009E73; } .pill.failed { border-color: #D55E00; } .pill.censored { border-color: #E69F00; }

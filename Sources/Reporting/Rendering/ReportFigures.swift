@@ -6,7 +6,9 @@ import TrainingCore
 /// figures from the same numbers.
 ///
 /// Every time-to-cluster chart shows Kaplan–Meier statistics (censored runs counted): the line is
-/// the KM median, the band the KM interquartile range. Where fewer than half the runs clustered
+/// the KM median, the whiskers its 95% confidence interval (an arrow where the interval is
+/// unbounded above), the band the KM interquartile range (the spread of the runs, not a
+/// confidence interval). Where fewer than half the runs clustered
 /// the median is not drawn and an open triangle sits at the top edge instead; a quartile that was
 /// never reached is clipped at the top of the axis (the runs' `max_epochs` at least).
 public enum ReportFigures {
@@ -68,8 +70,10 @@ public enum ReportFigures {
         var ceilings: [Double] = []
         for curve in curves {
             for (_, t) in curve.points where t.runs > 0 {
-                values += [t.kmMedian, t.kmQ1, t.kmQ3].compactMap { $0 }
-                if t.kmQ3 == nil || t.kmMedian == nil { needsCeiling = true }
+                values += [t.kmMedian, t.kmQ1, t.kmQ3, t.kmMedianCI95.lower, t.kmMedianCI95.upper].compactMap { $0 }
+                if t.kmQ3 == nil || t.kmMedian == nil || (t.kmMedianCI95.lower != nil && t.kmMedianCI95.upper == nil) {
+                    needsCeiling = true
+                }
                 if let ceiling = curve.ceiling { ceilings.append(ceiling) }
             }
         }
@@ -82,7 +86,9 @@ public enum ReportFigures {
                     low: t.kmQ1,
                     // An upper quartile never reached lies beyond the runs' horizon: clip there.
                     high: t.kmQ3 ?? (t.kmQ1 == nil ? nil : curve.ceiling ?? yDomain.upperBound),
-                    exceedsTop: t.kmMedian == nil)
+                    exceedsTop: t.kmMedian == nil,
+                    whiskerLow: t.kmMedianCI95.lower,
+                    whiskerHigh: t.kmMedianCI95.lower == nil ? nil : t.kmMedianCI95.upper)
             })
         }
         let references = needsCeiling
@@ -95,14 +101,19 @@ public enum ReportFigures {
             title: title, xLabel: "dimension D", yLabel: "epochs to cluster", series: series,
             xScale: useLog2(distinct) ? .log2 : .linear, xTicks: distinct.map(Double.init), yDomain: yDomain,
             width: width, plotHeight: plotHeight,
-            caption: "Line: Kaplan–Meier median. Band: KM quartiles. △: under half clustered (median not reached).",
+            caption: """
+                Line: Kaplan–Meier median. Whiskers: 95% confidence interval of the median (an arrow: no upper \
+                bound yet). Band: KM quartiles, the spread of the runs, not a confidence interval. \
+                △: under half clustered (median not reached).
+                """,
             referenceLines: references)
     }
 
-    /// A log-2 axis when dimensions span at least a factor 4 over 3+ values (they double).
+    /// A log-2 axis when the largest dimension is at least 4 times the smallest (ticks stay the
+    /// actual dimensions).
     static func useLog2(_ dimensions: [Int]) -> Bool {
         guard let lo = dimensions.min(), let hi = dimensions.max(), lo >= 1 else { return false }
-        return dimensions.count >= 3 && hi >= 4 * lo
+        return hi >= 4 * lo
     }
 
     /// Groups arranged as series: parameters without dimension, groups in increasing dimension.

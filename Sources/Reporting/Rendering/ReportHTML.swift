@@ -5,19 +5,23 @@ import SweepModel
 /// Renders a report as one self-contained HTML page (inline CSS and SVG, no scripts, no network)
 /// that answers "how does dimension change time-to-cluster, and how sure are we?" and prints well.
 ///
-/// The page is well-formed XML (XHTML syntax) so tests can parse it. Sections: summary and sweep
-/// metadata, the headline chart, Kaplan–Meier curves per series, one chart per metric, the group
-/// tables, failed jobs with their errors, and the sweep file as submitted.
+/// The page is well-formed XML (XHTML syntax) so tests can parse it. Sections: the verdicts (the
+/// answer, how sure it is, what to do next), summary and sweep metadata, the headline chart,
+/// Kaplan–Meier curves per series, pictures of representative runs (when replayed), one chart per
+/// metric, the group tables, failed jobs with their errors, and the sweep file as submitted.
 public enum ReportHTML {
-    /// The page of `report`.
-    public static func render(_ report: SweepReport) -> String {
+    /// The page of `report`, with the replayed `pictures` if given (`ClusteringPictures.replay`).
+    public static func render(_ report: SweepReport, pictures: ClusteringPictures? = nil) -> String {
         var page = HTMLPage()
         page.open(title: "\(report.sweep.name): sweep report")
+        header(report, into: &page)
+        verdicts(report, into: &page)
         summary(report, into: &page)
         let hasTimes = report.groups.contains { group in group.metrics.values.contains { $0.epochs.runs > 0 } }
         if hasTimes {
             headline(report, into: &page)
             kaplanMeier(report, into: &page)
+            if let pictures { clusteringPictures(report, pictures, into: &page) }
             metricCharts(report, into: &page)
         } else {
             page.section(id: "headline", title: "Time to cluster") {
@@ -36,11 +40,55 @@ public enum ReportHTML {
 
     // MARK: - Sections
 
-    private static func summary(_ report: SweepReport, into page: inout HTMLPage) {
+    private static func header(_ report: SweepReport, into page: inout HTMLPage) {
         let sweep = report.sweep
         page.raw("<header><h1>\(escape(sweep.name))</h1>")
         let state = sweep.cancelled ? "cancelled" : (sweep.finishedAt == nil ? "in progress" : "finished")
         page.raw("<p class=\"sub\">Sweep report, \(state). \(sweep.jobCount) jobs. Generated \(date(report.generatedAt)).</p></header>")
+    }
+
+    /// The answer first: one sentence per verdict, how to read it, and what to do when it is not
+    /// sure yet.
+    private static func verdicts(_ report: SweepReport, into page: inout HTMLPage) {
+        page.section(id: "verdict", title: "Does a higher dimension make the points cluster sooner?") {
+            guard !report.verdicts.isEmpty else {
+                $0.paragraph("No verdict yet: no train job has a result.")
+                return
+            }
+            for verdict in report.verdicts {
+                $0.raw("<p class=\"verdict \(verdict.significant ? "significant" : "open")\">\(escape(verdict.sentence))</p>")
+            }
+            $0.raw("<p class=\"note\">\(escape(hazardRatioNote))</p>")
+            if let next = nextStep(report) {
+                $0.raw("<p class=\"next\"><b>What to do next.</b> \(escape(next))</p>")
+            }
+        }
+    }
+
+    /// How to read a hazard ratio, in one line.
+    static let hazardRatioNote = """
+        How to read a hazard ratio: the factor by which a run's chance of clustering at the next check \
+        changes per doubling of D (Cox model, assumed the same at every epoch). Above 1, higher dimensions \
+        cluster sooner (2 = twice the rate); below 1, later; a 95% interval that contains 1 means these runs \
+        cannot tell. p < 0.05 counts as significant.
+        """
+
+    /// For verdicts that are not significant yet: the command that adds the seeds they need.
+    static func nextStep(_ report: SweepReport) -> String? {
+        let needed = report.verdicts.filter { !$0.significant }.compactMap(\.seedsPerDimensionFor80PercentPower)
+        guard let seeds = needed.max() else { return nil }
+        let stored = report.jobs.count { $0.result != nil }
+        let file = report.sweep.sourceName
+        return """
+            Not significant yet. To add seeds, set `seeds: 0..\(seeds - 1)` (\(seeds) per dimension) in \(file) and \
+            submit it again: `clustersweep run \(file) --out DIR` with the same DIR, or `clustersweep submit \(file)` \
+            to the coordinator. Job ids are content hashes, so the \(stored) stored \(stored == 1 ? "result is" : "results are") \
+            reused and only the new seeds run.
+            """
+    }
+
+    private static func summary(_ report: SweepReport, into page: inout HTMLPage) {
+        let sweep = report.sweep
         page.section(id: "status", title: "Status") {
             var pills = "<p class=\"pills\">"
             for status in JobStatus.allCases {
@@ -83,6 +131,37 @@ public enum ReportHTML {
         }
     }
 
+    private static func clusteringPictures(_ report: SweepReport, _ pictures: ClusteringPictures, into page: inout HTMLPage) {
+        guard !pictures.pictures.isEmpty || pictures.skipped > 0 else { return }
+        let labels = ReportFigures.seriesLabels(report.dimensionEffect.map(\.parameters))
+        page.section(id: "pictures", title: "What clustering looks like") {
+            $0.paragraph("""
+                For each dimension, the run whose epochs to cluster is closest to the Kaplan–Meier median, \
+                replayed from its configuration: at epoch 0, halfway, and when it clustered (or stopped). \
+                D ≤ 2 is drawn as is, D = 3 in an oblique view, D > 3 on the two LDA directions.
+                """)
+            for (index, label) in labels.enumerated() {
+                let entries = pictures.pictures.filter { $0.series == index }
+                guard !entries.isEmpty else { continue }
+                if labels.count > 1 { $0.raw("<h3>\(escape(label))</h3>") }
+                for picture in entries {
+                    let outcome = picture.run.clustered ? "clustered at epoch" : "stopped unclustered at epoch"
+                    $0.raw("<p class=\"picture-title\">D = \(picture.dimension): seed \(escape(picture.run.seed.description)), \(outcome) \(number(picture.run.epochs))</p>")
+                    if let mismatch = picture.mismatch { $0.raw("<p class=\"note\">\(escape(mismatch))</p>") }
+                    $0.raw("<div class=\"pictures\">")
+                    for snapshot in picture.snapshots {
+                        let caption = "D = \(picture.dimension), epoch \(snapshot.epoch)"
+                        $0.figure(ClusteringPictures.plot(snapshot, classes: picture.classes, caption: caption).render())
+                    }
+                    $0.raw("</div>")
+                }
+            }
+            if pictures.skipped > 0 {
+                $0.paragraph("\(pictures.skipped) more representative runs were not replayed, to keep the report quick to build.")
+            }
+        }
+    }
+
     private static func metricCharts(_ report: SweepReport, into page: inout HTMLPage) {
         page.section(id: "metrics", title: "The answer depends on the metric") {
             $0.paragraph("""
@@ -91,10 +170,27 @@ public enum ReportHTML {
                 """)
             $0.raw("<div class=\"grid\">")
             for metric in report.metrics {
+                $0.raw("<div>")
                 $0.figure(ReportFigures.metricChart(report, metric: metric).render())
+                if let note = censoringNote(report, metric: metric) {
+                    $0.raw("<p class=\"note\">\(escape(note))</p>")
+                }
+                $0.raw("</div>")
             }
             $0.raw("</div>")
         }
+    }
+
+    /// The warning beside a metric whose times the stopping rule censored: the censoring depends
+    /// on the outcome (informative), so the panel describes and does not test.
+    static func censoringNote(_ report: SweepReport, metric: String) -> String? {
+        let censoredBy = report.dimensionEffect.filter { $0.metric != metric && !$0.keepsGoing }
+        guard !censoredBy.isEmpty else { return nil }
+        let stopping = Set(censoredBy.map { ReportFigures.displayName($0.metric) }).sorted().joined(separator: " or ")
+        return """
+            Informative censoring: runs stopped when \(stopping) clustered, so \(ReportFigures.displayName(metric)) \
+            was not observed after that. This panel describes; it gives no verdict (set keep_going: true for one).
+            """
     }
 
     private static func groupTable(_ report: SweepReport, into page: inout HTMLPage) {
@@ -103,7 +199,7 @@ public enum ReportHTML {
         let showMetric = Set(stoppingMetrics).count > 1 && !varying.contains("metric")
         var header = varying + ["runs", "clustered", "censored", "diverged", "failed", "unfinished"]
         if showMetric { header.append("metric") }
-        header += ["KM median", "median [q1, q3]", "min–max", "mean ± std", "KM median (s)"]
+        header += ["KM median", "95% CI", "median [q1, q3]", "min–max", "mean ± std", "KM median (s)"]
         let rows = zip(report.groups, stoppingMetrics).map { group, metric -> [String] in
             let times = group.metrics[metric]
             let e = times?.epochs
@@ -111,6 +207,7 @@ public enum ReportHTML {
             row += [group.runs, group.clustered, group.censored, group.diverged, group.failed, group.unfinished].map(String.init)
             if showMetric { row.append(ReportFigures.displayName(metric)) }
             row.append(e?.kmMedian.map(number) ?? notReached(e))
+            row.append(e.map { interval($0.kmMedianCI95) } ?? "–")
             row.append(e.flatMap { t in t.median.map { "\(number($0)) [\(number(t.q1)), \(number(t.q3))]" } } ?? "–")
             row.append(e.flatMap { t in t.min.map { "\(number($0))–\(number(t.max))" } } ?? "–")
             row.append(e.flatMap { t in t.mean.map { "\(number($0)) ± \(number(t.std))" } } ?? "–")
@@ -123,7 +220,8 @@ public enum ReportHTML {
             $0.paragraph("""
                 Epochs to cluster under each group's stopping metric\(metricNote). Median, quartiles \
                 (type 7), range and mean ± sample std are over the runs that clustered; the KM columns \
-                (Kaplan–Meier, in epochs and seconds) count censored runs too.
+                (Kaplan–Meier, in epochs and seconds) count censored runs too; the 95% CI is the KM \
+                median's (log-log band, lifelines' convention; ∞: no upper bound yet).
                 """)
             $0.table(header: header, rows: rows, className: "groups", numericFrom: varying.count)
         }
@@ -176,6 +274,12 @@ public enum ReportHTML {
         if value == value.rounded(), abs(value) < 1e12 { return String(Int(value)) }
         if abs(value) >= 100 { return String(format: "%.1f", value) }
         return String(format: "%.3g", value)
+    }
+
+    /// `[lo, hi]`, `∞` for an unbounded upper end.
+    static func interval(_ ci: KaplanMeier.Interval) -> String {
+        guard let lower = ci.lower else { return "–" }
+        return "[\(number(lower)), \(ci.upper.map(number) ?? "∞")]"
     }
 
     static func notReached(_ times: TimeStatistics?) -> String {

@@ -45,6 +45,7 @@ struct ReportCommand: ParsableCommand {
             throw CommandFailure("cannot write the report to \(out): \(error)")
         }
         for url in urls { print(url.path) }
+        print(Verdict.terminalText(report.verdicts.map(\.sentence)), terminator: "")
     }
 
     private func fetch() throws -> (SweepRecord, [JobRecord]) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LocalCluster
 import Logging
+import Reporting
 import Synchronization
 
 /// `clustersweep run CONFIG`: the whole sweep on this machine, in one command.
@@ -82,10 +83,11 @@ struct RunCommand: ParsableCommand {
         writeOut("""
             sweep '\(outcome.name)' (\(outcome.sweep.short)) finished in \(String(format: "%.2f", outcome.seconds)) s\(resumed): \
             \(c.clustered) clustered, \(c.censored) censored, \(c.diverged) diverged, \(c.failed) failed, \(c.cancelled) cancelled
-            report: \(outcome.directory.appendingPathComponent("report.html").path)
+            report (open report.html in a browser):
 
             """)
         for file in outcome.reportFiles { writeOut(file.path + "\n") }
+        writeOut(Verdict.terminalText(outcome.verdicts))
         if c.failed > 0 || c.cancelled > 0 { throw ExitCode(1) }
     }
 

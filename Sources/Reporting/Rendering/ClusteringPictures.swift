@@ -1,0 +1,99 @@
+import Charts
+import Foundation
+import TrainingCore
+
+/// What clustering looks like, for each dimension of each headline series: the point cloud of
+/// its representative run (`DimensionSeries.Point.representative`) at epoch 0, halfway, and at
+/// its time-to-cluster (or its last epoch), drawn as `train --out` draws snapshots.
+///
+/// The points are not stored: a run is a pure function of its resolved configuration, so the
+/// report replays it (`ExperimentRun`) up to the pictured epoch. That keeps the store free of
+/// point clouds. A replay on a CPU whose kernel family differs from the worker's (AVX-512, AVX2,
+/// baseline) can round differently and cluster a check or two earlier or later; the replay is then
+/// still shown, with a note giving both epochs, since it is the same experiment.
+public struct ClusteringPictures: Sendable {
+    /// One replayed run.
+    public struct Picture: Sendable {
+        /// Index into the report's `dimensionEffect`.
+        public var series: Int
+        public var dimension: Int
+        public var run: RepresentativeRun
+        /// Snapshots at epoch 0, halfway and the pictured epoch (fewer when they coincide).
+        public var snapshots: [Snapshot]
+        public var classes: Int
+        /// Set when the replay did not end where the stored run did.
+        public var mismatch: String?
+    }
+
+    public var pictures: [Picture]
+    /// Representative runs left out because the replay budget was spent.
+    public var skipped: Int
+
+    /// Work allowed for all replays together, in point-coordinate-epochs (epochs × points ×
+    /// (dimension + 64)); about 2–4 s in a release build.
+    public static let defaultBudget = 3_000_000_000.0
+
+    public init(pictures: [Picture], skipped: Int) {
+        self.pictures = pictures
+        self.skipped = skipped
+    }
+
+    /// Replays the representative runs of `report` in series order until `budget` is spent.
+    public static func replay(_ report: SweepReport, budget: Double = defaultBudget) -> ClusteringPictures {
+        let jobs = Dictionary(report.jobs.map { ($0.jobID, $0) }, uniquingKeysWith: { first, _ in first })
+        var pictures: [Picture] = []
+        var skipped = 0
+        var spent = 0.0
+        for (index, series) in report.dimensionEffect.enumerated() {
+            for point in series.points {
+                guard let run = point.representative, let config = jobs[run.jobID]?.result?.config,
+                      let metric = ClusterMetric(name: series.metric) else { continue }
+                let last = Int(run.epochs)
+                let cost = Double(last) * Double(config.points) * Double(config.dimension + 64)
+                guard spent + cost <= budget else {
+                    skipped += 1
+                    continue
+                }
+                spent += cost
+                if let picture = replay(config, run: run, metric: metric, series: index, dimension: point.dimension) {
+                    pictures.append(picture)
+                }
+            }
+        }
+        return ClusteringPictures(pictures: pictures, skipped: skipped)
+    }
+
+    /// Replays one run up to `run.epochs`, keeping three snapshots.
+    static func replay(_ stored: ExperimentConfig, run: RepresentativeRun, metric: ClusterMetric, series: Int, dimension: Int) -> Picture? {
+        let last = Int(run.epochs)
+        var config = stored
+        config.snapshotEpochs = Array(Set([0, last / 2, last])).sorted()
+        config.maxEpochs = min(stored.maxEpochs, last)
+        config.keepGoing = false
+        guard var experiment = try? ExperimentRun(config: config) else { return nil }
+        let outcome = experiment.run()
+        var mismatch: String?
+        let replayed = outcome.summary.timeToCluster(metric)?.epoch
+        if run.clustered, replayed != last {
+            mismatch = "The replay clustered at \(replayed.map { "epoch \($0)" } ?? "no epoch up to \(last)") where the "
+                + "stored run did at epoch \(last) (a different CPU kernel family rounds differently)."
+        } else if !run.clustered, let replayed {
+            mismatch = "The replay clustered at epoch \(replayed) where the stored run never did "
+                + "(a different CPU kernel family rounds differently)."
+        }
+        return Picture(
+            series: series, dimension: dimension, run: run, snapshots: outcome.snapshots,
+            classes: config.classes, mismatch: mismatch)
+    }
+
+    /// The small scatter plot of one snapshot.
+    static func plot(_ snapshot: Snapshot, classes: Int, caption: String) -> ScatterPlot {
+        var plot = SnapshotChart.plot(snapshot, classes: classes)
+        plot.title = caption
+        plot.showsAxes = false
+        plot.width = 330
+        plot.height = 260
+        plot.pointRadius = 1.7
+        return plot
+    }
+}
