@@ -18,7 +18,7 @@ public struct ScatterPlot: Sendable {
 
     public var title: String
     public var points: [Point]
-    /// Legend entries, one per class index (`class 0`, `class 1`, ... by default).
+    /// Legend entries, one per class index (`class 0`, `class 1`, ... by default); empty: no legend.
     public var groupNames: [String]
     public var xLabel: String
     public var yLabel: String
@@ -59,7 +59,7 @@ public struct ScatterPlot: Sendable {
 
     /// The plot area in pixels: left, top, right, bottom.
     var plotArea: (left: Double, top: Double, right: Double, bottom: Double) {
-        (showsAxes ? 64 : 20, 44, width - 120, height - (showsAxes ? 48 : 20))
+        (showsAxes ? 64 : 20, 44, width - (groupNames.isEmpty ? 20 : 120), height - (showsAxes ? 48 : 20))
     }
 
     /// The scales mapping data to pixels.

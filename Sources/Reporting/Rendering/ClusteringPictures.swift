@@ -91,8 +91,9 @@ public struct ClusteringPictures: Sendable {
         var plot = SnapshotChart.plot(snapshot, classes: classes)
         plot.title = caption
         plot.showsAxes = false
-        plot.width = 330
-        plot.height = 260
+        plot.groupNames = []
+        plot.width = 270
+        plot.height = 270
         plot.pointRadius = 1.7
         return plot
     }

@@ -138,7 +138,8 @@ public enum ReportHTML {
             $0.paragraph("""
                 For each dimension, the run whose epochs to cluster is closest to the Kaplan–Meier median, \
                 replayed from its configuration: at epoch 0, halfway, and when it clustered (or stopped). \
-                D ≤ 2 is drawn as is, D = 3 in an oblique view, D > 3 on the two LDA directions.
+                D ≤ 2 is drawn as is, D = 3 in an oblique view, D > 3 on the two LDA directions. \
+                Colours are the points' classes (labels).
                 """)
             for (index, label) in labels.enumerated() {
                 let entries = pictures.pictures.filter { $0.series == index }

@@ -60,7 +60,7 @@ public struct CoxRegression: Sendable, Equatable {
             case .constantCovariate: "needs at least 2 dimensions with runs"
             case .noInformation: "no clustering epoch had runs of different dimensions still running"
             case .separated(let higher):
-                "the dimensions are perfectly separated (at every clustering epoch the runs that clustered had the \(higher ? "highest" : "lowest") dimension still running), so the hazard ratio is unbounded"
+                "the dimensions are perfectly separated (each run that clustered had the \(higher ? "highest" : "lowest") dimension still running), so the hazard ratio is unbounded"
             case .didNotConverge(let n): "the Cox fit did not converge in \(n) Newton–Raphson iterations"
             }
         }
