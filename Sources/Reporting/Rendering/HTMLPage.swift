@@ -78,6 +78,7 @@ struct HTMLPage {
         p.verdict.open { border-left-color: #E69F00; }
         p.note { color: #555; font-size: 12px; margin: 4px 0; }
         p.next { background: #fff8e6; padding: 8px 12px; }
+        code { font-family: Menlo, Consolas, monospace; font-size: 90%; background: #f0f0f0; padding: 0 3px; }
         p.picture-title { font-weight: bold; margin: 12px 0 0 0; }
         .pictures { display: flex; flex-wrap: wrap; gap: 4px; }
         .pictures figure { margin: 0; }

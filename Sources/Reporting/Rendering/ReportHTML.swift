@@ -60,7 +60,7 @@ public enum ReportHTML {
             }
             $0.raw("<p class=\"note\">\(escape(hazardRatioNote))</p>")
             if let next = nextStep(report) {
-                $0.raw("<p class=\"next\"><b>What to do next.</b> \(escape(next))</p>")
+                $0.raw("<p class=\"next\"><b>What to do next.</b> \(codeSpans(escape(next)))</p>")
             }
         }
     }
@@ -275,6 +275,13 @@ public enum ReportHTML {
         if value == value.rounded(), abs(value) < 1e12 { return String(Int(value)) }
         if abs(value) >= 100 { return String(format: "%.1f", value) }
         return String(format: "%.3g", value)
+    }
+
+    /// Already escaped `text` with each `` `span` `` set as `<code>span</code>`.
+    static func codeSpans(_ text: String) -> String {
+        let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count % 2 == 1 else { return text }
+        return parts.enumerated().map { i, part in i % 2 == 1 ? "<code>\(part)</code>" : String(part) }.joined()
     }
 
     /// `[lo, hi]`, `∞` for an unbounded upper end.
