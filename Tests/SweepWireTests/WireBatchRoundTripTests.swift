@@ -1,21 +1,19 @@
-import Foundation
 import Testing
 @testable import SweepWire
 
-/// Guards the hot path: encoding plus decoding a batched per-job message must stay cheap.
-/// (Debug builds are several times slower than release; docs/PROTOCOL.md has release figures.)
-@Suite struct WireCodecSpeedTests {
-    @Test func assignAndResultBatches_encodeAndDecodeQuickly() throws {
+/// The hot path's messages at full batch size: a 64-job `assign` and a 64-job `results` survive
+/// encoding and decoding unchanged, many times over. Their speed is measured by `make bench`
+/// (`clustersweep bench dispatch`), not here: a unit test on a shared machine asserts no time.
+@Suite struct WireBatchRoundTripTests {
+    @Test func assignAndResultBatches_roundTripUnchanged() throws {
         let assign = CoordinatorMessage.assign(.init((0..<64).map(WireFixtures.assignment)))
         let results = WorkerMessage.results(.init((0..<64).map { WireFixtures.completed($0) }))
-        let rounds = 20
-        let start = ContinuousClock.now
-        for _ in 0..<rounds {
-            _ = try WireCodec.decodeCoordinatorMessage(try WireCodec.encode(assign))
-            _ = try WireCodec.decodeInbound(try WireCodec.encode(results))
+        for _ in 0..<20 {
+            #expect(try WireCodec.decodeCoordinatorMessage(try WireCodec.encode(assign)) == assign)
+            #expect(try WireCodec.decodeInbound(try WireCodec.encode(results)) == .worker(results))
         }
-        let perJob = (ContinuousClock.now - start) / (rounds * 64)
-        // Generous bound for an unoptimised build on a busy 2-core machine.
-        #expect(perJob < .milliseconds(3), "per job (assign + result, encode + decode): \(perJob)")
+        // The assignments also come back job by job, as a worker reads them, in order.
+        let encoded = try #require(try WireCodec.encodedAssignments(try WireCodec.encode(assign)))
+        #expect(encoded.map(\.job) == (0..<64).map { WireFixtures.assignment($0).job })
     }
 }
