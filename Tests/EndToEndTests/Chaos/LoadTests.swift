@@ -113,6 +113,7 @@ struct LoadTests {
             Thread.sleep(forTimeInterval: 0.05)
         }
         let doneAt = Date()
+        #expect(workers.errors.isEmpty, "worker services failed: \(workers.errors.prefix(5))")
         let store = try ResultStore(path: cluster.statePath, readOnly: true)
         let records = try store.jobRecords(sweep: submitted.sweep)
         #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 3) == [])
