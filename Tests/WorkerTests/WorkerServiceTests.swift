@@ -241,7 +241,10 @@ final class WorkerRunner: Sendable {
         try coordinator.welcome(hello.worker)
         let long = (0..<3).map { assignment($0, kind: .sleep, sleepMs: 30_000) }
         try coordinator.send(.assign(.init(long)))
-        Thread.sleep(forTimeInterval: 0.2)
+        // Stop once the worker holds the jobs (its ready counts them received), not after a guess.
+        while true {
+            if case .ready(let ready) = try coordinator.next(includingReady: true), ready.received >= long.count { break }
+        }
         runner.service.requestStop()
         var released: Set<JobAttempt> = []
         while true {
