@@ -3,7 +3,8 @@ import SweepModel
 import Testing
 
 /// The fault scenarios of the reliability promise, with real processes and real signals.
-/// Each asserts on the store (and the report), never on log lines. `make chaos` runs them with
+/// Each asserts on the store (and the report), never on log lines; a log line is used only as the
+/// event to wait for (e.g. a late result having arrived) before a check that nothing changed. `make chaos` runs them with
 /// `CLUSTERSWEEP_CHAOS=full` (more jobs, more kills); `make test` runs the fast variants.
 @Suite(.serialized)
 struct FaultTests {
