@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], swiftSettings: swiftSettings),
         .testTarget(name: "SweepModelTests", dependencies: ["SweepModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SweepModel", "TrainingCore", "Charts"], resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),

@@ -185,7 +185,10 @@ import ZeroMQ
         #expect(!attempts.contains { $0.worker == intruder })
     }
 
-    @Test func statusAnswersPromptly_whileNoopJobsStreamThrough() throws {
+    /// `status` keeps answering, with consistent counts, while jobs stream through the loop. How
+    /// fast it answers is printed, not asserted (a shared 2-core machine decides that; the load
+    /// test under `make chaos` and `make bench` measure it).
+    @Test func status_answersConsistently_whileNoopJobsStreamThrough() throws {
         let directory = try TemporaryDirectory()
         let coordinator = try RunningCoordinator(statePath: directory.statePath)
         let workers = try (0..<2).map { _ in try WorkerProcess(endpoint: coordinator.endpoint, slots: 2) }
@@ -195,17 +198,26 @@ import ZeroMQ
         let sweep = try client.submit(noopSweep(name: "stream", jobs: jobs)).sweep
         var slowest = Duration.zero
         var polls = 0
+        var midSweepAnswers = 0
+        var lastFinished = 0
+        let deadline = ContinuousClock.now + .seconds(120)  // hang guard only
         while true {
             let start = ContinuousClock.now
             let status = try client.status(of: sweep)
             slowest = max(slowest, ContinuousClock.now - start)
             polls += 1
+            #expect(status.counts.total == jobs, "\(status.counts)")
+            #expect(status.counts.finished >= lastFinished, "finished went back from \(lastFinished): \(status.counts)")
+            lastFinished = status.counts.finished
             if status.counts.pending + status.counts.running == 0 { break }
+            if status.counts.finished > 0 { midSweepAnswers += 1 }
+            try #require(ContinuousClock.now < deadline, "sweep not finished: \(status.counts)")
             Thread.sleep(forTimeInterval: 0.01)
         }
-        print("status during a \(jobs)-job noop sweep (debug build): slowest of \(polls) answers \(slowest)")
-        // The loop handles a bounded batch per iteration; generous bound for a loaded debug build.
-        #expect(slowest < .milliseconds(250))
+        print("status during a \(jobs)-job noop sweep (debug build): \(polls) answers, \(midSweepAnswers) mid-sweep, slowest \(slowest)")
+        #expect(lastFinished == jobs)
+        // The check above ran while jobs were in flight, not only before or after the sweep.
+        #expect(midSweepAnswers > 0, "no status answered between the first and the last result")
         #expect(coordinator.stop(shutdownWorkers: true))
         for worker in workers { #expect(worker.waitForExit(timeout: 10) == 0) }
         try expectEveryJobCompletedOnce(statePath: directory.statePath, sweep: sweep, jobs: jobs)
@@ -334,7 +346,13 @@ private func nextMessage(from dealer: ZMQSocket) throws -> CoordinatorMessage {
 private func nextReply(from dealer: ZMQSocket) throws -> (UInt64, ClientReply) {
     while true {
         let frames = try dealer.receive(maxFrames: 3)
-        if let reply = try? WireCodec.decodeClientReply(frames) { return reply }
+        do throws(WireError) {
+            return try WireCodec.decodeClientReply(frames)
+        } catch {
+            // Coordinator messages (reconnects) share the socket; anything else fails the test.
+            guard case .unknownKind = error else { throw error }
+            _ = try WireCodec.decodeCoordinatorMessage(frames)
+        }
     }
 }
 

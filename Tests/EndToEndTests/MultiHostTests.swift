@@ -143,7 +143,14 @@ struct MultiHostTests {
         try network.heal(workerHosts[0])
         try coordinator.waitForOutput(timeout: 30) { Self.connections(of: workers[0], in: $0) >= 2 }
         print("multi-host: worker 1 back \(Self.seconds(since: cutAt)) s after the cut")
-        Thread.sleep(forTimeInterval: 1)  // time for a late result to arrive and be recorded
+        // Wait for the late result itself: worker 1 kept the result of the job it ran through the
+        // cut and delivers it on reconnecting; the coordinator logs that it dropped it. Only then
+        // does comparing the store with the one before the heal test anything.
+        try coordinator.waitForOutput(timeout: 30) { log in
+            log.split(separator: "\n").contains { line in
+                line.contains(cutJob.id.rawValue) && (line.contains("duplicate result dropped") || line.contains("report rejected"))
+            }
+        }
         let afterHeal = try cluster.jobRecords(sweep: second)
         #expect(expectExactlyOnce(afterHeal, expectedJobs: jobs, maxAttempts: 10) == [])
         #expect(afterHeal.map(\.result) == records.map(\.result), "a late result must not replace a recorded one")

@@ -44,17 +44,6 @@ struct SecureSweepTests {
             "CLUSTERSWEEP_CURVE_SERVER_KEY": serverKey, "CLUSTERSWEEP_CURVE_SECRET_KEY": key("worker", "secret.key"),
         ]) { $1 }
 
-        // A stranger's worker and a worker without any key connect first: they must get nothing.
-        let stranger = try ChildProcess(
-            ["worker", "--connect", cluster.endpoint, "--slots", "2",
-             "--curve-server-key", serverKey, "--curve-secret-key", key("stranger", "secret.key")],
-            in: cluster.directory, name: "stranger")
-        let plain = try ChildProcess(["worker", "--connect", cluster.endpoint, "--slots", "2"], in: cluster.directory, name: "plain")
-        defer {
-            stranger.signal(SIGKILL)
-            plain.signal(SIGKILL)
-        }
-
         let sweepFile = try cluster.writeSweep("secure", """
             version: 1
             name: secure
@@ -65,22 +54,43 @@ struct SecureSweepTests {
         let forbidden = try runCommand(["submit", sweepFile], in: cluster.directory, environment: workerKeyEnv)
         #expect(forbidden.status != 0)
         #expect(forbidden.stderr.contains("needs a client key"))
-        // A client with an unknown key hears nothing.
-        let unknown = try runCommand(
-            ["status", "--timeout", "1", "--curve-server-key", serverKey, "--curve-secret-key", key("stranger", "secret.key")],
-            in: cluster.directory, environment: cluster.clientEnvironment)
-        #expect(unknown.status != 0)
-        #expect(unknown.stderr.contains("no answer"))
 
         let submit = try runCommand(["submit", sweepFile], in: cluster.directory, environment: clientEnv)
         #expect(submit.status == 0, "submit: \(submit.stderr)")
         let sweep = try #require(submit.stdout.split(separator: "\n").last.map(String.init))
         let cancel = try runCommand(["cancel", sweep], in: cluster.directory, environment: workerKeyEnv)
         #expect(cancel.status != 0)
+        #expect(cancel.stderr.contains("needs a client key"), "cancel: \(cancel.stderr)")
 
-        // Nothing runs while only unauthorized workers are connected.
-        Thread.sleep(forTimeInterval: 1.5)
+        // With the sweep pending, a stranger's worker and a worker without any key connect.
+        let stranger = try ChildProcess(
+            ["worker", "--connect", cluster.endpoint, "--slots", "2",
+             "--curve-server-key", serverKey, "--curve-secret-key", key("stranger", "secret.key")],
+            in: cluster.directory, name: "stranger")
+        let plain = try ChildProcess(["worker", "--connect", cluster.endpoint, "--slots", "2"], in: cluster.directory, name: "plain")
+        defer {
+            stranger.signal(SIGKILL)
+            plain.signal(SIGKILL)
+        }
+        // First prove they tried: the coordinator refused the stranger's key (the first refusals
+        // of this run, so the log's rate limit does not hide them), and the plain worker, whose
+        // handshake cannot even start against a CURVE server, gave up on a silent coordinator.
+        let strangerKey = try publicKey("stranger")
+        try coordinator.waitForOutput(timeout: 20) { log in
+            log.split(separator: "\n").contains { $0.contains("refused connection") && $0.contains(strangerKey) }
+        }
+        try plain.waitForOutput(timeout: 20) { $0.contains("coordinator silent") }
+        // Only then: nothing ran while only unauthorized workers were connected, no one was welcomed.
         #expect(try cluster.jobRecords(sweep: sweep).allSatisfy { $0.status == .pending && $0.attempts.isEmpty })
+        #expect(!stranger.stderr.contains("welcomed"), "the stranger must never be welcomed")
+        #expect(!plain.stderr.contains("welcomed"), "the plain worker must never be welcomed")
+
+        // A client with an unknown key hears nothing.
+        let unknown = try runCommand(
+            ["status", "--timeout", "1", "--curve-server-key", serverKey, "--curve-secret-key", key("stranger", "secret.key")],
+            in: cluster.directory, environment: cluster.clientEnvironment)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no answer"))
 
         let worker = try ChildProcess(["worker", "--connect", cluster.endpoint, "--slots", "2"], in: cluster.directory,
                                       environment: workerKeyEnv, name: "authorized-worker")

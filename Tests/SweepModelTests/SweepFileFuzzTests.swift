@@ -80,11 +80,14 @@ import Testing
             // Lines as YAML counts them: \r\n, \r, \n and the Unicode breaks end a line.
             let lineCount = 1 + text.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars
                 .filter { ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) }.count
-            do {
+            do throws(SweepFileError) {
                 let spec = try SweepFile.parse(text: text, sourceName: name)
                 valid += 1
+                #expect(spec.jobCount >= 1, "seed \(seed): an accepted file plans no job\n---\n\(text)")
                 #expect(spec.jobCount <= SweepSpec.maxJobs)
-                #expect(SweepFile.maxBytes > 0)
+                // Accepting is a pure function of the text: the same text parses to the same spec.
+                let again = try SweepFile.parse(text: text, sourceName: name)
+                #expect(again == spec, "seed \(seed)\n---\n\(text)")
                 if spec.jobCount <= 200 {
                     let jobs = spec.plan()
                     #expect(jobs.count == spec.jobCount)
@@ -92,6 +95,9 @@ import Testing
                 }
             } catch {
                 refused += 1
+                // The typed error names the file and the first problem's line, the way editors read it.
+                #expect(!error.problems.isEmpty, "seed \(seed): an error without a problem\n---\n\(text)")
+                #expect(error.description.hasPrefix("\(name):\(error.line ?? 0)"), "seed \(seed): \(error)\n---\n\(text)")
                 for problem in error.problems {
                     #expect(problem.file == name, "seed \(seed): \(problem)\n---\n\(text)")
                     #expect(!problem.reason.isEmpty, "seed \(seed): \(problem)\n---\n\(text)")

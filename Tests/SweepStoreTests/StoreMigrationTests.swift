@@ -4,67 +4,43 @@ import SweepModel
 import Testing
 @testable import SweepStore
 
-/// A format-1 file, written the way the format-1 code wrote it, opens as format 2 and reads back
-/// the same sweeps, jobs, attempts, results, counts and restart snapshot.
+/// A real format-1 file, `Fixtures/format1-store.sqlite`, written by the format-1 code itself
+/// (see `Fixtures/README.md`), opens as format 2 and reads back the same sweeps, jobs, attempts,
+/// results, counts and restart snapshot. Each test migrates its own copy of the file.
 @Suite("Migrating a format-1 store")
 struct StoreMigrationTests {
-    /// Two sweeps sharing job 2; one job of each status and attempt outcome.
+    /// What the fixture holds: two sweeps sharing jobs 4 and 5; one job of each status and
+    /// attempt outcome.
     private static let jobs = plan(0..<6)
     private static let second = Array(plan(4..<8))  // jobs 4 and 5 shared, 6 and 7 only here
     private static let shared = plan(0..<8)
 
-    /// Writes `jobs` and their history with the format-1 schema and SQL, then closes the file.
-    private static func writeFormat1File(at path: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        try StoreSchema.migrator.migrate(queue, upTo: "v1-sweeps-jobs-attempts")
-        try queue.write { db in
-            for (number, record) in [(1, sweepRecord(1)), (2, sweepRecord(2))] {
-                try db.execute(
-                    sql: """
-                        INSERT INTO sweeps (id, seq, name, source_text, source_name, max_attempts,
-                            job_timeout_seconds, created_at, finished_at, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
-                        """,
-                    arguments: [
-                        record.id.rawValue, number, record.name, record.sourceText, record.sourceName,
-                        record.maxAttempts, record.jobTimeoutSeconds, StoreCoding.seconds(record.createdAt), number == 2,
-                    ])
+    /// Copies the checked-in format-1 file to `path` (the resource itself is never opened for writing).
+    private static func copyFormat1File(to path: String) throws {
+        let fixture = try #require(
+            Bundle.module.url(forResource: "format1-store", withExtension: "sqlite", subdirectory: "Fixtures"),
+            "Fixtures/format1-store.sqlite is missing from the test bundle")
+        try FileManager.default.copyItem(at: fixture, to: URL(fileURLWithPath: path))
+    }
+
+    @Test func fixture_isAFormat1File() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/state.sqlite"
+            try Self.copyFormat1File(to: path)
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in
+                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "1")
+                #expect(try Int32.fetchOne(db, sql: "PRAGMA application_id") == StoreSchema.applicationID)
+                // Format 1 keys jobs by their text id; format 2 added the integer `seq`.
+                let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('jobs')")
+                #expect(columns.contains("id") && !columns.contains("seq"), "\(columns)")
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs") == 8)
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM attempts") == Self.attempts.count)
             }
-            let coding = StoreCoding()
-            // Inserted in reverse so rowid order in format 1 says nothing about plan order.
-            for job in shared.reversed() {
-                let (status, result, completed, error) = state(of: job.index)
-                try db.execute(
-                    sql: """
-                        INSERT INTO jobs (id, parameters, status, result, result_attempt, completed_at, error)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        job.id.rawValue, try coding.json(job.parameters), status.rawValue,
-                        try result.map { try coding.json($0) }, result == nil ? nil : 2, completed.map(StoreCoding.seconds), error,
-                    ])
-            }
-            for job in jobs {
-                try db.execute(sql: "INSERT INTO sweep_jobs (sweep_id, plan_index, job_id) VALUES (?, ?, ?)",
-                    arguments: [sweepRecord(1).id.rawValue, job.index, job.id.rawValue])
-            }
-            for (index, job) in second.enumerated() {
-                try db.execute(sql: "INSERT INTO sweep_jobs (sweep_id, plan_index, job_id) VALUES (?, ?, ?)",
-                    arguments: [sweepRecord(2).id.rawValue, index, job.id.rawValue])
-            }
-            for attempt in attempts {
-                try db.execute(
-                    sql: """
-                        INSERT INTO attempts (job_id, number, worker, started_at, ended_at, outcome, error)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        attempt.jobID.rawValue, attempt.number, attempt.worker.rawValue,
-                        StoreCoding.seconds(attempt.startedAt), attempt.endedAt.map(StoreCoding.seconds),
-                        attempt.outcome.rawValue, attempt.error,
-                    ])
-            }
+            try queue.close()
         }
-        try queue.close()
     }
 
     /// Job `index` of `shared`: 0 clustered, 1 failed, 2 running, 3 pending after an error,
@@ -110,7 +86,7 @@ struct StoreMigrationTests {
     @Test func migration_whenFileIsFormat1_readsBackTheSameRecords() throws {
         try withTemporaryDirectory { dir in
             let path = dir + "/state.sqlite"
-            try Self.writeFormat1File(at: path)
+            try Self.copyFormat1File(to: path)
             let store = try ResultStore(path: path)
 
             var cancelled = sweepRecord(2)
@@ -142,7 +118,7 @@ struct StoreMigrationTests {
     @Test func migration_thenWrites_keepEveryRule() throws {
         try withTemporaryDirectory { dir in
             let path = dir + "/state.sqlite"
-            try Self.writeFormat1File(at: path)
+            try Self.copyFormat1File(to: path)
             let store = try ResultStore(path: path)
             let running = Self.shared[2].id
             let report = try store.apply([
@@ -168,7 +144,7 @@ struct StoreMigrationTests {
     @Test func migration_whenFileIsFormat1_refusesReadOnlyOpen() throws {
         try withTemporaryDirectory { dir in
             let path = dir + "/state.sqlite"
-            try Self.writeFormat1File(at: path)
+            try Self.copyFormat1File(to: path)
             let error = try #require(throws: StoreError.self) { try ResultStore(path: path, readOnly: true) }
             #expect(error.reason == .needsMigration(found: 1, supported: 2))
         }

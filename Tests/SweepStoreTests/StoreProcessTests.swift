@@ -49,7 +49,7 @@ struct StoreProcessTests {
         }
     }
 
-    @Test(.enabled(if: TmpfsMount.available, "needs permission to mount a tmpfs"))
+    @Test(.enabled(if: TmpfsMount.unavailableReason == nil, "\(TmpfsMount.unavailableReason ?? "")"))
     func diskFull_refusesWithDiskFullErrorKeepsCommittedDataAndRecovers() throws {
         try TmpfsMount.with(sizeKiB: 320) { mount in
             let path = mount.path + "/state.sqlite"
@@ -85,7 +85,7 @@ struct StoreProcessTests {
         }
     }
 
-    @Test(.enabled(if: TmpfsMount.available, "needs permission to mount a tmpfs"))
+    @Test(.enabled(if: TmpfsMount.unavailableReason == nil, "\(TmpfsMount.unavailableReason ?? "")"))
     func readOnlyFileSystem_refusesToOpenForWritingWithClearErrorAndRecovers() throws {
         try TmpfsMount.with(sizeKiB: 4096) { mount in
             let path = mount.path + "/state.sqlite"
@@ -128,9 +128,16 @@ struct StoreProcessTests {
 struct TmpfsMount {
     let path: String
 
-    /// Whether this process can mount (root with CAP_SYS_ADMIN, not inside a restricted sandbox).
-    static let available: Bool = {
-        (try? with(sizeKiB: 64) { _ in }) != nil
+    /// `nil` when this process can mount a tmpfs (root with CAP_SYS_ADMIN, not inside a
+    /// restricted sandbox), else why not: the reason a skipped test prints.
+    static let unavailableReason: String? = {
+        guard getuid() == 0 else { return "needs root to mount a tmpfs (uid \(getuid()))" }
+        do {
+            try with(sizeKiB: 64) { _ in }
+            return nil
+        } catch {
+            return "cannot mount a tmpfs here: \(error)"
+        }
     }()
 
     static func with(sizeKiB: Int, _ body: (TmpfsMount) throws -> Void) throws {

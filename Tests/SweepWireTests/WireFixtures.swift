@@ -94,13 +94,14 @@ enum WireFixtures {
         ]
     }
 
-    /// Every valid encoding above, for fuzzing.
-    static var allFrames: [[[UInt8]]] {
+    /// Every valid encoding above, for fuzzing. Throws if any fixture fails to encode, so a
+    /// broken fixture fails the tests that use the corpus instead of silently leaving it.
+    static func allFrames() throws(WireError) -> [[[UInt8]]] {
         var frames: [[[UInt8]]] = []
-        for message in workerMessages { if let f = try? WireCodec.encode(message) { frames.append(f) } }
-        for message in coordinatorMessages { if let f = try? WireCodec.encode(message) { frames.append(f) } }
-        for (i, request) in clientRequests.enumerated() { if let f = try? WireCodec.encode(request, requestID: UInt64(i)) { frames.append(f) } }
-        for (i, reply) in clientReplies.enumerated() { if let f = try? WireCodec.encode(reply, requestID: UInt64(i)) { frames.append(f) } }
+        for message in workerMessages { frames.append(try WireCodec.encode(message)) }
+        for message in coordinatorMessages { frames.append(try WireCodec.encode(message)) }
+        for (i, request) in clientRequests.enumerated() { frames.append(try WireCodec.encode(request, requestID: UInt64(i))) }
+        for (i, reply) in clientReplies.enumerated() { frames.append(try WireCodec.encode(reply, requestID: UInt64(i))) }
         return frames
     }
 }

@@ -15,19 +15,46 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// Hostile frames never crash a decoder: each decode returns a message or throws a `WireError`.
 @Suite struct WireFuzzTests {
-    /// Runs every decoder on `frames`; returns whether any of them accepted the input.
+    /// Runs every decoder on `frames`; returns whether any of them accepted the input. Each
+    /// decoder throws `WireError` by its signature (`throws(WireError)`), so a refusal is always
+    /// one of the protocol's own errors; the test also checks that the error says why
+    /// (`unencodable` is the sender's bug and must never come out of a decoder).
     @discardableResult
-    private func decodeEverywhere(_ frames: [[UInt8]]) -> Bool {
+    private func decodeEverywhere(_ frames: [[UInt8]], sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
         var accepted = false
-        do { _ = try WireCodec.decodeInbound(frames); accepted = true } catch {}
-        do { _ = try WireCodec.decodeCoordinatorMessage(frames); accepted = true } catch {}
-        do { _ = try WireCodec.decodeClientReply(frames); accepted = true } catch {}
-        do { if try WireCodec.encodedAssignments(frames) != nil { accepted = true } } catch {}
+        func refused(_ error: WireError, by decoder: String) {
+            #expect(Self.isDecodingRefusal(error), "\(decoder) refused with \(error)", sourceLocation: sourceLocation)
+            #expect(!error.description.isEmpty, sourceLocation: sourceLocation)
+        }
+        do throws(WireError) { _ = try WireCodec.decodeInbound(frames); accepted = true } catch { refused(error, by: "decodeInbound") }
+        do throws(WireError) { _ = try WireCodec.decodeCoordinatorMessage(frames); accepted = true } catch {
+            refused(error, by: "decodeCoordinatorMessage")
+        }
+        do throws(WireError) { _ = try WireCodec.decodeClientReply(frames); accepted = true } catch { refused(error, by: "decodeClientReply") }
+        do throws(WireError) { if try WireCodec.encodedAssignments(frames) != nil { accepted = true } } catch {
+            refused(error, by: "encodedAssignments")
+        }
         return accepted
     }
 
-    @Test func truncatedMessages_areAlwaysRejected() {
-        for frames in WireFixtures.allFrames {
+    /// The errors a decoder may throw for input it refuses.
+    private static func isDecodingRefusal(_ error: WireError) -> Bool {
+        switch error {
+        case .unsupportedVersion, .malformed, .unknownKind, .tooLarge: true
+        case .unencodable: false
+        }
+    }
+
+    @Test func corpus_holdsEveryFixture_andEachDecodes() throws {
+        let corpus = try WireFixtures.allFrames()
+        let fixtures = WireFixtures.workerMessages.count + WireFixtures.coordinatorMessages.count
+            + WireFixtures.clientRequests.count + WireFixtures.clientReplies.count
+        #expect(corpus.count == fixtures)
+        for frames in corpus { #expect(decodeEverywhere(frames), "a fixture's encoding decodes nowhere: \(frames)") }
+    }
+
+    @Test func truncatedMessages_areAlwaysRejected() throws {
+        for frames in try WireFixtures.allFrames() {
             let payload = frames[1]
             for length in 0..<payload.count {
                 #expect(!decodeEverywhere([frames[0], Array(payload.prefix(length))]), "length \(length)")
@@ -35,10 +62,10 @@ struct SplitMix64: RandomNumberGenerator {
         }
     }
 
-    @Test func mutatedMessages_neverCrash() {
+    @Test func mutatedMessages_neverCrash() throws {
         let seed: UInt64 = 20_250_601
         var random = SplitMix64(state: seed)
-        let corpus = WireFixtures.allFrames
+        let corpus = try WireFixtures.allFrames()
         var rejected = 0
         for _ in 0..<20_000 {
             var frames = corpus[Int.random(in: 0..<corpus.count, using: &random)]

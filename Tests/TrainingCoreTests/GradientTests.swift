@@ -4,13 +4,12 @@ import Testing
 
 /// Finite-difference checks of the engine's analytic gradients (weights and inputs).
 @Suite struct GradientTests {
-    static func engineAndReference(_ activation: Activation, optimizer: Optimizer = .adam)
+    static func engineAndReference(_ activation: Activation, optimizer: Optimizer = .adam) throws
         -> (TrainingEngine, ReferenceNetwork, [Double], [Double], [Int])
     {
         var config = tinyConfig(points: 37, dimension: 3, hidden: [5, 4], activation: activation)
         config.optimizer = optimizer
-        let run = try? ExperimentRun(config: config)
-        let state = run!.initialState
+        let state = try ExperimentRun(config: config).initialState
         let scale = config.resolved().effectiveInputScale
         let engine = TrainingEngine(config: config.resolved())
         // Random, non-zero biases so relu units are not all at their kink.
@@ -29,8 +28,8 @@ import Testing
     }
 
     @Test(arguments: [Activation.tanh, .relu])
-    func weightGradient_matchesFiniteDifferences(_ activation: Activation) {
-        let (engine, reference, parameters, points, labels) = Self.engineAndReference(activation)
+    func weightGradient_matchesFiniteDifferences(_ activation: Activation) throws {
+        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation)
         engine.computeGradients()
         let analytic = engine.gradientArray().map(Double.init)
         let numeric = parameters.indices.map { i in
@@ -48,8 +47,8 @@ import Testing
     }
 
     @Test(arguments: [Activation.tanh, .relu])
-    func inputGradient_matchesFiniteDifferences(_ activation: Activation) {
-        let (engine, reference, parameters, points, labels) = Self.engineAndReference(activation)
+    func inputGradient_matchesFiniteDifferences(_ activation: Activation) throws {
+        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation)
         engine.computeGradients()
         let analytic = engine.pointGradientRows().map(Double.init)
         let numeric = points.indices.map { i in
@@ -67,8 +66,8 @@ import Testing
     }
 
     @Test(arguments: [Activation.tanh, .relu])
-    func loss_matchesTheDoublePrecisionReference(_ activation: Activation) {
-        let (engine, reference, parameters, points, labels) = Self.engineAndReference(activation)
+    func loss_matchesTheDoublePrecisionReference(_ activation: Activation) throws {
+        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation)
         let expected = reference.loss(parameters: parameters, points: points, labels: labels)
         #expect(abs(engine.loss() - expected) < 1e-5 * max(1, expected))
     }

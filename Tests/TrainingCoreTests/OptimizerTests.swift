@@ -5,8 +5,8 @@ import Testing
 /// The weight updates (PyTorch's Adam, plain SGD) and the input update, step by step against a
 /// double-precision transcription of their definitions.
 @Suite struct OptimizerTests {
-    @Test func sgd_stepsAgainstTheGradient() {
-        let (engine, _, parameters, _, _) = GradientTests.engineAndReference(.tanh, optimizer: .sgd)
+    @Test func sgd_stepsAgainstTheGradient() throws {
+        let (engine, _, parameters, _, _) = try GradientTests.engineAndReference(.tanh, optimizer: .sgd)
         engine.computeGradients()
         let gradients = engine.gradientArray().map(Double.init)
         engine.step()
@@ -17,8 +17,8 @@ import Testing
         }
     }
 
-    @Test func adam_matchesPyTorchOverThreeSteps() {
-        let (engine, _, start, _, _) = GradientTests.engineAndReference(.tanh, optimizer: .adam)
+    @Test func adam_matchesPyTorchOverThreeSteps() throws {
+        let (engine, _, start, _, _) = try GradientTests.engineAndReference(.tanh, optimizer: .adam)
         var p = start
         var m = [Double](repeating: 0, count: p.count), v = m
         let lr = Double(engine.learningRate)
@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    @Test func inputUpdate_isTheRateTimesNTimesTheMeanLossGradient() {
-        let (engine, _, _, points, _) = GradientTests.engineAndReference(.tanh)
+    @Test func inputUpdate_isTheRateTimesNTimesTheMeanLossGradient() throws {
+        let (engine, _, _, points, _) = try GradientTests.engineAndReference(.tanh)
         engine.computeGradients()
         let gradient = engine.pointGradientRows().map(Double.init)
         engine.step()

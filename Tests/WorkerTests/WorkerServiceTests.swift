@@ -49,22 +49,35 @@ final class FakeCoordinator {
 /// Runs a `WorkerService` on its own thread and hands back how it ended.
 final class WorkerRunner: Sendable {
     let service: WorkerService
-    private let outcome = Mutex<WorkerExit?>(nil)
+    private let outcome = Mutex<Result<WorkerExit, ZMQError>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     init(_ configuration: WorkerConfiguration) throws {
         service = try WorkerService(configuration: configuration)
         let thread = Thread { [self] in
-            let exit = try? service.run()
-            outcome.withLock { $0 = exit }
+            do throws(ZMQError) {
+                let exit = try service.run()
+                outcome.withLock { $0 = .success(exit) }
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
             done.signal()
         }
         thread.start()
     }
 
+    /// How `run()` ended (`nil` if it has not within `seconds`); an error it threw is recorded
+    /// as an issue of the calling test, with the error, instead of vanishing.
     func exit(within seconds: Double = 10) -> WorkerExit? {
         guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-        return outcome.withLock { $0 }
+        done.signal()  // a later call sees the same outcome
+        switch outcome.withLock({ $0 }) {
+        case .success(let exit): return exit
+        case .failure(let error):
+            Issue.record("the worker's run() threw \(error)")
+            return nil
+        case nil: return nil
+        }
     }
 }
 
@@ -228,7 +241,10 @@ final class WorkerRunner: Sendable {
         try coordinator.welcome(hello.worker)
         let long = (0..<3).map { assignment($0, kind: .sleep, sleepMs: 30_000) }
         try coordinator.send(.assign(.init(long)))
-        Thread.sleep(forTimeInterval: 0.2)
+        // Stop once the worker holds the jobs (its ready counts them received), not after a guess.
+        while true {
+            if case .ready(let ready) = try coordinator.next(includingReady: true), ready.received >= long.count { break }
+        }
         runner.service.requestStop()
         var released: Set<JobAttempt> = []
         while true {

@@ -108,20 +108,30 @@ import ZeroMQ
 
     @Test func contextShutdown_wakesBlockedReceiverWithShutdownError() throws {
         let outcome = Mutex<ZMQError?>(nil)
+        let receiving = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
         let context = self.context
         let thread = Thread {
-            do {
-                let socket = try context.socket(.dealer)
+            defer { done.signal() }
+            let socket: ZMQSocket
+            do throws(ZMQError) {
+                socket = try context.socket(.dealer)
                 try socket.bind("inproc://blocked")
+            } catch {
+                return  // `receiving` is never signalled: the test fails below
+            }
+            receiving.signal()
+            do throws(ZMQError) {
                 _ = try socket.receive()
-            } catch let error as ZMQError {
+            } catch {
                 outcome.withLock { $0 = error }
-            } catch {}
-            done.signal()
+            }
         }
         thread.start()
-        Thread.sleep(forTimeInterval: 0.05)
+        // The socket exists and the thread is at (or in) its blocking receive before the shutdown,
+        // so the error below can only come from that receive.
+        try #require(receiving.wait(timeout: .now() + 5) == .success, "the receiving thread could not set up its socket")
+        Thread.sleep(forTimeInterval: 0.05)  // most likely blocked by now; either way receive must end
         context.shutdown()
         #expect(done.wait(timeout: .now() + 5) == .success)
         #expect(outcome.withLock { $0 }?.isShutdown == true)

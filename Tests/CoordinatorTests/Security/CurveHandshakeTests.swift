@@ -141,19 +141,25 @@ import ZeroMQ
         #expect(try server.exchange(second)?.userID == "client")
     }
 
-    @Test func reload_isSafeFromAnotherThread() async throws {
+    @Test func reload_isSafeFromOtherThreads() async throws {
         let key = try CurveKeyPair.generate()
-        let context = try ZMQContext()
-        let authenticator = try ZAPAuthenticator(context: context, keys: AuthorizedKeys(), logger: Self.quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let server = try Server(authorized: "")
+        defer { server.close() }
+        #expect(try server.exchange(key) == nil, "refused before the reload")
+
+        // Several threads reload the edited file at once; each reload answers with the file's keys.
+        try SecurityFixture.write("worker \(key.publicKey.z85)\n", to: "authorized_keys", in: server.directory)
+        let security = server.security
+        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<4 {
-                group.addTask { try authenticator.reload(AuthorizedKeys([key.publicKey: .worker])) }
+                group.addTask { try security.reloadAuthorizedKeys().count }
             }
-            try await group.waitForAll()
+            return try await group.reduce(into: []) { $0.append($1) }
         }
-        authenticator.stop()
-        authenticator.stop()
-        context.terminate()
+        #expect(counts == [1, 1, 1, 1])
+        // The handler survived them and serves the new keys.
+        #expect(try server.exchange(key)?.userID == "worker")
+        #expect(try server.exchange(try CurveKeyPair.generate()) == nil)
     }
 
     @Test func secondHandlerOnOneContext_isRefused() throws {

@@ -3,7 +3,8 @@ import SweepModel
 import Testing
 
 /// The fault scenarios of the reliability promise, with real processes and real signals.
-/// Each asserts on the store (and the report), never on log lines. `make chaos` runs them with
+/// Each asserts on the store (and the report), never on log lines; a log line is used only as the
+/// event to wait for (e.g. a late result having arrived) before a check that nothing changed. `make chaos` runs them with
 /// `CLUSTERSWEEP_CHAOS=full` (more jobs, more kills); `make test` runs the fast variants.
 @Suite(.serialized)
 struct FaultTests {
@@ -25,7 +26,7 @@ struct FaultTests {
             """))
         let running = try cluster.waitForRunningJob(sweep: sweep, timeout: 20, on: victim)
         victim.signal(SIGKILL)
-        _ = try? victim.wait(timeout: 5)
+        try victim.wait(timeout: 5)
         try cluster.startWorker()
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 60)
         #expect(expectExactlyOnce(records, expectedJobs: 4, maxAttempts: 3) == [])
@@ -53,13 +54,20 @@ struct FaultTests {
         // Let some jobs finish, then crash the coordinator.
         var doneBefore: [JobRecord] = []
         let deadline = Date().addingTimeInterval(30)
-        while doneBefore.count < jobs / 4, Date() < deadline {
+        while doneBefore.count < jobs / 4 {
+            guard Date() < deadline else {
+                throw HarnessError("only \(doneBefore.count) of \(jobs) jobs finished within 30 s; the crash must come mid-sweep")
+            }
             doneBefore = try cluster.jobRecords(sweep: sweep).filter { $0.status.isCompleted }
             usleep(50_000)
         }
-        cluster.coordinator?.signal(SIGKILL)
-        _ = try? cluster.coordinator?.wait(timeout: 5)
+        let coordinator = try #require(cluster.coordinator)
+        coordinator.signal(SIGKILL)
+        #expect(try coordinator.wait(timeout: 5) == SIGKILL, "the coordinator was killed, it did not exit by itself")
         let committed = try cluster.jobRecords(sweep: sweep).filter { $0.status.isCompleted }
+        // The scenario needs both: results committed before the crash, and jobs left to run after it.
+        try #require(!committed.isEmpty, "nothing was committed before the crash")
+        try #require(committed.count < jobs, "every job finished before the crash")
         try cluster.startCoordinator()
 
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 90)
@@ -99,7 +107,11 @@ struct FaultTests {
         }
         sleeper.signal(SIGCONT)
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 60)
-        Thread.sleep(forTimeInterval: 2.5)  // give the woken worker time to deliver its late result
+        // Wait for the event itself: the woken worker delivers its late result for the stalled
+        // job, and the coordinator logs that it dropped it (it reaches the coordinator only after
+        // the job was done elsewhere). Only then can "not recorded twice" mean anything.
+        let coordinator = try #require(cluster.coordinator)
+        try coordinator.waitForOutput(timeout: 30) { Self.lateResultDropped(job: stalled.id, in: $0) }
         let after = try cluster.jobRecords(sweep: sweep)
         #expect(expectExactlyOnce(after, expectedJobs: 2, maxAttempts: 3) == [])
         let job = try #require(after.first { $0.id == stalled.id })
@@ -166,14 +178,14 @@ struct FaultTests {
             Thread.sleep(forTimeInterval: 0.2 + Double(rng.next() % 600) / 1000)
             if rng.next() % 3 == 0 {
                 cluster.coordinator?.signal(SIGKILL)
-                _ = try? cluster.coordinator?.wait(timeout: 5)
+                try cluster.coordinator?.wait(timeout: 5)
                 try cluster.startCoordinator()
                 print("round \(round): restarted the coordinator")
             } else {
                 let alive = cluster.workers.filter { $0.process.isRunning }
                 if let victim = alive.isEmpty ? nil : alive[Int(rng.next() % UInt64(alive.count))] {
                     victim.signal(SIGKILL)
-                    _ = try? victim.wait(timeout: 5)
+                    try victim.wait(timeout: 5)
                     print("round \(round): killed worker pid \(victim.pid)")
                 }
                 try cluster.startWorker()
@@ -188,6 +200,16 @@ struct FaultTests {
         #expect(report.status == 0)
         let file = try ReportFile(at: out.appendingPathComponent("report.json"))
         #expect(file.jobs.count == jobs && Set(file.jobs.map(\.jobID)).count == jobs)
+    }
+}
+
+extension FaultTests {
+    /// Whether the coordinator's log says it dropped a result for `job` that came too late: a
+    /// duplicate of a recorded result, or a report rejected because the job or attempt was over.
+    static func lateResultDropped(job: JobID, in log: String) -> Bool {
+        log.split(separator: "\n").contains { line in
+            line.contains(job.rawValue) && (line.contains("duplicate result dropped") || line.contains("report rejected"))
+        }
     }
 }
 

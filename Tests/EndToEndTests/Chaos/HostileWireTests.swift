@@ -51,7 +51,8 @@ struct HostileWireTests {
             if rounds > 2000 { throw HarnessError("the sweep did not finish under hostile input") }
         }
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 60)
-        Thread.sleep(forTimeInterval: 1)
+        // Every forged message has been handled (not just sent) before the store is checked.
+        try peer.barrier()
         peak = max(peak, ProcessMemory.residentBytes(of: coordinator.pid) ?? 0)
         print("hostile wire: \(rounds) rounds, \(peer.tally); coordinator RSS \(ProcessMemory.megabytes(baseline)) -> peak \(ProcessMemory.megabytes(peak))")
 

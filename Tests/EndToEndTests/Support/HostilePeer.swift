@@ -36,6 +36,7 @@ final class HostilePeer {
     private var rng: SplitMix
     private(set) var tally = Tally()
     private var helloCount = 0
+    private var barriers = 0
 
     init(endpoint: String, seed: UInt64) throws {
         self.endpoint = endpoint
@@ -83,6 +84,32 @@ final class HostilePeer {
         try socket.send([WireProtocol.header, payload])
         tally.oversized += 1
         Thread.sleep(forTimeInterval: 0.3)
+    }
+
+    /// Sends a well-formed `client.workers` request on the main socket and waits (up to
+    /// `timeout`) for its answer. The coordinator handles one connection's messages in order and
+    /// sends replies after committing, so once the answer is here every forged message sent
+    /// before it has been handled: a check that none was recorded now means something.
+    func barrier(timeout: Duration = .seconds(30)) throws {
+        barriers += 1
+        let requestID = UInt64(1_000_000 + barriers)
+        try main.send(try WireCodec.encode(ClientRequest.workers, requestID: requestID))
+        let poller = ZMQPoller()
+        try poller.register(main)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard try poller.poll(timeoutMilliseconds: 100).isReadable(0) else { continue }
+            while let frames = try main.tryReceive(maxFrames: 8) {
+                do throws(WireError) {
+                    if try WireCodec.decodeClientReply(frames).requestID == requestID { return }
+                } catch {
+                    // Coordinator messages (reconnect, welcome, ack) share the socket; nothing else may.
+                    guard case .unknownKind = error else { throw error }
+                    _ = try WireCodec.decodeCoordinatorMessage(frames)
+                }
+            }
+        }
+        throw HarnessError("the coordinator did not answer the hostile peer's barrier request within \(timeout)")
     }
 
     // MARK: - Kinds of abuse

@@ -10,6 +10,15 @@ import Worker
 final class ThreadedWorkers {
     private let services: [WorkerService]
     private let finished = DispatchSemaphore(value: 0)
+    private let failures = Failures()
+
+    /// The errors `run()` threw, one line per failed service, shared with the service threads.
+    private final class Failures: Sendable {
+        let lines = Mutex<[String]>([])
+    }
+
+    /// The errors `run()` threw, one line per failed service (empty while all are well).
+    var errors: [String] { failures.lines.withLock { $0 } }
 
     init(count: Int, endpoint: String, slots: Int) throws {
         var logger = Logger(label: "load-worker") { StreamLogHandler.standardError(label: $0) }
@@ -22,8 +31,13 @@ final class ThreadedWorkers {
         }
         for service in services {
             let finished = self.finished
+            let failures = self.failures
             let thread = Thread {
-                _ = try? service.run()
+                do {
+                    _ = try service.run()
+                } catch {
+                    failures.lines.withLock { $0.append("\(error)") }
+                }
                 finished.signal()
             }
             thread.stackSize = 1 << 20
