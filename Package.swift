@@ -12,7 +12,7 @@
 //   SweepWire     -> SweepModel, ZeroMQ            versioned protocol messages and codec
 //   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
 //   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
-//   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`)
+//   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`, benches)
 //   clustersweep  -> everything, ArgumentParser    the thin command-line executable
 //
 // SweepModel depends on TrainingCore for the experiment's own types (ExperimentConfig,
@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "LocalCluster",
             dependencies: [
-                "Coordinator", "SweepWire", "SweepModel", "Reporting",
+                "Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

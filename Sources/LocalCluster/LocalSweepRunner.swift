@@ -83,21 +83,22 @@ public struct LocalSweepRunner {
             pool?.stop()
         }
         let endpoint = try coordinator.waitUntilReady()
-        let client: CoordinatorClient
+        let client: SweepClient
         do {
-            client = try CoordinatorClient(endpoint: endpoint, timeoutSeconds: 30)
+            client = try SweepClient(endpoint: endpoint, timeoutSeconds: 30)
         } catch {
-            throw .client(error.description)
+            throw .client(error)
         }
         let submitted: ClientReply.Submitted
-        switch try Self.call(client, .submit(.init(sourceText: text, sourceName: configuration.sweepPath))) {
-        case .submitted(let reply): submitted = reply
-        case let other: throw .client("unexpected reply '\(other.kind)' to submit")
+        do {
+            submitted = try client.submit(sourceText: text, sourceName: configuration.sweepPath)
+        } catch {
+            throw .client(error)
         }
         logger.info("sweep submitted", metadata: ["sweep": "\(submitted.sweep)", "jobs": "\(submitted.totalJobs)"])
 
-        var status = try Self.status(of: submitted.sweep, client: client)
-        if !status.sweep.hasEnded {
+        var first = try Self.status(of: submitted.sweep, client: client)
+        if !first.sweep.hasEnded {
             do {
                 pool = try LocalWorkerPool(
                     count: configuration.workers, executable: configuration.workerExecutable, endpoint: endpoint,
@@ -107,73 +108,57 @@ public struct LocalSweepRunner {
             } catch {
                 throw .cannotStartWorker(configuration.workerExecutable.path, reason: "\(error)")
             }
+            first = try Self.status(of: submitted.sweep, client: client)
         }
-        while true {
-            progress(status.sweep, status.workersAlive)
-            if status.sweep.hasEnded { break }
-            if shouldStop() { throw .interrupted }
-            if let failure = coordinator.failure { throw .coordinatorFailed(failure) }
-            Thread.sleep(forTimeInterval: configuration.progressInterval)
-            status = try Self.status(of: submitted.sweep, client: client)
+        progress(first.sweep, first.overall.workersAlive)
+        var final = first.sweep
+        if !final.hasEnded {
+            do {
+                final = try client.waitUntilEnded(
+                    submitted.sweep, interval: .milliseconds(Int64(configuration.progressInterval * 1000)),
+                    progress: { sweep, overall in progress(sweep, overall.workersAlive) },
+                    shouldStop: { shouldStop() || coordinator.failure != nil })
+            } catch .stopped {
+                if let failure = coordinator.failure { throw .coordinatorFailed(failure) }
+                throw .interrupted
+            } catch {
+                throw .client(error)
+            }
         }
 
         let reportFiles: [URL]
         let verdicts: [String]
-        switch try Self.call(client, .report(.init(sweep: submitted.sweep))) {
-        case .report(let reply):
+        do {
+            let reply = try client.report(submitted.sweep)
             let report = SweepReport.build(sweep: reply.sweep, jobs: reply.jobs, generatedAt: Date())
             verdicts = report.verdicts.map(\.sentence)
-            do {
-                reportFiles = try ReportWriter.write(report, to: directory)
-            } catch {
-                throw .report("\(error)")
-            }
-        case let other: throw .client("unexpected reply '\(other.kind)' to report")
+            reportFiles = try ReportWriter.write(report, to: directory)
+        } catch let error as SweepClientError {
+            throw .client(error)
+        } catch {
+            throw .report("\(error)")
         }
         return Outcome(
-            sweep: submitted.sweep, name: submitted.name, directory: directory, counts: status.sweep.counts,
-            reportFiles: reportFiles, seconds: Self.seconds(ContinuousClock.now - start),
+            sweep: submitted.sweep, name: submitted.name, directory: directory, counts: final.counts,
+            reportFiles: reportFiles, seconds: (ContinuousClock.now - start).seconds,
             alreadyDone: submitted.alreadyDone, verdicts: verdicts)
     }
 
     // MARK: Helpers
 
-    private struct Snapshot {
-        var sweep: ClientReply.SweepStatus
-        var workersAlive: Int
-    }
-
-    private static func status(of sweep: SweepID, client: CoordinatorClient) throws(LocalRunError) -> Snapshot {
-        switch try call(client, .status(.init(sweep: sweep))) {
-        case .status(let status):
-            guard let current = status.sweeps.first(where: { $0.sweep == sweep }) else {
-                throw .client("the coordinator does not know sweep \(sweep)")
-            }
-            return Snapshot(sweep: current, workersAlive: status.workersAlive)
-        case let other:
-            throw .client("unexpected reply '\(other.kind)' to status")
-        }
-    }
-
-    private static func call(_ client: CoordinatorClient, _ request: ClientRequest) throws(LocalRunError) -> ClientReply {
-        let reply: ClientReply
+    private static func status(
+        of sweep: SweepID, client: SweepClient
+    ) throws(LocalRunError) -> (sweep: ClientReply.SweepStatus, overall: ClientReply.Status) {
         do {
-            reply = try client.send(request)
+            return try client.sweepStatus(sweep)
         } catch {
-            throw .client(error.description)
+            throw .client(error)
         }
-        if case .error(let failure) = reply { throw .client(failure.message) }
-        return reply
     }
 
-    /// A directory name from a sweep name: letters, digits, `-`, `_` and `.` kept, the rest `_`.
     static func directoryName(for name: String) -> String {
         let kept = name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }
         let result = String(kept).trimmingCharacters(in: CharacterSet(charactersIn: "."))
         return result.isEmpty ? "sweep" : result
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -58,8 +58,8 @@ public enum StoreBenchmark {
         }
         let done = clock.now
         return Figures(
-            jobs: jobs, batchSize: batchSize, submitSeconds: seconds(submitted - submitStart),
-            applySeconds: seconds(done - submitted))
+            jobs: jobs, batchSize: batchSize, submitSeconds: (submitted - submitStart).seconds,
+            applySeconds: (done - submitted).seconds)
     }
 
     /// `count` distinct noop jobs whose ids are unique per `sweepNumber` (not real parameter hashes:
@@ -99,10 +99,5 @@ public enum StoreBenchmark {
             return String(repeating: "0", count: max(0, 32 - digits.count)) + digits
         }
         return padded(high) + padded(low)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

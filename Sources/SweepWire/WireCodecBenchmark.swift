@@ -41,7 +41,7 @@ public enum WireCodecBenchmark {
             let start = ContinuousClock.now
             for _ in 0..<rounds { try body() }
             let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             let perJob = seconds / Double(rounds * jobs)
             rows.append(Row(name: name, microsecondsPerJob: perJob * 1e6, jobsPerSecond: 1 / perJob))
         }

@@ -79,7 +79,7 @@ extension CoordinatorLoop {
         let interval = configuration.scheduler.heartbeatInterval
         let welcome = CoordinatorMessage.welcome(.init(
             worker: worker,
-            heartbeatIntervalMs: Int(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000),
+            heartbeatIntervalMs: Int(interval.milliseconds),
             heartbeatLiveness: configuration.scheduler.missedHeartbeatsBeforeDead, keep: keep,
             softwareVersion: configuration.softwareVersion))
         outbox.startSession(of: worker, with: welcome)

@@ -159,7 +159,7 @@ final class CoordinatorLoop {
         if busy > allowance {
             stalled += busy - allowance
             logger.notice("the coordinator loop was busy; leases and liveness were paused meanwhile", metadata: [
-                "seconds": "\(Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18)",
+                "seconds": "\(busy.seconds)",
             ])
         }
     }
@@ -169,8 +169,8 @@ final class CoordinatorLoop {
         let period = configuration.scheduler.housekeepingPeriod
         let elapsed = instant().duration(since: now)
         let remaining = period - elapsed
-        let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
-        return Int(min(max(milliseconds, 1), max(1, period.components.seconds * 1000 + period.components.attoseconds / 1_000_000_000_000_000)))
+        let milliseconds = remaining.milliseconds
+        return Int(min(max(milliseconds, 1), max(1, period.milliseconds)))
     }
 
     private func drainControl() {

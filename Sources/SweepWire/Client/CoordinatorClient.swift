@@ -55,7 +55,7 @@ public final class CoordinatorClient {
                 guard remaining > .zero else {
                     throw ClientError.unreachable(endpoint, seconds: Double(timeoutMilliseconds) / 1000)
                 }
-                let ms = max(1, Int(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
+                let ms = max(1, Int(remaining.milliseconds))
                 let result = try poller.poll(timeoutMilliseconds: ms)
                 guard result.isReadable(0), let frames = try socket.tryReceive(maxFrames: 3) else { continue }
                 let (id, reply) = try WireCodec.decodeClientReply(frames, limit: WireProtocol.maxClientReplyBytes)

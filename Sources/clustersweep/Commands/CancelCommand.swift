@@ -15,10 +15,8 @@ struct CancelCommand: ParsableCommand {
     @OptionGroup var connection: CoordinatorConnectionOptions
 
     func run() throws {
-        let client = try connection.makeClient()
-        let reply = try ClientCall.send(.cancel(.init(sweep: SweepID(rawValue: sweep))), with: client)
-        guard case .cancelled(let cancelled) = reply else {
-            throw CommandFailure("unexpected reply '\(reply.kind)' to cancel")
+        let cancelled = try connection.call { client throws(SweepClientError) in
+            try client.cancel(SweepID(rawValue: sweep))
         }
         print("cancelled sweep \(cancelled.sweep.short): \(cancelled.jobsCancelled) jobs cancelled")
     }

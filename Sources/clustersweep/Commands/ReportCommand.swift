@@ -49,10 +49,8 @@ struct ReportCommand: ParsableCommand {
     }
 
     private func fetch() throws -> (SweepRecord, [JobRecord]) {
-        let client = try connection.makeClient()
-        let reply = try ClientCall.send(.report(.init(sweep: SweepID(rawValue: sweep ?? ""))), with: client)
-        guard case .report(let report) = reply else {
-            throw CommandFailure("unexpected reply '\(reply.kind)' to report")
+        let report = try connection.call { client throws(SweepClientError) in
+            try client.report(SweepID(rawValue: sweep ?? ""))
         }
         return (report.sweep, report.jobs)
     }
@@ -64,25 +62,10 @@ struct ReportCommand: ParsableCommand {
         }
         do {
             let store = try ResultStore(path: path, readOnly: true)
-            let record: SweepRecord
-            if let sweep {
-                switch try store.lookupSweep(sweep) {
-                case .found(let found): record = found
-                case .notFound: throw CommandFailure("no sweep '\(sweep)' in \(path)")
-                case .ambiguous(let candidates):
-                    throw CommandFailure("'\(sweep)' matches several sweeps in \(path): \(candidates.map(\.id.short).joined(separator: ", "))")
-                }
-            } else {
-                let all = try store.sweeps()
-                guard all.count == 1, let only = all.first else {
-                    let names = all.map { "\($0.id.short) (\($0.name))" }.joined(separator: ", ")
-                    throw CommandFailure(all.isEmpty ? "\(path) holds no sweep" : "\(path) holds \(all.count) sweeps; name one: \(names)")
-                }
-                record = only
-            }
+            let record = try store.selectSweep(sweep)
             return (record, try store.jobRecords(sweep: record.id))
-        } catch let failure as CommandFailure {
-            throw failure
+        } catch let error as SweepSelectionError {
+            throw CommandFailure("\(path): \(error)")
         } catch {
             throw CommandFailure("\(error)")
         }

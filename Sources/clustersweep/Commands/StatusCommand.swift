@@ -18,10 +18,8 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var connection: CoordinatorConnectionOptions
 
     func run() throws {
-        let client = try connection.makeClient()
-        let reply = try ClientCall.send(.status(.init(sweep: sweep.map(SweepID.init(rawValue:)))), with: client)
-        guard case .status(let status) = reply else {
-            throw CommandFailure("unexpected reply '\(reply.kind)' to status")
+        let status = try connection.call { client throws(SweepClientError) in
+            try client.status(sweep.map(SweepID.init(rawValue:)))
         }
         if json {
             print(try JSONOutput.render(status))

@@ -31,10 +31,8 @@ struct SubmitCommand: ParsableCommand {
         } catch {
             throw CommandFailure("cannot read \(config): \(error.localizedDescription)")
         }
-        let client = try connection.makeClient()
-        let reply = try ClientCall.send(.submit(.init(sourceText: text, sourceName: config)), with: client)
-        guard case .submitted(let submitted) = reply else {
-            throw CommandFailure("unexpected reply '\(reply.kind)' to submit")
+        let submitted = try connection.call { client throws(SweepClientError) in
+            try client.submit(sourceText: text, sourceName: config)
         }
         let note = submitted.resubmitted ? " (already submitted: nothing new to run)" : ""
         print("submitted sweep '\(submitted.name)': \(submitted.totalJobs) jobs, \(submitted.alreadyDone) already done\(note)")

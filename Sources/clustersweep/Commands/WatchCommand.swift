@@ -31,34 +31,31 @@ struct WatchCommand: ParsableCommand {
         let client = try connection.makeClient()
         let interactive = isatty(STDOUT_FILENO) == 1
         var lastPrinted = Date.distantPast
-        while true {
-            let reply: ClientReply
-            do {
-                reply = try ClientCall.send(.status(.init(sweep: SweepID(rawValue: sweep))), with: client)
-            } catch {
-                if interactive { writeOut("\n") }
-                printError("error: \(error)")
-                throw ExitCode(2)
-            }
-            guard case .status(let status) = reply, let current = status.sweeps.first else {
-                throw CommandFailure("unexpected reply '\(reply.kind)' to status")
-            }
-            let line = StatusText.progressLine(current, workers: status.workersAlive)
-            let ended = current.hasEnded
-            if interactive {
-                writeOut("\r\u{1B}[2K" + line)
-            } else if ended || Date().timeIntervalSince(lastPrinted) >= 5 {
-                writeOut(line + "\n")
-                lastPrinted = Date()
-            }
-            if ended {
-                if interactive { writeOut("\n") }
-                let c = current.counts
-                writeOut("sweep '\(current.name)' \(current.cancelled ? "cancelled" : "finished"): \(c.clustered) clustered, \(c.censored) censored, \(c.diverged) diverged, \(c.failed) failed, \(c.cancelled) cancelled\n")
-                if c.failed > 0 || current.cancelled { throw ExitCode(1) }
-                return
-            }
-            Thread.sleep(forTimeInterval: interval)
+        let final: ClientReply.SweepStatus
+        do {
+            final = try client.waitUntilEnded(
+                SweepID(rawValue: sweep), interval: .milliseconds(Int64(interval * 1000)),
+                progress: { current, overall in
+                    let line = StatusText.progressLine(current, workers: overall.workersAlive)
+                    if interactive {
+                        writeOut("\r\u{1B}[2K" + line)
+                    } else if current.hasEnded || Date().timeIntervalSince(lastPrinted) >= 5 {
+                        writeOut(line + "\n")
+                        lastPrinted = Date()
+                    }
+                })
+        } catch .transport(let error) {
+            // The coordinator stopped answering: exit 2, which scripts tell apart from failed jobs.
+            if interactive { writeOut("\n") }
+            printError("error: \(error)")
+            throw ExitCode(2)
+        } catch {
+            if interactive { writeOut("\n") }
+            throw CommandFailure(error.description)
         }
+        if interactive { writeOut("\n") }
+        let c = final.counts
+        writeOut("sweep '\(final.name)' \(final.cancelled ? "cancelled" : "finished"): \(c.clustered) clustered, \(c.censored) censored, \(c.diverged) diverged, \(c.failed) failed, \(c.cancelled) cancelled\n")
+        if c.failed > 0 || final.cancelled { throw ExitCode(1) }
     }
 }

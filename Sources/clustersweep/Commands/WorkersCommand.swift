@@ -14,20 +14,16 @@ struct WorkersCommand: ParsableCommand {
     @OptionGroup var connection: CoordinatorConnectionOptions
 
     func run() throws {
-        let client = try connection.makeClient()
-        let reply = try ClientCall.send(.workers, with: client)
-        guard case .workers(let list) = reply else {
-            throw CommandFailure("unexpected reply '\(reply.kind)' to workers")
-        }
+        let workers = try connection.call { client throws(SweepClientError) in try client.workers() }
         if json {
-            print(try JSONOutput.render(list.workers))
+            print(try JSONOutput.render(workers))
             return
         }
         print("WORKER  HOST  PID  SLOTS  RUNNING  COMPLETED  LAST SEEN")
-        for w in list.workers {
+        for w in workers {
             let seen = String(format: "%.1fs ago", Date().timeIntervalSince(w.lastSeen))
             print("\(w.worker)  \(w.host)  \(w.pid)  \(w.slots)  \(w.running)  \(w.completed)  \(seen)")
         }
-        print("\(list.workers.count) workers, \(list.workers.reduce(0) { $0 + $1.slots }) slots")
+        print("\(workers.count) workers, \(workers.reduce(0) { $0 + $1.slots }) slots")
     }
 }

@@ -39,10 +39,20 @@ struct CoordinatorConnectionOptions: ParsableArguments {
     }
 
     /// A connected client; connection problems become a clean exit with the reason.
-    func makeClient() throws -> CoordinatorClient {
+    func makeClient() throws -> SweepClient {
         do {
-            return try CoordinatorClient(endpoint: endpointText, timeoutSeconds: timeout, curve: try curve.keys())
-        } catch let error as ClientError {
+            return try SweepClient(endpoint: endpointText, timeoutSeconds: timeout, curve: try curve.keys())
+        } catch let error as SweepClientError {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    /// Runs `request` on a new client; its error becomes the command's failure, with its text.
+    func call<T>(_ request: (SweepClient) throws(SweepClientError) -> T) throws -> T {
+        let client = try makeClient()
+        do {
+            return try request(client)
+        } catch {
             throw CommandFailure(error.description)
         }
     }
