@@ -19,7 +19,9 @@ public final class EmbeddedCoordinator: Sendable {
 
     /// Opens the store and starts the coordinator on `bind` (port 0: a free port).
     public convenience init(statePath: String, bind: String = "tcp://127.0.0.1:0", logger: Logger) throws(LocalRunError) {
-        try self.init(configuration: CoordinatorConfiguration(bind: bind, statePath: statePath), logger: logger)
+        var configuration = CoordinatorConfiguration(bind: bind, statePath: statePath)
+        configuration.ownerName = "clustersweep run"
+        try self.init(configuration: configuration, logger: logger)
     }
 
     /// Opens the store and starts a coordinator with every setting given (e.g. a benchmark's prefetch).

@@ -68,6 +68,21 @@ public final class ResultStore: Sendable {
 
     // MARK: - Opening
 
+    /// The checks a writable open makes before it writes anything (a regular SQLite file of a
+    /// format this binary reads, or no file yet), for owners that must refuse a bad file before
+    /// they take its lock or create anything beside it.
+    public static func checkBeforeOpening(path: String) throws(StoreError) {
+        try refuseNonSQLiteFile(at: path)
+        // Reading a WAL database can create its `-wal`/`-shm`: leave none behind.
+        let absent = absentCompanions(of: path)
+        defer { removeEmptyCompanions(absent) }
+        do {
+            try precheckFormat(at: path)
+        } catch {
+            throw explainingReadOnlyFileSystem(error)
+        }
+    }
+
     /// Reads the first 16 bytes: an existing, non-empty file must carry SQLite's header, so a
     /// stray file is refused before SQLite creates `-wal` and `-shm` files next to it.
     private static func refuseNonSQLiteFile(at path: String) throws(StoreError) {

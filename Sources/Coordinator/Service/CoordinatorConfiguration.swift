@@ -22,6 +22,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var security: CoordinatorSecurityConfiguration?
     /// Allow binding a non-loopback address without CURVE (`--insecure`).
     public var allowInsecureBind = false
+    /// What the state file's lock record calls this owner (`coordinator`, `run`).
+    public var ownerName = "coordinator"
 
     public init(bind: String, statePath: String) {
         self.bind = bind

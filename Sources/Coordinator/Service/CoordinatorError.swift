@@ -6,6 +6,8 @@ import ZeroMQ
 public enum CoordinatorError: Error, Sendable, CustomStringConvertible {
     /// The state file could not be opened, migrated or read at start-up.
     case storeUnavailable(StoreError)
+    /// Another live process owns the state file (or its lock could not be taken).
+    case stateFileInUse(path: String, StateFileLock.Failure)
     /// A commit failed: nothing of that batch was acknowledged; restart on the same file to resume.
     case commitFailed(StoreError)
     /// The endpoint does not parse or names an unsupported transport.
@@ -23,6 +25,7 @@ public enum CoordinatorError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .storeUnavailable(let error): "cannot use the state file: \(error)"
+        case .stateFileInUse(let path, let failure): "cannot use the state file \(path): \(failure)"
         case .commitFailed(let error): "stopping: a commit to the state file failed, nothing of it was acknowledged: \(error)"
         case .invalidEndpoint(let endpoint, let reason): "invalid --bind endpoint '\(endpoint)': \(reason)"
         case .bindFailed(let endpoint, let error):

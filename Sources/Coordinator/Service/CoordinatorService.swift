@@ -19,6 +19,8 @@ public final class CoordinatorService: Sendable {
     public let configuration: CoordinatorConfiguration
     private let logger: Logger
     private let store: ResultStore
+    /// Whether this service created the state file (so a failed first bind can remove it again).
+    private let createdStateFile: Bool
     private let context: ZMQContext
     /// CURVE authentication (ZAP handler and per-message role checks); `nil` for plain TCP.
     private let security: CoordinatorSecurity?
@@ -32,6 +34,8 @@ public final class CoordinatorService: Sendable {
         var stop: CoordinatorLoop.StopRequest?
         /// `false` once `run()` terminated the context: no socket may be made from it any more.
         var contextOpen = true
+        /// The exclusive right to write the state file, from `init` until `run()` returns.
+        var lock: StateFileLock?
     }
 
     /// Opens the state file and restores the scheduler from it. Throws `storeUnavailable` naming
@@ -52,11 +56,38 @@ public final class CoordinatorService: Sendable {
         } catch {
             throw .invalidEndpoint(configuration.bind, reason: "\(error)")
         }
+        // One owner per state file. A file that no owner may open is refused first, without a
+        // trace; then the lock, so a second owner never opens (and so never touches) the store.
+        do {
+            try ResultStore.checkBeforeOpening(path: configuration.statePath)
+        } catch {
+            throw .storeUnavailable(error)
+        }
+        var lockFailure: StateFileLock.Failure?
+        var lock: StateFileLock?
+        do {
+            lock = try StateFileLock(statePath: configuration.statePath, holder: .current(command: configuration.ownerName))
+        } catch .held(let file, let holder) {
+            throw .stateFileInUse(path: configuration.statePath, .held(lockFile: file, by: holder))
+        } catch {
+            // No lock file (a read-only or missing directory): opening the store names the cause.
+            lockFailure = error
+        }
+        // A start that fails from here on leaves no lock file it created.
+        var started = false
+        defer { if !started { lock?.removeFileIfCreated() } }
+        if let previous = lock?.takenOverFrom, let lock {
+            logger.notice("taking over the state file from an owner that ended without releasing it", metadata: [
+                "previous": "\(previous)", "lock": "\(lock.lockFile)",
+            ])
+        }
+        createdStateFile = !FileManager.default.fileExists(atPath: configuration.statePath)
         do {
             store = try ResultStore(path: configuration.statePath)
         } catch {
             throw .storeUnavailable(error)
         }
+        if let lockFailure { throw .stateFileInUse(path: configuration.statePath, lockFailure) }
         clockStart = ContinuousClock.now
         let restored = try Self.restore(from: store, configuration: configuration, logger: logger)
         do {
@@ -76,7 +107,8 @@ public final class CoordinatorService: Sendable {
             security = nil
         }
         controlEndpoint = "inproc://clustersweep-coordinator-control-\(UUID().uuidString)"
-        state = Mutex(State(restored: restored))
+        state = Mutex(State(restored: restored, lock: lock))
+        started = true
     }
 
     /// Binds, calls `onReady` with the endpoint actually bound (e.g. `tcp://127.0.0.1:41234`), and
@@ -87,14 +119,33 @@ public final class CoordinatorService: Sendable {
             defer { state.restored = nil }
             return state.restored
         }) else { throw .alreadyRan }
-        defer { terminateContext() }
-        let loop = try CoordinatorLoop(
-            configuration: configuration, logger: logger, store: store, scheduler: restored.scheduler,
-            directory: restored.directory, context: context, security: security, controlEndpoint: controlEndpoint,
-            clockStart: clockStart, stopRequest: { [self] in state.withLock { $0.stop } })
+        defer {
+            terminateContext()
+            state.withLock { $0.lock = nil }
+        }
+        let loop: CoordinatorLoop
+        do {
+            loop = try CoordinatorLoop(
+                configuration: configuration, logger: logger, store: store, scheduler: restored.scheduler,
+                directory: restored.directory, context: context, security: security, controlEndpoint: controlEndpoint,
+                clockStart: clockStart, stopRequest: { [self] in state.withLock { $0.stop } })
+        } catch {
+            if case .bindFailed = error { removeUnusedStateFile() }
+            throw error
+        }
         defer { loop.close() }
+        state.withLock { $0.lock }?.write(.current(command: configuration.ownerName, endpoint: loop.endpoint))
         onReady(loop.endpoint)
         try loop.run()
+    }
+
+    /// After a failed first bind: a state file this service created and that holds no sweep is
+    /// removed again (with its WAL companions and lock file), so a typo'd port leaves nothing behind.
+    private func removeUnusedStateFile() {
+        guard createdStateFile, (try? store.sweeps().isEmpty) == true else { return }
+        for suffix in ["", "-wal", "-shm", ".lock"] {
+            try? FileManager.default.removeItem(atPath: configuration.statePath + suffix)
+        }
     }
 
     /// Asks `run()` to stop. Without `shutdownWorkers` it returns after the current iteration
