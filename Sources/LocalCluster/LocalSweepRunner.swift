@@ -23,6 +23,8 @@ public struct LocalSweepRunner {
         public var workerExecutable: URL
         /// Seconds between progress updates.
         public var progressInterval: Double = 0.25
+        /// Re-queue the sweep's failed jobs (from an earlier run on the same directory) before running.
+        public var retryFailed = false
 
         public init(sweepPath: String, workerExecutable: URL) {
             self.sweepPath = sweepPath
@@ -42,6 +44,12 @@ public struct LocalSweepRunner {
         public var alreadyDone: Int
         /// The report's verdict sentences (`SweepReport.verdicts`), in order.
         public var verdicts: [String]
+        /// Failed jobs re-queued by `retryFailed`.
+        public var retried: Int
+        /// The failed jobs' last errors (up to 5, plan order): what the terminal shows.
+        public var failures: [(job: JobID, error: String)]
+        /// Where the worker processes' logs are (`worker-N.log`).
+        public var workerLogs: [URL]
     }
 
     public let configuration: Configuration
@@ -96,6 +104,14 @@ public struct LocalSweepRunner {
             throw .client(error)
         }
         logger.info("sweep submitted", metadata: ["sweep": "\(submitted.sweep)", "jobs": "\(submitted.totalJobs)"])
+        var retried = 0
+        if configuration.retryFailed {
+            do {
+                retried = try client.retry(submitted.sweep, failed: true, cancelled: false).requeued
+            } catch {
+                throw .client(error)
+            }
+        }
 
         var first = try Self.status(of: submitted.sweep, client: client)
         if !first.sweep.hasEnded {
@@ -128,10 +144,13 @@ public struct LocalSweepRunner {
 
         let reportFiles: [URL]
         let verdicts: [String]
+        let failures: [(job: JobID, error: String)]
         do {
             let reply = try client.report(submitted.sweep)
             let report = SweepReport.build(sweep: reply.sweep, jobs: reply.jobs, generatedAt: Date())
             verdicts = report.verdicts.map(\.sentence)
+            failures = reply.jobs.filter { $0.status == .failed }.prefix(5)
+                .map { ($0.id, $0.lastError ?? "(no error text)") }
             reportFiles = try ReportWriter.write(report, to: directory)
         } catch let error as SweepClientError {
             throw .client(error)
@@ -141,7 +160,8 @@ public struct LocalSweepRunner {
         return Outcome(
             sweep: submitted.sweep, name: submitted.name, directory: directory, counts: final.counts,
             reportFiles: reportFiles, seconds: (ContinuousClock.now - start).seconds,
-            alreadyDone: submitted.alreadyDone, verdicts: verdicts)
+            alreadyDone: submitted.alreadyDone, verdicts: verdicts, retried: retried, failures: failures,
+            workerLogs: LocalWorkerPool.logFiles(in: directory))
     }
 
     // MARK: Helpers

@@ -63,4 +63,12 @@ public final class LocalWorkerPool {
             kill(process.processIdentifier, SIGKILL)
         }
     }
+
+    /// The worker logs (`worker-N.log`) in `directory`, in worker order.
+    public static func logFiles(in directory: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasPrefix("worker-") && $0.hasSuffix(".log") }
+            .sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+            .map { directory.appendingPathComponent($0) }
+    }
 }

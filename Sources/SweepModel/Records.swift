@@ -78,10 +78,13 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var status: JobStatus
     public var attempts: [AttemptRecord]
     public var result: JobResult?
+    /// Attempts numbered up to this one were made before the job's last `retry` and no longer
+    /// count against `max_attempts` (they stay in `attempts` as history). 0: never retried.
+    public var retryBase: Int
 
     public init(
         id: JobID, index: Int, parameters: JobParameters, status: JobStatus,
-        attempts: [AttemptRecord] = [], result: JobResult? = nil
+        attempts: [AttemptRecord] = [], result: JobResult? = nil, retryBase: Int = 0
     ) {
         self.id = id
         self.index = index
@@ -89,6 +92,41 @@ public struct JobRecord: Codable, Sendable, Equatable {
         self.status = status
         self.attempts = attempts
         self.result = result
+        self.retryBase = retryBase
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, index, parameters, status, attempts, result, retryBase
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(JobID.self, forKey: .id)
+        index = try c.decode(Int.self, forKey: .index)
+        parameters = try c.decode(JobParameters.self, forKey: .parameters)
+        status = try c.decode(JobStatus.self, forKey: .status)
+        attempts = try c.decode([AttemptRecord].self, forKey: .attempts)
+        result = try c.decodeIfPresent(JobResult.self, forKey: .result)
+        retryBase = try c.decodeIfPresent(Int.self, forKey: .retryBase) ?? 0
+    }
+
+    /// Encodes `retryBase` only when the job was retried, so a record that never was is encoded
+    /// exactly as before the key existed (older peers read it unchanged).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(index, forKey: .index)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(status, forKey: .status)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encodeIfPresent(result, forKey: .result)
+        if retryBase > 0 { try c.encode(retryBase, forKey: .retryBase) }
+    }
+
+    /// Attempts that count against `max_attempts`: those since the last retry that ended in an
+    /// error or expired (`released` ones are not charged).
+    public var chargedAttempts: Int {
+        attempts.count { $0.number > retryBase && ($0.outcome == .error || $0.outcome == .expired) }
     }
 
     /// The last attempt's error text, if it failed.

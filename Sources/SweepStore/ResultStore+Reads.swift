@@ -45,13 +45,14 @@ extension ResultStore {
                 WHERE sj.sweep_id = ? ORDER BY sj.plan_index, a.number
                 """, arguments: [sweep.rawValue])
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(Self.jobColumns), sj.plan_index FROM sweep_jobs sj
+                SELECT \(Self.jobColumns), sj.plan_index, j.retry_base FROM sweep_jobs sj
                 JOIN jobs j ON j.seq = sj.job_seq \(Self.jobJoins)
                 WHERE sj.sweep_id = ? ORDER BY sj.plan_index
                 """, arguments: [sweep.rawValue])
             var records: [JobRecord] = []
             while let row = try rows.next() {
-                var record = try Self.jobRecord(StoredRow(row, table: "jobs", keyColumn: 0), index: 4, coding: coding)
+                var record = try Self.jobRecord(
+                    StoredRow(row, table: "jobs", keyColumn: 0), index: 4, retryBase: 5, coding: coding)
                 record.attempts = attempts.removeValue(forKey: record.id) ?? []
                 records.append(record)
             }
@@ -76,7 +77,7 @@ extension ResultStore {
                 WHERE j.status IN ('pending', 'running') ORDER BY a.job_seq, a.number
                 """, arguments: [])
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(Self.jobColumns), sj.plan_index, sj.sweep_id
+                SELECT \(Self.jobColumns), sj.plan_index, sj.sweep_id, j.retry_base
                 FROM jobs j \(Self.jobJoins)
                 JOIN sweep_jobs sj ON sj.job_seq = j.seq JOIN sweeps s ON s.id = sj.sweep_id
                 WHERE j.status IN ('pending', 'running') ORDER BY s.seq, sj.plan_index
@@ -90,7 +91,7 @@ extension ResultStore {
                     jobs[at].sweeps.append(sweep)
                     continue
                 }
-                var record = try Self.jobRecord(stored, index: 4, coding: coding)
+                var record = try Self.jobRecord(stored, index: 4, retryBase: 6, coding: coding)
                 record.attempts = attempts.removeValue(forKey: record.id) ?? []
                 position[record.id] = jobs.count
                 jobs.append(RestartSnapshot.OpenJob(record: record, sweeps: [sweep]))
@@ -133,14 +134,16 @@ extension ResultStore {
             cancelled: try stored.bool(8, "cancelled"))
     }
 
-    /// Maps `id, parameters, status, result` (columns 0...3) and the plan index at `index`.
-    static func jobRecord(_ stored: StoredRow, index: Int, coding: StoreCoding) throws -> JobRecord {
+    /// Maps `id, parameters, status, result` (columns 0...3), the plan index at `index` and,
+    /// when selected, `retry_base` at `retryBase`.
+    static func jobRecord(_ stored: StoredRow, index: Int, retryBase: Int? = nil, coding: StoreCoding) throws -> JobRecord {
         JobRecord(
             id: JobID(rawValue: stored.key),
             index: try stored.int(index, "plan_index"),
             parameters: try stored.json(1, "parameters", as: JobParameters.self, coding: coding),
             status: try stored.value(2, "status", as: JobStatus.self),
-            result: try stored.optionalJSON(3, "result", as: JobResult.self, coding: coding))
+            result: try stored.optionalJSON(3, "result", as: JobResult.self, coding: coding),
+            retryBase: try retryBase.map { try stored.int($0, "retry_base") } ?? 0)
     }
 
     /// Attempts grouped by job, each group in the order the query returns them.

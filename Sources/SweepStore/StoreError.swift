@@ -9,6 +9,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case open
         case migrate
         case submit(SweepID)
+        case retry(SweepID)
         case apply(changes: Int)
         case read(String)
 
@@ -17,6 +18,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             case .open: "opening the store"
             case .migrate: "migrating the store"
             case .submit(let sweep): "submitting sweep \(sweep.short)"
+            case .retry(let sweep): "re-queueing jobs of sweep \(sweep.short)"
             case .apply(let count): "committing \(count) change\(count == 1 ? "" : "s")"
             case .read(let what): "reading \(what)"
             }

@@ -8,7 +8,7 @@ import GRDB
 /// refuses the file instead of misreading it.
 enum StoreSchema {
     /// The newest store format this binary reads and writes.
-    static let formatVersion = 2
+    static let formatVersion = 3
     /// `PRAGMA application_id`: "CSwp", marks the file as a ClusterSweep store.
     static let applicationID: Int32 = 0x4353_7770
     /// The `meta` key holding the format version.
@@ -76,6 +76,17 @@ enum StoreSchema {
                 """)
         }
         migrator.registerMigration("v2-integer-job-keys") { db in try migrateToIntegerJobKeys(db) }
+        // Format 3: `clustersweep retry` puts failed and cancelled jobs back in the queue with a
+        // fresh attempt budget; the attempts before it stay as history. A format-2 binary would
+        // count them again and fail such a job at once, so the format goes up.
+        migrator.registerMigration("v3-retry-base") { db in
+            try db.execute(sql: """
+                -- Attempts numbered up to this were made before the job's last retry and no longer
+                -- count against max_attempts (0: never retried).
+                ALTER TABLE jobs ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0;
+                UPDATE meta SET value = '3' WHERE key = '\(formatVersionKey)';
+                """)
+        }
         return migrator
     }
 

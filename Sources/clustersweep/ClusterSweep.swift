@@ -17,6 +17,7 @@ struct ClusterSweep: AsyncParsableCommand {
             StatusCommand.self,
             WatchCommand.self,
             CancelCommand.self,
+            RetryCommand.self,
             WorkersCommand.self,
             ReportCommand.self,
             KeygenCommand.self,

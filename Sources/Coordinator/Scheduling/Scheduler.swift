@@ -145,7 +145,7 @@ public struct Scheduler: Sendable {
 
     /// A job first seen in a sweep, with its stored history; a `running` attempt becomes a
     /// provisional lease of its worker.
-    private mutating func makeJob(
+    mutating func makeJob(
         from record: JobRecord, sweep: Int, maxAttempts: Int, timeout: Duration?, into out: inout ActionBuffer
     ) -> ScheduledJob {
         var job = ScheduledJob(
@@ -155,7 +155,7 @@ public struct Scheduler: Sendable {
         let highest = numbered.map(\.number).max() ?? 0
         job.issuedTo = Array(repeating: nil, count: highest)
         for attempt in numbered { job.issuedTo[attempt.number - 1] = attempt.worker }
-        job.chargedAttempts = numbered.filter { $0.outcome == .error || $0.outcome == .expired }.count
+        job.chargedAttempts = record.chargedAttempts
         job.lastError = record.lastError
         guard !record.status.isFinal else { return job }
 

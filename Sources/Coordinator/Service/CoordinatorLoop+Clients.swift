@@ -27,6 +27,7 @@ extension CoordinatorLoop {
             case .cancel(let cancel): reply = try self.cancel(cancel.sweep)
             case .workers: reply = workers()
             case .report(let report): reply = try self.report(of: report.sweep)
+            case .retry(let retry): reply = try self.retry(retry)
             }
         } catch {
             reply = .error(error.failure)
@@ -114,7 +115,7 @@ extension CoordinatorLoop {
     private func cancel(_ reference: SweepID) throws(RefusedRequest) -> ClientReply {
         let record = try resolve(reference)
         guard record.finishedAt == nil, !record.cancelled else {
-            return .cancelled(.init(sweep: record.id, jobsCancelled: 0))
+            return .cancelled(.init(sweep: record.id, jobsCancelled: 0, alreadyEnded: true))
         }
         let actions = scheduler.cancel(record.id, at: now)
         var cancelled = 0
@@ -122,6 +123,41 @@ extension CoordinatorLoop {
         logger.info("sweep cancelled", metadata: ["sweep": "\(record.id)", "jobs": "\(cancelled)"])
         perform(actions)
         return .cancelled(.init(sweep: record.id, jobsCancelled: cancelled))
+    }
+
+    /// Puts the sweep's failed and/or cancelled jobs back in the queue: committed to the store
+    /// first, then handed to the scheduler (which reopens the sweep), so the reply reports what
+    /// the store holds.
+    private func retry(_ request: ClientRequest.Retry) throws(RefusedRequest) -> ClientReply {
+        let record = try resolve(request.sweep)
+        if let maxAttempts = request.maxAttempts, !(1...100).contains(maxAttempts) {
+            throw RefusedRequest(.badRequest, "max attempts must be between 1 and 100 (got \(maxAttempts))")
+        }
+        var statuses: Set<JobStatus> = []
+        if request.failed { statuses.insert(.failed) }
+        if request.cancelled { statuses.insert(.cancelled) }
+        let outcome: RetryOutcome
+        do {
+            outcome = try store.retry(sweep: record.id, statuses: statuses, maxAttempts: request.maxAttempts)
+        } catch {
+            logger.error("re-queueing jobs failed", metadata: ["sweep": "\(record.id)", "error": "\(error)"])
+            throw RefusedRequest(.unavailable, error.description)
+        }
+        // Jobs the scheduler did not hold were counted outside it; they move in now.
+        var outside = directory.countsOutsideScheduler(record.id)
+        for job in outcome.jobs where !scheduler.holds(job.id) {
+            if let previous = outcome.previousStatus[job.id] { outside[previous] -= 1 }
+        }
+        directory.add(outcome.sweep, countsOutsideScheduler: outside)
+        perform(scheduler.retry(
+            StoredSweep(record: outcome.sweep, jobs: outcome.jobs), reopen: request.cancelled, at: now))
+        let failed = outcome.previousStatus.values.count { $0 == .failed }
+        let cancelled = outcome.previousStatus.values.count { $0 == .cancelled }
+        logger.info("jobs re-queued", metadata: [
+            "sweep": "\(record.id)", "failed": "\(failed)", "cancelled": "\(cancelled)",
+            "maxAttempts": "\(outcome.sweep.maxAttempts)",
+        ])
+        return .retried(.init(sweep: record.id, failed: failed, cancelled: cancelled, maxAttempts: outcome.sweep.maxAttempts))
     }
 
     /// The live workers, sorted by id.

@@ -52,6 +52,14 @@ public final class SweepClient {
         return cancelled
     }
 
+    /// Puts `sweep`'s failed and/or cancelled jobs back in the queue (a cancelled sweep resumes);
+    /// `maxAttempts`, when given, becomes the sweep's cap for them.
+    public func retry(_ sweep: SweepID, failed: Bool, cancelled: Bool, maxAttempts: Int? = nil) throws(SweepClientError) -> ClientReply.Retried {
+        let request = ClientRequest.retry(.init(sweep: sweep, failed: failed, cancelled: cancelled, maxAttempts: maxAttempts))
+        guard case .retried(let retried) = try call(request) else { throw unexpected(request) }
+        return retried
+    }
+
     /// The workers the coordinator considers alive.
     public func workers() throws(SweepClientError) -> [ClientReply.WorkerInfo] {
         let request = ClientRequest.workers

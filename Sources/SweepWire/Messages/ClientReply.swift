@@ -8,6 +8,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
     case cancelled(Cancelled)
     case workers(Workers)
     case report(Report)
+    case retried(Retried)
     case error(Failure)
 
     /// The kind name on the wire.
@@ -18,6 +19,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
         case .cancelled: "reply.cancelled"
         case .workers: "reply.workers"
         case .report: "reply.report"
+        case .retried: "reply.retried"
         case .error: "reply.error"
         }
     }
@@ -54,8 +56,10 @@ public enum ClientReply: Codable, Sendable, Equatable {
         public init() {}
 
         public var total: Int { pending + running + clustered + censored + diverged + failed + cancelled }
-        /// Jobs that will not run again.
+        /// Jobs that will not run again (completed, failed or cancelled).
         public var finished: Int { total - pending - running }
+        /// Jobs that ran to a result (clustered, censored or diverged).
+        public var completed: Int { clustered + censored + diverged }
 
         public subscript(status: JobStatus) -> Int {
             get {
@@ -131,10 +135,41 @@ public enum ClientReply: Codable, Sendable, Equatable {
         public var sweep: SweepID
         /// Jobs that will no longer run.
         public var jobsCancelled: Int
-        public init(sweep: SweepID, jobsCancelled: Int) {
+        /// The sweep had already ended (finished or cancelled before): nothing was cancelled.
+        public var alreadyEnded: Bool
+        public init(sweep: SweepID, jobsCancelled: Int, alreadyEnded: Bool = false) {
             self.sweep = sweep
             self.jobsCancelled = jobsCancelled
+            self.alreadyEnded = alreadyEnded
         }
+
+        enum CodingKeys: String, CodingKey { case sweep, jobsCancelled, alreadyEnded }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            sweep = try c.decode(SweepID.self, forKey: .sweep)
+            jobsCancelled = try c.decode(Int.self, forKey: .jobsCancelled)
+            alreadyEnded = try c.decodeIfPresent(Bool.self, forKey: .alreadyEnded) ?? false
+        }
+    }
+
+    /// What a `retry` put back in the queue.
+    public struct Retried: Codable, Sendable, Equatable {
+        public var sweep: SweepID
+        /// Failed jobs re-queued.
+        public var failed: Int
+        /// Cancelled jobs re-queued.
+        public var cancelled: Int
+        /// The sweep's `max_attempts` now.
+        public var maxAttempts: Int
+        public init(sweep: SweepID, failed: Int, cancelled: Int, maxAttempts: Int) {
+            self.sweep = sweep
+            self.failed = failed
+            self.cancelled = cancelled
+            self.maxAttempts = maxAttempts
+        }
+
+        public var requeued: Int { failed + cancelled }
     }
 
     /// One connected worker as the coordinator sees it.

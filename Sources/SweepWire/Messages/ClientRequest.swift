@@ -8,6 +8,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     case cancel(Cancel)
     case workers
     case report(Report)
+    case retry(Retry)
 
     /// The kind name on the wire.
     public var kind: String {
@@ -17,6 +18,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
         case .cancel: "client.cancel"
         case .workers: "client.workers"
         case .report: "client.report"
+        case .retry: "client.retry"
         }
     }
 
@@ -24,7 +26,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     /// client request needs a client key, reads included (see `PeerRole` in the Coordinator).
     public var changesState: Bool {
         switch self {
-        case .submit, .cancel: true
+        case .submit, .cancel, .retry: true
         case .status, .workers, .report: false
         }
     }
@@ -50,6 +52,21 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     public struct Cancel: Codable, Sendable, Equatable {
         public var sweep: SweepID
         public init(sweep: SweepID) { self.sweep = sweep }
+    }
+
+    /// Puts a sweep's failed and/or cancelled jobs back in the queue (each keeps its attempt
+    /// history and gets a fresh attempt budget); `maxAttempts`, when given, becomes the sweep's.
+    public struct Retry: Codable, Sendable, Equatable {
+        public var sweep: SweepID
+        public var failed: Bool
+        public var cancelled: Bool
+        public var maxAttempts: Int?
+        public init(sweep: SweepID, failed: Bool, cancelled: Bool, maxAttempts: Int?) {
+            self.sweep = sweep
+            self.failed = failed
+            self.cancelled = cancelled
+            self.maxAttempts = maxAttempts
+        }
     }
 
     /// The sweep record and every job record of one sweep, at this moment.

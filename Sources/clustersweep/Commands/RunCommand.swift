@@ -13,9 +13,10 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Starts a coordinator with its store in DIR (state.sqlite), spawns local worker \
             processes, shows progress, and writes report.json, report.html and report.csv to DIR. \
-            Run it again on the same DIR to resume: only what is missing runs. Ctrl-C stops \
-            cleanly and keeps every finished result. Exit status: 0 when every job completed, 1 \
-            when any failed or on error.
+            Run it again on the same DIR to resume: only what is missing runs; --retry-failed also \
+            runs the jobs that failed before again. Ctrl-C stops cleanly and keeps every finished \
+            result. Each worker's log is DIR/worker-N.log. Exit status: 0 when every job completed, \
+            1 when any failed or on error.
             """)
 
     @Argument(help: ArgumentHelp("The sweep file (YAML or JSON).", valueName: "config"))
@@ -26,6 +27,9 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Directory for the store and the report (default: runs/<sweep name>/).", valueName: "dir"))
     var out: String?
+
+    @Flag(help: "Re-queue the jobs that failed in an earlier run on the same DIR, with a fresh attempt budget.")
+    var retryFailed = false
 
     @Flag(help: "Log the coordinator's activity (info level) on standard error.")
     var verbose = false
@@ -46,6 +50,7 @@ struct RunCommand: ParsableCommand {
         var configuration = LocalSweepRunner.Configuration(sweepPath: config, workerExecutable: Self.ownExecutable)
         configuration.outDirectory = out
         if let workers { configuration.workers = workers }
+        configuration.retryFailed = retryFailed
         let runner = LocalSweepRunner(configuration: configuration, logger: Logger(label: "clustersweep.run"))
 
         let stop = StopRequest()
@@ -79,7 +84,11 @@ struct RunCommand: ParsableCommand {
         }
         if interactive { writeOut("\n") }
         let c = outcome.counts
-        let resumed = outcome.alreadyDone > 0 ? " (\(outcome.alreadyDone) already done before this run)" : ""
+        var resumed = outcome.alreadyDone > 0 ? " (\(outcome.alreadyDone) already done before this run" : ""
+        if outcome.retried > 0 {
+            resumed += (resumed.isEmpty ? " (" : "; ") + "\(outcome.retried) failed before, run again"
+        }
+        if !resumed.isEmpty { resumed += ")" }
         writeOut("""
             sweep '\(outcome.name)' (\(outcome.sweep.short)) finished in \(String(format: "%.2f", outcome.seconds)) s\(resumed): \
             \(c.clustered) clustered, \(c.censored) censored, \(c.diverged) diverged, \(c.failed) failed, \(c.cancelled) cancelled
@@ -87,8 +96,18 @@ struct RunCommand: ParsableCommand {
 
             """)
         for file in outcome.reportFiles { writeOut(file.path + "\n") }
+        if !outcome.failures.isEmpty {
+            writeOut("\nfailed jobs (first \(outcome.failures.count) of \(c.failed); all in report.html):\n")
+            for failure in outcome.failures {
+                let error = failure.error.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+                writeOut("  \(failure.job.short): \(error)\n")
+            }
+            let logs = outcome.workerLogs.map(\.path)
+            if !logs.isEmpty { writeOut("worker logs: \(logs.joined(separator: ", "))\n") }
+            writeOut("run again with --retry-failed to re-run them\n")
+        }
         writeOut(Verdict.terminalText(outcome.verdicts))
-        if c.failed > 0 || c.cancelled > 0 { throw ExitCode(1) }
+        if c.failed > 0 || c.cancelled > 0 { throw ExitStatus.failure }
     }
 
     /// This process's own executable, so the workers run the very same build.

@@ -6,13 +6,13 @@ import SweepWire
 enum StatusText {
     /// A table: one row per sweep, then a line about workers.
     static func table(_ status: ClientReply.Status) -> String {
-        var rows: [[String]] = [["SWEEP", "NAME", "DONE", "TOTAL", "RUNNING", "PENDING", "FAILED", "RATE/s", "ETA"]]
+        var rows: [[String]] = [["SWEEP", "NAME", "DONE", "TOTAL", "RUNNING", "PENDING", "FAILED", "CANCELLED", "RATE/s", "ETA"]]
         for sweep in status.sweeps {
             let c = sweep.counts
             rows.append([
-                sweep.sweep.short, sweep.name, String(c.finished), String(c.total), String(c.running),
-                String(c.pending), String(c.failed), String(format: "%.1f", sweep.jobsPerSecond),
-                sweep.cancelled ? "cancelled" : (sweep.finishedAt != nil ? "done" : duration(sweep.etaSeconds)),
+                sweep.sweep.short, sweep.name, String(c.completed), String(c.total), String(c.running),
+                String(c.pending), String(c.failed), String(c.cancelled), String(format: "%.1f", sweep.jobsPerSecond),
+                sweep.cancelled ? "cancelled" : (sweep.hasEnded ? "ended" : duration(sweep.etaSeconds)),
             ])
         }
         var out = ""
@@ -25,15 +25,22 @@ enum StatusText {
         return out
     }
 
-    /// One progress line: a bar, done/total, rate, ETA, failures.
+    /// One progress line: a bar of the completed jobs, done/total, rate, ETA, then running,
+    /// failed and cancelled counted apart from done (a cancelled sweep never shows 100%).
     static func progressLine(_ sweep: ClientReply.SweepStatus, workers: Int, width: Int = 30) -> String {
         let c = sweep.counts
-        let fraction = c.total == 0 ? 1 : Double(c.finished) / Double(c.total)
+        let fraction = c.total == 0 ? 0 : Double(c.completed) / Double(c.total)
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        var line = "[\(bar)] \(c.finished)/\(c.total) \(String(format: "%5.1f%%", fraction * 100))"
-        line += "  \(String(format: "%.1f", sweep.jobsPerSecond)) jobs/s  ETA \(duration(sweep.etaSeconds))"
-        line += "  running \(c.running)  failed \(c.failed)  workers \(workers)"
+        var line = "[\(bar)] \(c.completed)/\(c.total) \(String(format: "%5.1f%%", fraction * 100))"
+        if sweep.cancelled {
+            line += "  CANCELLED"
+        } else {
+            line += "  \(String(format: "%.1f", sweep.jobsPerSecond)) jobs/s  ETA \(duration(sweep.etaSeconds))"
+        }
+        line += "  running \(c.running)  failed \(c.failed)"
+        if c.cancelled > 0 { line += "  cancelled \(c.cancelled)" }
+        line += "  workers \(workers)"
         return line
     }
 

@@ -48,7 +48,7 @@ struct WatchCommand: ParsableCommand {
             // The coordinator stopped answering: exit 2, which scripts tell apart from failed jobs.
             if interactive { writeOut("\n") }
             printError("error: \(error)")
-            throw ExitCode(2)
+            throw ExitStatus.coordinatorLost
         } catch {
             if interactive { writeOut("\n") }
             throw CommandFailure(error.description)
@@ -56,6 +56,6 @@ struct WatchCommand: ParsableCommand {
         if interactive { writeOut("\n") }
         let c = final.counts
         writeOut("sweep '\(final.name)' \(final.cancelled ? "cancelled" : "finished"): \(c.clustered) clustered, \(c.censored) censored, \(c.diverged) diverged, \(c.failed) failed, \(c.cancelled) cancelled\n")
-        if c.failed > 0 || final.cancelled { throw ExitCode(1) }
+        if c.failed > 0 || final.cancelled { throw ExitStatus.failure }
     }
 }
