@@ -15,6 +15,8 @@ struct ClusterSweep: AsyncParsableCommand {
             WorkerCommand.self,
             SubmitCommand.self,
             StatusCommand.self,
+            SweepsCommand.self,
+            JobsCommand.self,
             WatchCommand.self,
             CancelCommand.self,
             RetryCommand.self,

@@ -88,8 +88,10 @@ extension CoordinatorLoop {
     private func status(of reference: SweepID?) throws(RefusedRequest) -> ClientReply {
         let records = try reference.map { reference throws(RefusedRequest) in [try resolve(reference)] } ?? directory.records
         var total = 0.0
+        let queued = scheduler.queuedOnWorkers()
         let sweeps = records.map { record in
-            let status = sweepStatus(record)
+            var status = sweepStatus(record)
+            status.queuedOnWorkers = min(queued[record.id] ?? 0, status.counts.running)
             total += status.jobsPerSecond
             return status
         }
@@ -166,7 +168,8 @@ extension CoordinatorLoop {
             ClientReply.WorkerInfo(
                 worker: worker, host: session.host, pid: session.pid, slots: session.slots,
                 softwareVersion: session.softwareVersion, connectedAt: session.connectedAt, lastSeen: session.lastSeen,
-                running: scheduler.leaseCount(of: worker), completed: session.completed)
+                running: scheduler.leaseCount(of: worker) - scheduler.queuedCount(of: worker),
+                queued: scheduler.queuedCount(of: worker), completed: session.completed)
         }
         return .workers(.init(infos))
     }

@@ -99,10 +99,13 @@ public enum ClientReply: Codable, Sendable, Equatable {
         public var jobsPerSecond: Double
         /// Estimated seconds until every job is final; `nil` when unknown.
         public var etaSeconds: Double?
+        /// Of the `running` jobs, those leased to a worker that has not started them yet
+        /// (prefetched beyond its slots).
+        public var queuedOnWorkers: Int
 
         public init(
             sweep: SweepID, name: String, counts: JobCounts, cancelled: Bool, createdAt: Date,
-            finishedAt: Date?, jobsPerSecond: Double, etaSeconds: Double?
+            finishedAt: Date?, jobsPerSecond: Double, etaSeconds: Double?, queuedOnWorkers: Int = 0
         ) {
             self.sweep = sweep
             self.name = name
@@ -112,7 +115,28 @@ public enum ClientReply: Codable, Sendable, Equatable {
             self.finishedAt = finishedAt
             self.jobsPerSecond = jobsPerSecond
             self.etaSeconds = etaSeconds
+            self.queuedOnWorkers = queuedOnWorkers
         }
+
+        enum CodingKeys: String, CodingKey {
+            case sweep, name, counts, cancelled, createdAt, finishedAt, jobsPerSecond, etaSeconds, queuedOnWorkers
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            sweep = try c.decode(SweepID.self, forKey: .sweep)
+            name = try c.decode(String.self, forKey: .name)
+            counts = try c.decode(JobCounts.self, forKey: .counts)
+            cancelled = try c.decode(Bool.self, forKey: .cancelled)
+            createdAt = try c.decode(Date.self, forKey: .createdAt)
+            finishedAt = try c.decodeIfPresent(Date.self, forKey: .finishedAt)
+            jobsPerSecond = try c.decode(Double.self, forKey: .jobsPerSecond)
+            etaSeconds = try c.decodeIfPresent(Double.self, forKey: .etaSeconds)
+            queuedOnWorkers = try c.decodeIfPresent(Int.self, forKey: .queuedOnWorkers) ?? 0
+        }
+
+        /// Running jobs that a worker has started.
+        public var runningOnWorkers: Int { max(0, counts.running - queuedOnWorkers) }
     }
 
     public struct Status: Codable, Sendable, Equatable {
@@ -181,14 +205,34 @@ public enum ClientReply: Codable, Sendable, Equatable {
         public var softwareVersion: String
         public var connectedAt: Date
         public var lastSeen: Date
-        /// Attempts currently leased to it.
+        /// Attempts it is running (leased and started, at most its slots).
         public var running: Int
+        /// Attempts leased to it that wait for a free slot (prefetched).
+        public var queued: Int
         /// Results it delivered since it connected.
         public var completed: Int
 
+        enum CodingKeys: String, CodingKey {
+            case worker, host, pid, slots, softwareVersion, connectedAt, lastSeen, running, queued, completed
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            worker = try c.decode(WorkerID.self, forKey: .worker)
+            host = try c.decode(String.self, forKey: .host)
+            pid = try c.decode(Int.self, forKey: .pid)
+            slots = try c.decode(Int.self, forKey: .slots)
+            softwareVersion = try c.decode(String.self, forKey: .softwareVersion)
+            connectedAt = try c.decode(Date.self, forKey: .connectedAt)
+            lastSeen = try c.decode(Date.self, forKey: .lastSeen)
+            running = try c.decode(Int.self, forKey: .running)
+            queued = try c.decodeIfPresent(Int.self, forKey: .queued) ?? 0
+            completed = try c.decode(Int.self, forKey: .completed)
+        }
+
         public init(
             worker: WorkerID, host: String, pid: Int, slots: Int, softwareVersion: String,
-            connectedAt: Date, lastSeen: Date, running: Int, completed: Int
+            connectedAt: Date, lastSeen: Date, running: Int, queued: Int = 0, completed: Int
         ) {
             self.worker = worker
             self.host = host
@@ -198,6 +242,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
             self.connectedAt = connectedAt
             self.lastSeen = lastSeen
             self.running = running
+            self.queued = queued
             self.completed = completed
         }
     }

@@ -7,7 +7,8 @@ import SweepWire
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show progress of one sweep or of all sweeps.")
+        abstract: "Show progress of one sweep or of all sweeps.",
+        discussion: "With --state FILE the state file is read offline (counts only: no workers, no rate).")
 
     @Argument(help: ArgumentHelp("A sweep id, unique id prefix or name (default: all sweeps).", valueName: "sweep"))
     var sweep: String?
@@ -15,12 +16,10 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print the status as JSON (keys sorted) instead of a table.")
     var json = false
 
-    @OptionGroup var connection: CoordinatorConnectionOptions
+    @OptionGroup var source: SweepSourceOptions
 
     func run() throws {
-        let status = try connection.call { client throws(SweepClientError) in
-            try client.status(sweep.map(SweepID.init(rawValue:)))
-        }
+        let status = try source.status(sweep)
         if json {
             print(try JSONOutput.render(status))
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 import SweepModel
 import SweepWire
 
@@ -6,24 +7,89 @@ import SweepWire
 enum StatusText {
     /// A table: one row per sweep, then a line about workers.
     static func table(_ status: ClientReply.Status) -> String {
-        var rows: [[String]] = [["SWEEP", "NAME", "DONE", "TOTAL", "RUNNING", "PENDING", "FAILED", "CANCELLED", "RATE/s", "ETA"]]
+        var rows: [[String]] = [[
+            "SWEEP", "NAME", "DONE", "TOTAL", "RUNNING", "QUEUED ON WORKERS", "PENDING", "FAILED", "CANCELLED", "RATE/s", "ETA",
+        ]]
         for sweep in status.sweeps {
             let c = sweep.counts
             rows.append([
-                sweep.sweep.short, sweep.name, String(c.completed), String(c.total), String(c.running),
-                String(c.pending), String(c.failed), String(c.cancelled), String(format: "%.1f", sweep.jobsPerSecond),
+                sweep.sweep.short, sweep.name, String(c.completed), String(c.total), String(sweep.runningOnWorkers),
+                String(sweep.queuedOnWorkers), String(c.pending), String(c.failed), String(c.cancelled),
+                String(format: "%.1f", sweep.jobsPerSecond),
                 sweep.cancelled ? "cancelled" : (sweep.hasEnded ? "ended" : duration(sweep.etaSeconds)),
             ])
         }
+        var out = aligned(rows)
+        out += "workers alive: \(status.workersAlive) (\(plural(status.slotsAlive, "slot"))), \(String(format: "%.1f", status.jobsPerSecond)) jobs/s\n"
+        return out
+    }
+
+    /// `workers`: one row per live worker, then the totals.
+    static func workerTable(_ workers: [ClientReply.WorkerInfo], now: Date = Date()) -> String {
+        var rows: [[String]] = [["WORKER", "HOST", "PID", "SLOTS", "RUNNING", "QUEUED", "COMPLETED", "LAST SEEN"]]
+        for w in workers {
+            rows.append([
+                w.worker.rawValue, w.host, String(w.pid), String(w.slots), String(w.running), String(w.queued),
+                String(w.completed), String(format: "%.1fs ago", now.timeIntervalSince(w.lastSeen)),
+            ])
+        }
+        return aligned(rows) + "\(plural(workers.count, "worker")), \(plural(workers.reduce(0) { $0 + $1.slots }, "slot"))\n"
+    }
+
+    /// `sweeps`: one row per sweep, ids as long as needed to tell them apart, created and finished.
+    static func sweepList(_ sweeps: [ClientReply.SweepStatus]) -> String {
+        let ids = distinctPrefixes(sweeps.map(\.sweep.rawValue))
+        var rows: [[String]] = [["SWEEP", "NAME", "STATE", "DONE", "FAILED", "CANCELLED", "OPEN", "TOTAL", "CREATED", "FINISHED"]]
+        for (sweep, id) in zip(sweeps, ids) {
+            let c = sweep.counts
+            let state = sweep.cancelled ? "cancelled" : (sweep.hasEnded ? "ended" : "open")
+            rows.append([
+                id, sweep.name, state, String(c.completed), String(c.failed), String(c.cancelled),
+                String(c.pending + c.running), String(c.total), date(sweep.createdAt), sweep.finishedAt.map(date) ?? "-",
+            ])
+        }
+        return aligned(rows) + "\(plural(sweeps.count, "sweep"))\n"
+    }
+
+    /// `jobs`: one row per job, with the parameters that differ between the jobs.
+    static func jobTable(_ jobs: [JobListing]) -> String {
+        let keys = JobListing.varyingKeys(jobs)
+        var rows: [[String]] = [["JOB"] + keys.map { $0.uppercased() } + ["STATUS", "ATTEMPTS", "WORKER", "SECONDS", "LAST ERROR"]]
+        for job in jobs {
+            let error = job.lastError.map { String(($0.split(separator: "\n").first ?? "").prefix(80)) } ?? ""
+            let parameters: [String] = keys.map { job.parameters[$0]?.description ?? "-" }
+            let seconds: String = job.seconds.map { String(format: "%.3f", $0) } ?? "-"
+            let tail: [String] = [job.status.rawValue, String(job.attempts), job.worker ?? "-", seconds, error]
+            rows.append([String(job.jobID.prefix(12))] + parameters + tail)
+        }
+        return aligned(rows) + "\(plural(jobs.count, "job"))\n"
+    }
+
+    /// Rows with each column padded to its widest cell (two spaces between columns).
+    static func aligned(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var out = ""
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             out += zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
-        out += "workers alive: \(status.workersAlive) (\(status.slotsAlive) slots), \(String(format: "%.1f", status.jobsPerSecond)) jobs/s\n"
         return out
     }
+
+    /// `1 job`, `3 jobs`.
+    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+    /// The shortest prefixes (at least 12 characters) that tell `ids` apart.
+    static func distinctPrefixes(_ ids: [String]) -> [String] {
+        var length = 12
+        while length < (ids.map(\.count).max() ?? 0), Set(ids.map { $0.prefix(length) }).count < Set(ids).count {
+            length += 4
+        }
+        return ids.map { String($0.prefix(length)) }
+    }
+
+    static func date(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
 
     /// One progress line: a bar of the completed jobs, done/total, rate, ETA, then running,
     /// failed and cancelled counted apart from done (a cancelled sweep never shows 100%).
@@ -38,7 +104,9 @@ enum StatusText {
         } else {
             line += "  \(String(format: "%.1f", sweep.jobsPerSecond)) jobs/s  ETA \(duration(sweep.etaSeconds))"
         }
-        line += "  running \(c.running)  failed \(c.failed)"
+        line += "  running \(sweep.runningOnWorkers)"
+        if sweep.queuedOnWorkers > 0 { line += "  queued on workers \(sweep.queuedOnWorkers)" }
+        line += "  failed \(c.failed)"
         if c.cancelled > 0 { line += "  cancelled \(c.cancelled)" }
         line += "  workers \(workers)"
         return line

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Reporting
+import SweepModel
+
+/// `clustersweep jobs SWEEP`: every job of a sweep with its status, attempts, worker, time and
+/// last error: the way to read failures without a report.
+struct JobsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs",
+        abstract: "List a sweep's jobs: parameters, status, attempts, worker, seconds, last error.",
+        discussion: """
+            The table shows the parameters that differ between the listed jobs; --json has them all. \
+            With --state FILE and a store of one sweep, SWEEP may be left out.
+            """)
+
+    @Argument(help: ArgumentHelp("A sweep id, unique id prefix or name.", valueName: "sweep"))
+    var sweep: String?
+
+    @Option(help: ArgumentHelp("Only jobs with this status (\(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "status"))
+    var status: String?
+
+    @Flag(help: "Print the jobs as JSON (keys sorted).")
+    var json = false
+
+    @OptionGroup var source: SweepSourceOptions
+
+    mutating func validate() throws {
+        if let status, JobStatus(rawValue: status) == nil {
+            throw ValidationError("--status must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(status)')")
+        }
+    }
+
+    func run() throws {
+        let report = try source.jobs(sweep)
+        let wanted = status.flatMap(JobStatus.init(rawValue:))
+        let listings = report.jobs.filter { wanted == nil || $0.status == wanted }.map(JobListing.init(record:))
+        if json {
+            print(try JSONOutput.render(listings))
+            return
+        }
+        print(StatusText.jobTable(listings), terminator: "")
+    }
+}
