@@ -46,19 +46,25 @@ extension WorkerSession {
     /// batches of at most `WireProtocol.maxBatch`, then `ready` when it is due or `wants` changed.
     mutating func flush(into out: inout [WorkerSessionAction]) {
         guard welcomed else { return }
-        for batch in outResults.chunked(WireProtocol.maxBatch) {
-            for job in batch { lastDelivery[job.jobAttempt] = now }
-            out.append(.sendResults(Array(batch)))
-            lastSent = now
+        if !outResults.isEmpty {
+            for batch in outResults.chunked(WireProtocol.maxBatch) {
+                for job in batch { lastDelivery[job.jobAttempt] = now }
+                out.append(.sendResults(Array(batch)))
+                lastSent = now
+            }
+            outResults.removeAll(keepingCapacity: true)
         }
-        for batch in outFailures.chunked(WireProtocol.maxBatch) {
-            for job in batch { lastDelivery[job.jobAttempt] = now }
-            send(.failures(.init(Array(batch))), into: &out)
+        if !outFailures.isEmpty {
+            for batch in outFailures.chunked(WireProtocol.maxBatch) {
+                for job in batch { lastDelivery[job.jobAttempt] = now }
+                send(.failures(.init(Array(batch))), into: &out)
+            }
+            outFailures.removeAll(keepingCapacity: true)
         }
-        for batch in outReleased.chunked(WireProtocol.maxBatch) { send(.released(.init(Array(batch))), into: &out) }
-        outResults.removeAll(keepingCapacity: true)
-        outFailures.removeAll(keepingCapacity: true)
-        outReleased.removeAll(keepingCapacity: true)
+        if !outReleased.isEmpty {
+            for batch in outReleased.chunked(WireProtocol.maxBatch) { send(.released(.init(Array(batch))), into: &out) }
+            outReleased.removeAll(keepingCapacity: true)
+        }
         let wants = self.wants
         if readyDue || wants != lastReadyWants {
             send(.ready(.init(wants: wants, received: receivedInSession)), into: &out)
