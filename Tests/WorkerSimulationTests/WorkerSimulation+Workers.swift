@@ -32,7 +32,16 @@ extension WorkerSimulation {
         guard processes[i].alive else { return }
         let actions = processes[i].session.handle(event, at: workerNow)
         for action in actions { perform(action, on: i) }
-        if checkEveryEvent { checkWorker(i, after: "\(event)") }
+        if checkEveryEvent { checkWorker(i, after: Self.describe(event)) }
+    }
+
+    /// An event for a failure message: jobs by attempt, not by their bytes.
+    static func describe(_ event: WorkerSessionEvent) -> String {
+        switch event {
+        case .assigned(let jobs): "assigned(\(jobs.map { "\($0.job)#\($0.attempt)" }))"
+        case .slotFinished(let slot, let result): "slotFinished(slot: \(slot), \(result.jobAttempt.job)#\(result.jobAttempt.attempt))"
+        default: "\(event)"
+        }
     }
 
     mutating func checkWorker(_ i: Int, after what: @autoclosure () -> String) {
