@@ -28,7 +28,8 @@ import Testing
 
     @Test func everyJobEndsExactlyOnce_underRandomWorkerAndCoordinatorFailures() {
         let seeds = self.seeds
-        let base = SessionBase.configuration
+        // Built once: `WorkerConfiguration(endpoint:)` asks the system for the host name.
+        let base = WorkerConfiguration(endpoint: "tcp://coordinator:5555")
         var tally: [String: Int] = [:]
         var runs = 0
         var encoded: ([String: EncodedAssignment], [String: EncodedResult]) = ([:], [:])
@@ -55,10 +56,4 @@ import Testing
         #expect(tally["duplicate result dropped", default: 0] > 10)
         #expect(tally["result recorded", default: 0] > 10 * runs)
     }
-}
-
-/// One configuration built once: `WorkerConfiguration(endpoint:)` asks the system for the host
-/// name, too slow to do thousands of times.
-enum SessionBase {
-    static let configuration = WorkerConfiguration(endpoint: "tcp://coordinator:5555")
 }

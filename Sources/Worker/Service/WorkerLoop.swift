@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import SweepModel
 import SweepWire
 import ZeroMQ
 
