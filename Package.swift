@@ -106,6 +106,10 @@ let package = Package(
         .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
+        // WorkerSessions against the real Scheduler, in memory (the modules never import each other).
+        .testTarget(
+            name: "WorkerSimulationTests", dependencies: ["Worker", "Coordinator", "SweepWire", "SweepModel", "TrainingCore"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "RunArtifactsTests", dependencies: ["Reporting", "Charts", "TrainingCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["SweepModel", "SweepStore", "SweepWire", "ZeroMQ", "Worker", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),

@@ -11,6 +11,9 @@ struct SlotThread {
     let endpoint: String
     let executor: any JobExecutor
 
+    /// The routing id of slot `index`'s socket, by which the socket thread addresses it.
+    static func routingID(_ index: Int) -> [UInt8] { Array("slot-\(index)".utf8) }
+
     /// Starts the thread; it ends on `stop` or when the context shuts down.
     func start() {
         let slot = self
@@ -22,7 +25,7 @@ struct SlotThread {
     private func run() {
         do {
             let socket = try context.socket(.dealer)
-            try socket.set(.routingID(Array("slot-\(index)".utf8)))
+            try socket.set(.routingID(Self.routingID(index)))
             try socket.connect(endpoint)
             try socket.send([SlotEvent.started.encode()])
             while true {

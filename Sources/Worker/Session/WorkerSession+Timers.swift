@@ -1,0 +1,115 @@
+import SweepWire
+
+// MARK: Timers, flow control and draining (each `tick`)
+
+extension WorkerSession {
+    mutating func timers(into out: inout [WorkerSessionAction]) {
+        let deadAfter = heartbeatInterval * liveness
+        if let reconnectAt, now >= reconnectAt {
+            out.append(.log(.reconnecting(endpoint: configuration.endpoint)))
+            connect(into: &out)
+        } else if connected, now - lastHeard > deadAfter, now - helloSentAt > deadAfter {
+            out.append(.log(.coordinatorSilent(backoff: backoff)))
+            out.append(.disconnect)
+            connected = false
+            welcomed = false
+            reconnectAt = now + backoff
+            backoff = min(backoff * 2, configuration.reconnectMax)
+        }
+        if welcomed {
+            if now - lastSent >= heartbeatInterval { send(.heartbeat, into: &out) }
+            // Results not acknowledged within a few intervals are sent again (the coordinator
+            // records each attempt's result once and acknowledges duplicates).
+            let limit = heartbeatInterval * 5
+            let stale = unacked.keys.filter { now - (lastDelivery[$0] ?? now) > limit }
+            for attempt in stale.sorted(by: JobAttempt.ordered) {
+                switch unacked[attempt] {
+                case .completed(let result): outResults.append(result)
+                case .failed(let failure): outFailures.append(failure)
+                case nil: break
+                }
+            }
+        }
+        if drain == nil, let idleExit = configuration.idleExit, running.isEmpty, queue.isEmpty, unacked.isEmpty,
+            now - lastBusy >= idleExit
+        {
+            out.append(.log(.idle(after: idleExit)))
+            beginDrain(exit: .idle, grace: .zero, into: &out)
+        }
+        if drain == nil, reachedMaxJobs, running.isEmpty, queue.isEmpty, unacked.isEmpty {
+            beginDrain(exit: .maxJobs, grace: .zero, into: &out)
+        }
+        progressDrain(into: &out)
+    }
+
+    /// Sends what the iteration gathered, once welcomed: results, failures and hand-backs in
+    /// batches of at most `WireProtocol.maxBatch`, then `ready` when it is due or `wants` changed.
+    mutating func flush(into out: inout [WorkerSessionAction]) {
+        guard welcomed else { return }
+        if !outResults.isEmpty {
+            for batch in outResults.chunked(WireProtocol.maxBatch) {
+                for job in batch { lastDelivery[job.jobAttempt] = now }
+                out.append(.sendResults(Array(batch)))
+                lastSent = now
+            }
+            outResults.removeAll(keepingCapacity: true)
+        }
+        if !outFailures.isEmpty {
+            for batch in outFailures.chunked(WireProtocol.maxBatch) {
+                for job in batch { lastDelivery[job.jobAttempt] = now }
+                send(.failures(.init(Array(batch))), into: &out)
+            }
+            outFailures.removeAll(keepingCapacity: true)
+        }
+        if !outReleased.isEmpty {
+            for batch in outReleased.chunked(WireProtocol.maxBatch) { send(.released(.init(Array(batch))), into: &out) }
+            outReleased.removeAll(keepingCapacity: true)
+        }
+        let wants = self.wants
+        if readyDue || wants != lastReadyWants {
+            send(.ready(.init(wants: wants, received: receivedInSession)), into: &out)
+            lastReadyWants = wants
+            readyDue = false
+        }
+    }
+
+    /// Stops taking jobs: queued ones go back to the coordinator; running ones may finish until
+    /// `grace` has passed.
+    mutating func beginDrain(exit: WorkerExit, grace: Duration, into out: inout [WorkerSessionAction]) {
+        guard drain == nil else { return }
+        out.append(.log(.draining(exit: exit, running: running.count, queued: queue.count)))
+        drain = Drain(exit: exit, deadline: now + grace)
+        outReleased += queue.map(\.jobAttempt)
+        queue.removeAll()
+        readyDue = true
+    }
+
+    /// Past the deadline, aborts what still runs (once); when nothing runs, waits up to 2 s for
+    /// the last acknowledgements, then says goodbye, stops the slots and exits.
+    mutating func progressDrain(into out: inout [WorkerSessionAction]) {
+        guard var drain else { return }
+        if !running.isEmpty {
+            if now >= drain.deadline, !drain.abortsSent {
+                for attempt in running.keys.sorted(by: JobAttempt.ordered) { abortRunning(attempt, into: &out) }
+                drain.abortsSent = true
+                self.drain = drain
+            }
+            return
+        }
+        let ackWait = drain.deadline + .seconds(2)
+        guard unacked.isEmpty || now >= ackWait || !welcomed else { return }
+        flush(into: &out)
+        send(.goodbye(.init(reason: "\(drain.exit)")), into: &out)
+        for slot in idleSlots { out.append(.stop(slot: slot)) }
+        out.append(.log(.exiting(exit: drain.exit, unacknowledged: unacked.count)))
+        exit = drain.exit
+        out.append(.exit(drain.exit))
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: Swift.max(1, size)).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
