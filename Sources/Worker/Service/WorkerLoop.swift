@@ -17,6 +17,8 @@ final class WorkerLoop {
     private let slotRoutes: [[UInt8]]
     private let slotNumbers: [[UInt8]: Int]
     private var coordinator: ZMQSocket?
+    /// The coordinator socket's monitor: how a refused CURVE handshake becomes visible.
+    private var monitor: ZMQMonitor?
     private var connectionNumber = 0
     private var session: WorkerSession
     private let clockStart = ContinuousClock.now
@@ -44,6 +46,7 @@ final class WorkerLoop {
     }
 
     func close() {
+        monitor?.socket.close()
         coordinator?.close()
         slotSocket.close()
         control.close()
@@ -70,6 +73,7 @@ final class WorkerLoop {
         let controlIndex = try poller.register(control)
         let slotIndex = try poller.register(slotSocket)
         let coordinatorIndex = try coordinator.map { socket throws(ZMQError) in try poller.register(socket) }
+        let monitorIndex = try monitor.map { monitor throws(ZMQError) in try poller.register(monitor.socket) }
         let ready = try poller.poll(timeoutMilliseconds: 100)
 
         if ready.isReadable(controlIndex) {
@@ -77,6 +81,7 @@ final class WorkerLoop {
         }
         if ready.isReadable(slotIndex) { try receiveSlotEvents() }
         if let coordinatorIndex, ready.isReadable(coordinatorIndex) { try receiveFromCoordinator() }
+        if let monitorIndex, ready.isReadable(monitorIndex) { try receiveMonitorEvents() }
         try handle(.tick)
     }
 
@@ -119,6 +124,21 @@ final class WorkerLoop {
         }
     }
 
+    /// Handshake failures on the coordinator connection: the only sign, on the worker's side, that
+    /// the coordinator refused its key (the connection itself just retries).
+    private func receiveMonitorEvents() throws(ZMQError) {
+        while let monitor, let event = try monitor.next(timeoutMilliseconds: 0) {
+            let reason: String
+            switch event.event {
+            case .handshakeFailedAuth: reason = "authentication refused (ZAP status \(event.value))"
+            case .handshakeFailedProtocol: reason = "security handshake protocol error (\(event.value))"
+            case .handshakeFailedNoDetail: reason = "security handshake failed"
+            default: continue
+            }
+            try handle(.handshakeRefused(reason: reason))
+        }
+    }
+
     // MARK: - Actions
 
     private func perform(_ actions: [WorkerSessionAction]) throws(ZMQError) {
@@ -127,8 +147,7 @@ final class WorkerLoop {
             case .connect:
                 try connect()
             case .disconnect:
-                coordinator?.close()
-                coordinator = nil
+                closeCoordinator()
             case .send(let message):
                 let frames: [[UInt8]]
                 do throws(WireError) {
@@ -157,14 +176,23 @@ final class WorkerLoop {
     /// A new DEALER with a new routing id (`<worker>#<n>`), so the coordinator's ROUTER never
     /// confuses it with a stale connection.
     private func connect() throws(ZMQError) {
-        coordinator?.close()
-        coordinator = nil
+        closeCoordinator()
         connectionNumber += 1
         let socket = try context.socket(.dealer, linger: 1000)
         try socket.set(.routingID(Array("\(configuration.workerID)#\(connectionNumber)".utf8.prefix(255))))
         try socket.set(WireSocketOptions.worker(curve: configuration.curve))
+        if configuration.curve != nil {
+            monitor = try socket.monitor([.handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail])
+        }
         try socket.connect(configuration.endpoint)
         coordinator = socket
+    }
+
+    private func closeCoordinator() {
+        monitor?.socket.close()
+        monitor = nil
+        coordinator?.close()
+        coordinator = nil
     }
 
     /// Sends without blocking; a message the socket cannot take now is dropped (the session

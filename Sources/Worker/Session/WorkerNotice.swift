@@ -16,6 +16,8 @@ enum WorkerNotice: Sendable, Equatable {
     case reconnectRequested
     case reconnecting(endpoint: String)
     case coordinatorSilent(backoff: Duration)
+    case handshakeRefused(endpoint: String, reason: String, refusals: Int)
+    case failing(WorkerExit)
     case idle(after: Duration)
     case draining(exit: WorkerExit, running: Int, queued: Int)
     case exiting(exit: WorkerExit, unacknowledged: Int)
@@ -24,6 +26,7 @@ enum WorkerNotice: Sendable, Equatable {
         switch self {
         case .starting, .welcomed, .reconnectRequested, .reconnecting, .idle, .draining, .exiting: .info
         case .jobFailed, .droppedMessage, .coordinatorSilent: .warning
+        case .handshakeRefused, .failing: .error
         case .heldResultUndecodable, .assignmentNotReencodable: .error
         }
     }
@@ -39,6 +42,8 @@ enum WorkerNotice: Sendable, Equatable {
         case .reconnectRequested: "coordinator asked for a new hello"
         case .reconnecting: "reconnecting"
         case .coordinatorSilent: "coordinator silent; reconnecting after backoff"
+        case .handshakeRefused: "the coordinator refused this worker's key (CURVE handshake failed)"
+        case .failing(let exit): "\(exit)"
         case .idle: "idle; exiting"
         case .draining: "draining"
         case .exiting: "worker exiting"
@@ -57,6 +62,9 @@ enum WorkerNotice: Sendable, Equatable {
         case .reconnectRequested: [:]
         case .reconnecting(let endpoint): ["endpoint": "\(endpoint)"]
         case .coordinatorSilent(let backoff): ["backoff": "\(backoff)"]
+        case .handshakeRefused(let endpoint, let reason, let refusals):
+            ["endpoint": "\(endpoint)", "reason": "\(reason)", "refusals": "\(refusals)"]
+        case .failing: [:]
         case .idle(let after): ["idle": "\(after)"]
         case .draining(let exit, let running, let queued): ["reason": "\(exit)", "running": "\(running)", "queued": "\(queued)"]
         case .exiting(let exit, let unacknowledged): ["reason": "\(exit)", "unacknowledged": "\(unacknowledged)"]

@@ -47,6 +47,9 @@ extension WorkerSession {
         switch message {
         case .welcome(let welcome):
             welcomed = true
+            if !everWelcomed { lastBusy = now }
+            everWelcomed = true
+            refusals = 0
             receivedInSession = 0
             lastReadyWants = -1
             readyDue = true

@@ -33,8 +33,13 @@ extension WorkerSession {
         if drain == nil, let idleExit = configuration.idleExit, running.isEmpty, queue.isEmpty, unacked.isEmpty,
             now - lastBusy >= idleExit
         {
-            out.append(.log(.idle(after: idleExit)))
-            beginDrain(exit: .idle, grace: .zero, into: &out)
+            if everWelcomed {
+                out.append(.log(.idle(after: idleExit)))
+                beginDrain(exit: .idle, grace: .zero, into: &out)
+            } else {
+                // Idle from the start because no coordinator ever answered: that is a failure.
+                fail(.neverConnected(endpoint: configuration.endpoint, seconds: idleExit.seconds), into: &out)
+            }
         }
         if drain == nil, reachedMaxJobs, running.isEmpty, queue.isEmpty, unacked.isEmpty {
             beginDrain(exit: .maxJobs, grace: .zero, into: &out)
@@ -104,6 +109,36 @@ extension WorkerSession {
         out.append(.log(.exiting(exit: drain.exit, unacknowledged: unacked.count)))
         exit = drain.exit
         out.append(.exit(drain.exit))
+    }
+}
+
+extension WorkerSession {
+    /// How many refused handshakes in a row end a worker that should not wait forever.
+    static let refusalsBeforeGivingUp = 3
+
+    /// The coordinator refused our handshake: say so (the first time, then at each 10th), and
+    /// give up after a few when `--idle-exit` or `--max-jobs` says the worker must not wait forever.
+    mutating func refused(_ reason: String, into out: inout [WorkerSessionAction]) {
+        refusals += 1
+        if refusals == 1 || refusals % 10 == 0 {
+            out.append(.log(.handshakeRefused(endpoint: configuration.endpoint, reason: reason, refusals: refusals)))
+        }
+        guard configuration.idleExit != nil || configuration.maxJobs != nil,
+              refusals >= Self.refusalsBeforeGivingUp, !everWelcomed || !welcomed
+        else { return }
+        fail(.refused(endpoint: configuration.endpoint, refusals: refusals, reason: reason), into: &out)
+    }
+
+    /// Ends the worker at once with a failure: nothing runs (it never got jobs), nothing to hand back.
+    mutating func fail(_ failure: WorkerExit, into out: inout [WorkerSessionAction]) {
+        out.append(.log(.failing(failure)))
+        for slot in idleSlots { out.append(.stop(slot: slot)) }
+        if !running.isEmpty || !queue.isEmpty {
+            beginDrain(exit: failure, grace: .zero, into: &out)
+            return
+        }
+        exit = failure
+        out.append(.exit(failure))
     }
 }
 

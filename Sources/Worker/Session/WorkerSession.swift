@@ -76,6 +76,10 @@ struct WorkerSession: Sendable {
     // MARK: Lifecycle
 
     var lastBusy: WorkerInstant
+    /// Whether a coordinator ever welcomed this worker (`--idle-exit` counts only from then on).
+    var everWelcomed = false
+    /// CURVE refusals since the last welcome.
+    var refusals = 0
     var drain: Drain?
     /// Set once the worker is done; every later event is ignored.
     var exit: WorkerExit?
@@ -127,6 +131,8 @@ struct WorkerSession: Sendable {
         case .slotAbandoned(let slot, let attempt):
             finish(attempt, slot: slot)
             outReleased.append(attempt)
+        case .handshakeRefused(let reason):
+            refused(reason, into: &out)
         case .stopRequested:
             beginDrain(exit: .stopped, grace: configuration.gracePeriod, into: &out)
         case .tick:

@@ -21,6 +21,9 @@ enum WorkerSessionEvent: Sendable, Equatable {
     case slotFailed(slot: Int, FailedJob)
     /// A slot stopped its job without a result (aborted).
     case slotAbandoned(slot: Int, JobAttempt)
+    /// The coordinator's end refused the connection's security handshake (CURVE: our key is not
+    /// authorized, or the server key is wrong), as the socket monitor reported it.
+    case handshakeRefused(reason: String)
     /// `requestStop()`: SIGTERM or SIGINT.
     case stopRequested
     /// The end of a loop iteration (at least every 100 ms): dispatch queued jobs, run the timers

@@ -12,7 +12,10 @@ struct WorkerCommand: ParsableCommand {
             The worker reconnects by itself (backoff 1 s to 32 s) when the coordinator is away or \
             restarts, and delivers every finished result until the coordinator acknowledges it. \
             SIGTERM/SIGINT: stop taking jobs, let running ones finish within --grace-period, hand \
-            back the rest, exit 0.
+            back the rest, exit 0. With --idle-exit the idle time counts from the first welcome: \
+            a worker no coordinator ever welcomed within it exits 1 with the reason, and so does one \
+            whose key the coordinator refused 3 times (with --idle-exit or --max-jobs); without \
+            them it keeps trying and logs each refusal.
             """)
 
     @Option(
@@ -67,14 +70,17 @@ struct WorkerCommand: ParsableCommand {
         configuration.gracePeriod = .milliseconds(Int64(gracePeriod * 1000))
         configuration.softwareVersion = "clustersweep \(ClusterSweep.configuration.version)"
         configuration.curve = try curve.keys { logger.warning("\($0)") }
+        let exit: WorkerExit
         do {
             let service = try WorkerService(configuration: configuration, executor: TrainJobRunner.executor(), logger: logger)
             let signalSources = service.stopOnSignals()
-            let exit = try service.run()
+            exit = try service.run()
             withExtendedLifetime(signalSources) {}
             logger.info("worker exiting", metadata: ["reason": "\(exit)", "worker": "\(configuration.workerID)"])
         } catch {
             throw CommandFailure("worker: \(error.description)")
         }
+        // A worker that never worked must not look like success to a job scheduler (Slurm, k8s).
+        if exit.isFailure { throw CommandFailure("worker: \(exit)") }
     }
 }
