@@ -74,16 +74,27 @@ public struct AuthorizedKeys: Sendable, Equatable {
         return AuthorizedKeys(roles)
     }
 
-    /// Why `text` is not a Z85 public key, in words.
-    static func keyProblem(_ text: String) -> String {
+    /// Which half of a key pair a text was meant to be, for error messages.
+    public enum KeyKind: Sendable {
+        case `public`, secret
+
+        var fileName: String { self == .public ? "public.key" : "secret.key" }
+    }
+
+    /// Why `text` is not a Z85 key of `kind`, in words.
+    static func keyProblem(_ text: String, kind: KeyKind = .public) -> String {
         let length = text.count
         guard length == 40 else {
-            return "key '\(text)' has \(length) characters; a CURVE public key in Z85 has 40 (the contents of a public.key file)"
+            let shown = kind == .secret ? "the key" : "key '\(text)'"
+            return "\(shown) has \(length) characters; a CURVE \(kind == .secret ? "secret" : "public") key in Z85 has 40 "
+                + "(the contents of a \(kind.fileName) file made by 'clustersweep keygen')"
         }
+        // A secret key is never echoed back.
+        let shown = kind == .secret ? "the key" : "key '\(text)'"
         if let bad = text.first(where: { !Z85.isAlphabetCharacter($0) }) {
-            return "key '\(text)' contains '\(bad)', which is not a Z85 character"
+            return "\(shown) contains '\(bad)', which is not a Z85 character"
         }
-        return "key '\(text)' is not valid Z85 (a 5-character group encodes a value above 2^32-1)"
+        return "\(shown) is not valid Z85 (a 5-character group encodes a value above 2^32-1)"
     }
 
     static func readFailure(path: String, error: any Error) -> String {

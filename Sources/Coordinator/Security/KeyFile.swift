@@ -25,12 +25,12 @@ public enum KeyFile {
 
     /// Reads a public key file (e.g. the coordinator's `public.key` given to workers).
     public static func readPublic(_ path: String) throws(KeyFileError) -> CurveKey {
-        try parseKey(try readText(path), path: path)
+        try parseKey(try readText(path), path: path, kind: .public)
     }
 
     /// Reads a secret key file, refusing one that other users can read, and derives its public key.
     public static func readSecret(_ path: String) throws(KeyFileError) -> SecretKeyFile {
-        let key = try parseKey(try readText(path), path: path)
+        let key = try parseKey(try readText(path), path: path, kind: .secret)
         // Name the likelier mistake first: a public key given where the secret one belongs.
         if let sibling = siblingPublicKey(of: path), sibling == key {
             throw .malformed(path: path, reason: "this is a public key (it equals the \(publicFileName) next to it); pass the \(secretFileName) file")
@@ -44,15 +44,16 @@ public enum KeyFile {
         }
     }
 
-    /// The key in a key file's text: one Z85 key, surrounding whitespace allowed.
-    static func parseKey(_ text: String, path: String) throws(KeyFileError) -> CurveKey {
+    /// The key in a key file's text: one Z85 key, surrounding whitespace allowed. `kind` names
+    /// the file a user meant to give (`public.key` or `secret.key`) in the error.
+    static func parseKey(_ text: String, path: String, kind: AuthorizedKeys.KeyKind = .public) throws(KeyFileError) -> CurveKey {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .malformed(path: path, reason: "the file is empty; expected a 40-character Z85 key") }
         guard !trimmed.contains(where: { $0.isWhitespace }) else {
             throw .malformed(path: path, reason: "expected one 40-character Z85 key on one line, found several words or lines")
         }
         guard let key = CurveKey(z85: trimmed) else {
-            throw .malformed(path: path, reason: AuthorizedKeys.keyProblem(trimmed))
+            throw .malformed(path: path, reason: AuthorizedKeys.keyProblem(trimmed, kind: kind))
         }
         return key
     }

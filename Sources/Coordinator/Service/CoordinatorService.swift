@@ -57,25 +57,52 @@ public final class CoordinatorService: Sendable {
             throw .invalidEndpoint(configuration.bind, reason: "\(error)")
         }
         // One owner per state file. A file that no owner may open is refused first, without a
-        // trace; then the lock, so a second owner never opens (and so never touches) the store.
+        // trace; then the keys (a bad key file must not leave a new state file behind either);
+        // then the lock, so a second owner never opens (and so never touches) the store.
         do {
             try ResultStore.checkBeforeOpening(path: configuration.statePath)
         } catch {
             throw .storeUnavailable(error)
         }
+        let context: ZMQContext
+        do {
+            context = try ZMQContext()
+        } catch {
+            throw .transport(operation: "creating the ZeroMQ context", error)
+        }
+        // The ZAP handler must be bound on the context before the CURVE server socket binds.
+        var security: CoordinatorSecurity?
+        if let securityConfiguration = configuration.security {
+            do {
+                security = try CoordinatorSecurity(configuration: securityConfiguration, context: context, logger: logger)
+            } catch {
+                context.terminate()
+                throw .security(error)
+            }
+        }
+        self.context = context
+        self.security = security
         var lockFailure: StateFileLock.Failure?
         var lock: StateFileLock?
         do {
             lock = try StateFileLock(statePath: configuration.statePath, holder: .current(command: configuration.ownerName))
         } catch .held(let file, let holder) {
+            security?.stop()
+            context.terminate()
             throw .stateFileInUse(path: configuration.statePath, .held(lockFile: file, by: holder))
         } catch {
             // No lock file (a read-only or missing directory): opening the store names the cause.
             lockFailure = error
         }
-        // A start that fails from here on leaves no lock file it created.
+        // A start that fails from here on leaves no lock file it created and no socket behind.
         var started = false
-        defer { if !started { lock?.removeFileIfCreated() } }
+        defer {
+            if !started {
+                lock?.removeFileIfCreated()
+                security?.stop()
+                context.terminate()
+            }
+        }
         if let previous = lock?.takenOverFrom, let lock {
             logger.notice("taking over the state file from an owner that ended without releasing it", metadata: [
                 "previous": "\(previous)", "lock": "\(lock.lockFile)",
@@ -90,22 +117,6 @@ public final class CoordinatorService: Sendable {
         if let lockFailure { throw .stateFileInUse(path: configuration.statePath, lockFailure) }
         clockStart = ContinuousClock.now
         let restored = try Self.restore(from: store, configuration: configuration, logger: logger)
-        do {
-            context = try ZMQContext()
-        } catch {
-            throw .transport(operation: "creating the ZeroMQ context", error)
-        }
-        // The ZAP handler must be bound on the context before the CURVE server socket binds.
-        if let securityConfiguration = configuration.security {
-            do {
-                security = try CoordinatorSecurity(configuration: securityConfiguration, context: context, logger: logger)
-            } catch {
-                context.terminate()
-                throw .security(error)
-            }
-        } else {
-            security = nil
-        }
         controlEndpoint = "inproc://clustersweep-coordinator-control-\(UUID().uuidString)"
         state = Mutex(State(restored: restored, lock: lock))
         started = true
