@@ -98,7 +98,7 @@ public struct ExperimentConfig: Codable, Sendable, Hashable, OptionRoot {
             meaning: "step of gradient descent on the points (on the summed loss)", rule: .finiteNonNegative),
         .derived(
             "input_scale", \.inputScale,
-            derivedDefault: DerivedDefault(text: "1 / `range`", argument: "1/range") { $0.effectiveInputScale },
+            derivedDefault: DerivedDefault(text: "1 / `range`", argument: "1/range") { 1 / $0.range },
             help: "The network sees raw points times this.",
             meaning: "the network sees `raw * input_scale`", rule: .finitePositive, relatedKeys: ["range"]),
         .stored(
@@ -118,7 +118,7 @@ public struct ExperimentConfig: Codable, Sendable, Hashable, OptionRoot {
                     + ClusterMetric.allCases.map { OptionValue.shortest($0.defaultThreshold) }.joined(separator: ", ") + ")",
                 argument: ClusterMetric.allCases.map { "\(OptionValue.shortest($0.defaultThreshold)) \($0.rawValue)" }
                     .joined(separator: ", ")
-            ) { $0.effectiveThreshold },
+            ) { $0.metric.defaultThreshold },
             help: "Threshold of the criterion.",
             meaning: "the criterion's threshold", rule: .finite, relatedKeys: ["metric"]),
         .stored(
@@ -135,7 +135,7 @@ public struct ExperimentConfig: Codable, Sendable, Hashable, OptionRoot {
         options.first { $0.key == key }
     }
 
-    /// The effective input scale (`1 / range` unless set).
+    /// The effective input scale (`1 / range` unless set, as `options` declares).
     public var effectiveInputScale: Double { inputScale ?? 1 / range }
 
     /// The effective threshold of the stopping criterion.

@@ -10,7 +10,7 @@ public struct DerivedDefault<Root, Value>: Sendable {
     public let text: String
     /// As `--help` writes it: "1/range".
     public let argument: String
-    /// The value for `root`.
+    /// The value for `root`, from the fields it derives from (never from the option's own value).
     public let value: @Sendable (Root) -> Value
 
     public init(text: String, argument: String, value: @escaping @Sendable (Root) -> Value) {
@@ -240,5 +240,39 @@ extension OptionRule.Violation {
     /// The problem under `key` (`hidden[1]` for an element).
     func problem(_ key: String) -> ConfigProblem {
         ConfigProblem(field: index.map { "\(key)[\($0)]" } ?? key, reason: reason)
+    }
+}
+
+// MARK: - Example values
+
+extension ParameterOption {
+    /// A value other than `root`'s (or its derived default) that this option's rule accepts in
+    /// `root`, or `nil` if none of a few candidates is. Tests that walk the declaration use it to
+    /// check that every option travels through flags, files and encodings.
+    public func alternative(in root: Root) -> OptionValue? {
+        var resolved = root
+        resolve(&resolved)
+        guard let current = read(resolved) else { return nil }
+        var candidates: [OptionValue] = []
+        switch current {
+        case .integer(let v):
+            candidates = [v + 1, v - 1, 1, 0].map(OptionValue.integer)
+        case .unsignedInteger(let v):
+            candidates = [v &+ 1, 0].map(OptionValue.unsignedInteger)
+        case .number(let v):
+            candidates = [v * 2, v / 2, 1, 0].map(OptionValue.number)
+        case .boolean(let v):
+            candidates = [.boolean(!v)]
+        case .integers(let v):
+            candidates = [.integers(v + [(v.last ?? 0) + 1]), .integers(Array(v.dropLast())), .integers([1])]
+        case .word:
+            if case .choice(let names) = kind { candidates = names.map(OptionValue.word) }
+        }
+        for candidate in candidates where candidate != current {
+            var changed = resolved
+            guard write(&changed, candidate), check(changed).isEmpty else { continue }
+            return candidate
+        }
+        return nil
     }
 }
