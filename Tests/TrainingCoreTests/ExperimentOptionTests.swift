@@ -29,12 +29,18 @@ import Testing
         #expect(alwaysEncoded == Self.firstReleaseKeys, "an option added after the first release must be declared omittedAtDefault: true")
     }
 
-    @Test func encoding_writesEveryDeclaredKeyOfAResolvedConfig() throws {
-        let resolved = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ExperimentConfig().resolved())) as? [String: Any]
-        #expect(Set(try #require(resolved).keys) == Set(ExperimentConfig.options.map(\.key)))
+    @Test func encoding_writesTheDeclaredKeysOfAResolvedConfig() throws {
+        func keys(_ config: ExperimentConfig, everyOption: Bool = false) throws -> Set<String> {
+            let encoder = JSONEncoder()
+            if everyOption { encoder.userInfo[.experimentEveryOption] = true }
+            let object = try JSONSerialization.jsonObject(with: encoder.encode(config)) as? [String: Any]
+            return Set(try #require(object).keys)
+        }
+        let options = ExperimentConfig.options
+        #expect(try keys(ExperimentConfig().resolved(), everyOption: true) == Set(options.map(\.key)))
+        #expect(try keys(ExperimentConfig().resolved()) == Set(options.filter { !$0.omittedAtDefault }.map(\.key)))
         // Unset derived defaults are left out, as before.
-        let unresolved = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ExperimentConfig())) as? [String: Any]
-        #expect(Set(try #require(unresolved).keys) == Set(ExperimentConfig.options.filter { $0.defaultValue != nil }.map(\.key)))
+        #expect(try keys(ExperimentConfig()) == Set(options.filter { !$0.omittedAtDefault && $0.defaultValue != nil }.map(\.key)))
     }
 
     @Test(arguments: ExperimentConfig.options.map(\.key))
