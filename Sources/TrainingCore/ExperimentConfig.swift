@@ -75,7 +75,7 @@ public struct ExperimentConfig: Codable, Sendable, Hashable, OptionRoot {
             relatedKeys: ["points"]),
         .stored(
             "range", \.range, help: "Raw coordinates are uniform in [-range, range].",
-            meaning: "raw coordinates are uniform in [-range, range]", rule: .finitePositive),
+            meaning: "raw coordinates are uniform in [-range, range)", rule: .finitePositive),
         .stored(
             "seed", \.seed, help: "Seed of the PRNG (data first, then weights).",
             meaning: "seed of our own PRNG (xoshiro256** seeded by SplitMix64), which draws the data first, then the weights",

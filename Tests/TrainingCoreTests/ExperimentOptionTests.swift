@@ -109,7 +109,12 @@ import Testing
             try metric.parse(argument: "purity").get()
         }
         #expect(try #require(ExperimentConfig.option("snapshot_epochs")).parse(argument: "").get() == .integers([]))
-        #expect(throws: ConfigProblem.self) { try #require(ExperimentConfig.option("seed")).parse(argument: "-1").get() }
+        #expect(throws: ConfigProblem(field: "seed", reason: "'-1' is not an integer >= 0")) {
+            try #require(ExperimentConfig.option("seed")).parse(argument: "-1").get()
+        }
+        #expect(throws: ConfigProblem(field: "range", reason: "'wide' is not a number")) {
+            try #require(ExperimentConfig.option("range")).parse(argument: "wide").get()
+        }
     }
 }
 

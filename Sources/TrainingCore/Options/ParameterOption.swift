@@ -132,7 +132,13 @@ public struct ParameterOption<Root>: Sendable {
             return .success(.integers(values))
         }
         guard let parsed, let value = normalize(parsed) else {
-            return fail("'\(text)' is not \(kind.documentation)")
+            let expected = switch kind {
+            case .integer: "an integer"
+            case .unsignedInteger: "an integer >= 0"
+            case .number: "a number"
+            default: "true or false"
+            }
+            return fail("'\(text)' is not \(expected)")
         }
         return .success(value)
     }
