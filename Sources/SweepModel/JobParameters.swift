@@ -30,6 +30,29 @@ public struct JobParameters: Codable, Sendable, Hashable {
     }
 }
 
+// MARK: - The job switches, declared once
+
+extension JobParameters: OptionRoot {
+    /// A train job with the default experiment.
+    public static var defaults: JobParameters { JobParameters(kind: .train, experiment: ExperimentConfig()) }
+
+    /// Largest `sleep_ms` accepted: one hour.
+    public static let maxSleepMs = 3_600_000
+    /// Largest `fail_attempts` accepted.
+    public static let maxFailAttempts = 1_000
+
+    /// The keys sweep files accept under `experiment:` and `grid:` besides the experiment's own
+    /// options; `ExperimentKey` and the documentation table are derived from them.
+    public static let switches: [ParameterOption<JobParameters>] = [
+        .stored(
+            "sleep_ms", \.sleepMs, help: "Milliseconds a sleep job waits.",
+            meaning: "milliseconds a `sleep` job waits; only with `kind: sleep`", rule: .between(0, maxSleepMs)),
+        .stored(
+            "fail_attempts", \.failAttempts, help: "Test switch: the job fails on attempts 1...N.",
+            meaning: "test switch: the job fails on attempts 1...N", rule: .between(0, maxFailAttempts)),
+    ]
+}
+
 /// A job of a sweep's plan: its id, its place in the plan and its parameters.
 public struct PlannedJob: Codable, Sendable, Hashable {
     public var id: JobID

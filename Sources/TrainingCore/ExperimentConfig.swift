@@ -1,10 +1,16 @@
 /// Every parameter of one run of the paper's experiment, with the defaults pinned in the README.
 ///
-/// The JSON/YAML keys are the snake_case names below (`input_learning_rate`); the CLI spells them
-/// in kebab-case (`--input-learning-rate`). `inputScale` and `threshold` are optional here because
-/// their defaults derive from other fields; `resolved()` fills them in, and a resolved config is
-/// what summaries, state files and job ids carry.
-public struct ExperimentConfig: Codable, Sendable, Hashable {
+/// Each option is declared once, in `options` below: its key (snake_case in files, JSON and CSV
+/// columns, `--kebab-case` as a flag), default, valid values, help and documentation. The CLI's
+/// flags, sweep-file keys, validation, encoding (and so job ids), report columns and the docs
+/// tables are derived from that list. To add an option: add its property here with its default,
+/// add its entry to `options` (with `omittedAtDefault: true`, so existing job ids stay), add its
+/// `@Option` line to `TrainCommand`, and use it.
+///
+/// `inputScale` and `threshold` are optional because their defaults derive from other fields;
+/// `resolved()` fills them in, and a resolved config is what summaries, state files and job ids
+/// carry.
+public struct ExperimentConfig: Codable, Sendable, Hashable, OptionRoot {
     /// Number of points N.
     public var points: Int = 500
     /// Features per point D.
@@ -42,42 +48,94 @@ public struct ExperimentConfig: Codable, Sendable, Hashable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
-        case points, dimension, classes, range, seed, hidden, activation, optimizer
-        case learningRate = "learning_rate"
-        case inputLearningRate = "input_learning_rate"
-        case inputScale = "input_scale"
-        case maxEpochs = "max_epochs"
-        case checkEvery = "check_every"
-        case metric, threshold
-        case keepGoing = "keep_going"
-        case snapshotEpochs = "snapshot_epochs"
+    public static var defaults: ExperimentConfig { ExperimentConfig() }
+
+    /// Largest sizes accepted; beyond them a run would take hours or exhaust memory.
+    public static let maxPoints = 1_000_000
+    public static let maxDimension = 4096
+    public static let maxWidth = 65_536
+
+    // MARK: - The declaration of every option
+
+    /// Every option, in the order of encodings, validation and the documentation tables.
+    public static let options: [ExperimentOption] = [
+        .stored(
+            "points", \.points, help: "Number of points N.",
+            meaning: "points N", rule: .between(1, maxPoints)),
+        .stored(
+            "dimension", \.dimension, help: "Features per point D.",
+            meaning: "features per point D", rule: .between(1, maxDimension)),
+        .stored(
+            "classes", \.classes, help: "Number of classes; labels are uniform in 0..<classes.",
+            meaning: "classes; each point's label is uniform in `0..<classes`",
+            rule: OptionRule(accepted: "2...`points`") { classes, config in
+                (classes >= 2 ? [] : [.init("must be at least 2 (got \(classes))")])
+                    + (classes <= config.points ? [] : [.init("must not exceed points (\(classes) > \(config.points))")])
+            },
+            relatedKeys: ["points"]),
+        .stored(
+            "range", \.range, help: "Raw coordinates are uniform in [-range, range].",
+            meaning: "raw coordinates are uniform in [-range, range)", rule: .finitePositive),
+        .stored(
+            "seed", \.seed, help: "Seed of the PRNG (data first, then weights).",
+            meaning: "seed of our own PRNG (xoshiro256** seeded by SplitMix64), which draws the data first, then the weights",
+            isSweepKey: false),
+        .stored(
+            "hidden", \.hidden, help: "Hidden layer widths, comma-separated.",
+            meaning: "widths of the hidden layers (in a grid: a list of lists, `[[16, 16], [32]]`)",
+            rule: OptionRule.nonEmpty("needs at least one hidden layer").and(.each(.between(1, maxWidth), reasonPrefix: "layer width "))),
+        .stored(
+            "activation", \.activation, help: "Hidden activation: tanh or relu.",
+            meaning: "activation of the hidden layers; the last layer is linear"),
+        .stored(
+            "optimizer", \.optimizer, help: "Weight optimizer: adam or sgd.",
+            meaning: "weight update rule; `adam` follows PyTorch (beta1 0.9, beta2 0.999, eps 1e-8, bias-corrected)"),
+        .stored(
+            "learning_rate", \.learningRate, help: "Step size of the weight optimizer.",
+            meaning: "weight optimizer step", rule: .finitePositive),
+        .stored(
+            "input_learning_rate", \.inputLearningRate, help: "Step size of gradient descent on the points (on the summed loss).",
+            meaning: "step of gradient descent on the points (on the summed loss)", rule: .finiteNonNegative),
+        .derived(
+            "input_scale", \.inputScale,
+            derivedDefault: DerivedDefault(text: "1 / `range`", argument: "1/range") { 1 / $0.range },
+            help: "The network sees raw points times this.",
+            meaning: "the network sees `raw * input_scale`", rule: .finitePositive, relatedKeys: ["range"]),
+        .stored(
+            "max_epochs", \.maxEpochs, help: "Epochs after which an unclustered run is censored.",
+            meaning: "epochs after which an unclustered run is censored", rule: .atLeast(0)),
+        .stored(
+            "check_every", \.checkEvery, help: "Compute the metrics every this many epochs (and at epoch 0).",
+            meaning: "epochs between metric checks (and a check at epoch 0)", rule: .atLeast(1)),
+        .stored(
+            "metric", \.metric,
+            help: "Stopping criterion: lda-silhouette, knn-accuracy, silhouette or fisher-ratio.",
+            meaning: "the stopping criterion (the snake_case spellings, `lda_silhouette`, are accepted too)"),
+        .derived(
+            "threshold", \.threshold,
+            derivedDefault: DerivedDefault(
+                text: "the metric's default ("
+                    + ClusterMetric.allCases.map { OptionValue.shortest($0.defaultThreshold) }.joined(separator: ", ") + ")",
+                argument: ClusterMetric.allCases.map { "\(OptionValue.shortest($0.defaultThreshold)) \($0.rawValue)" }
+                    .joined(separator: ", ")
+            ) { $0.metric.defaultThreshold },
+            help: "Threshold of the criterion.",
+            meaning: "the criterion's threshold", rule: .finite, relatedKeys: ["metric"]),
+        .stored(
+            "keep_going", \.keepGoing, help: "Keep training after the criterion is reached, until --max-epochs.",
+            meaning: "keep training after the criterion is reached, until `max_epochs`"),
+        .stored(
+            "snapshot_epochs", \.snapshotEpochs,
+            help: "Epochs whose points are plotted (with --out), comma-separated; the last epoch is always added.",
+            meaning: "epochs whose points are kept for scatter plots", rule: .each(.atLeast(0))),
+    ]
+
+    /// The option with this key, if any.
+    public static func option(_ key: String) -> ExperimentOption? {
+        options.first { $0.key == key }
     }
 
-    /// Decodes with every absent key taking its default, so a partial file is a valid config.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = ExperimentConfig()
-        points = try c.decodeIfPresent(Int.self, forKey: .points) ?? d.points
-        dimension = try c.decodeIfPresent(Int.self, forKey: .dimension) ?? d.dimension
-        classes = try c.decodeIfPresent(Int.self, forKey: .classes) ?? d.classes
-        range = try c.decodeIfPresent(Double.self, forKey: .range) ?? d.range
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-        hidden = try c.decodeIfPresent([Int].self, forKey: .hidden) ?? d.hidden
-        activation = try c.decodeIfPresent(Activation.self, forKey: .activation) ?? d.activation
-        optimizer = try c.decodeIfPresent(Optimizer.self, forKey: .optimizer) ?? d.optimizer
-        learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
-        inputLearningRate = try c.decodeIfPresent(Double.self, forKey: .inputLearningRate) ?? d.inputLearningRate
-        inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale)
-        maxEpochs = try c.decodeIfPresent(Int.self, forKey: .maxEpochs) ?? d.maxEpochs
-        checkEvery = try c.decodeIfPresent(Int.self, forKey: .checkEvery) ?? d.checkEvery
-        metric = try c.decodeIfPresent(ClusterMetric.self, forKey: .metric) ?? d.metric
-        threshold = try c.decodeIfPresent(Double.self, forKey: .threshold)
-        keepGoing = try c.decodeIfPresent(Bool.self, forKey: .keepGoing) ?? d.keepGoing
-        snapshotEpochs = try c.decodeIfPresent([Int].self, forKey: .snapshotEpochs) ?? d.snapshotEpochs
-    }
-
-    /// The effective input scale (`1 / range` unless set).
+    /// The effective input scale (`1 / range` unless set, as `options` declares).
     public var effectiveInputScale: Double { inputScale ?? 1 / range }
 
     /// The effective threshold of the stopping criterion.
@@ -91,19 +149,20 @@ public struct ExperimentConfig: Codable, Sendable, Hashable {
     /// A copy with every derived default written out, as summaries and job ids record it.
     public func resolved() -> ExperimentConfig {
         var copy = self
-        copy.inputScale = effectiveInputScale
-        copy.threshold = effectiveThreshold
+        for option in Self.options {
+            option.resolve(&copy)
+        }
         return copy
     }
 }
 
 /// Activation of the hidden layers.
-public enum Activation: String, Codable, Sendable, Hashable, CaseIterable {
+public enum Activation: String, Codable, Sendable, Hashable, CaseIterable, OptionChoice {
     case tanh, relu
 }
 
 /// Weight update rule. `adam` follows PyTorch (beta1 0.9, beta2 0.999, eps 1e-8, bias-corrected).
-public enum Optimizer: String, Codable, Sendable, Hashable, CaseIterable {
+public enum Optimizer: String, Codable, Sendable, Hashable, CaseIterable, OptionChoice {
     case adam, sgd
 }
 
@@ -112,7 +171,7 @@ public enum Optimizer: String, Codable, Sendable, Hashable, CaseIterable {
 /// The raw value is the spelling users write (`--metric lda-silhouette`, `metric: lda-silhouette`);
 /// `key` is the snake_case name used as a JSON key and CSV column (`lda_silhouette`). Decoding
 /// accepts either spelling.
-public enum ClusterMetric: String, Codable, Sendable, Hashable, CaseIterable, Comparable {
+public enum ClusterMetric: String, Codable, Sendable, Hashable, CaseIterable, Comparable, OptionChoice {
     case ldaSilhouette = "lda-silhouette"
     case knnAccuracy = "knn-accuracy"
     case silhouette = "silhouette"

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Reporting
+import SweepModel
+import TrainingCore
 
 @Test func csv_hasHeaderAndOneRowPerJob() throws {
     let csv = ReportCSV.render(ReportFixtures.smallReport())
@@ -57,4 +59,19 @@ func parseCSV(_ text: String) -> [[String]] {
     }
     if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
     return records
+}
+
+/// Every declared experiment option (and each job switch) is a CSV column, whatever the jobs'
+/// values: the columns follow the declaration, not a list kept here.
+@Test func csvHeader_hasAColumnPerDeclaredOption() throws {
+    let csv = ReportCSV.render(ReportFixtures.smallReport())
+    let header = try #require(parseCSV(csv).first)
+    for option in ExperimentConfig.options {
+        #expect(header.contains(option.key), "no CSV column for the option \(option.key)")
+    }
+    for option in JobParameters.switches {
+        #expect(header.contains(option.key), "no CSV column for the job switch \(option.key)")
+    }
+    let flattened = ReportParameters.flatten(ReportFixtures.parameters(dimension: 2, seed: 0))
+    #expect(Set(flattened.keys) == Set(ExperimentConfig.options.map(\.key) + JobParameters.switches.map(\.key) + ["kind"]))
 }

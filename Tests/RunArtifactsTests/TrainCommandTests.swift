@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrainingCore
 
 /// `clustersweep train` as a user meets it: the built debug binary run as a real process.
 @Suite(.serialized) struct TrainCommandTests {
@@ -63,5 +64,43 @@ import Testing
         #expect(output.contains("after 10 epochs"))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(files == ["animation.svg", "curve.csv", "snapshot-epoch-00000.svg", "snapshot-epoch-00005.svg", "snapshot-epoch-00010.svg", "summary.json"])
+    }
+
+    /// Every option of `ExperimentConfig.options` is a flag of `train --help` with its declared
+    /// help, and a value other than the default travels from the command line into the run's
+    /// summary.json: the declaration, not this test, lists the options.
+    @Test(arguments: ExperimentConfig.options.map(\.key))
+    func everyExperimentOption_isAFlagWhoseValueReachesTheRun(key: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path))
+        let option = try #require(ExperimentConfig.option(key))
+        let words = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let help = try Self.run(["train", "--help"])
+        #expect(help.status == 0)
+        #expect(words(help.output).contains("\(option.flag) "), "train --help lacks \(option.flag)")
+        #expect(words(help.output).contains(words(option.help)), "train --help lacks the help of \(option.flag): \(option.help)")
+
+        // The tiny run, with this option set to another valid value.
+        var config = ExperimentConfig()
+        var given = ["points": "24", "hidden": "4", "max_epochs": "10", "check_every": "5"]
+        for (name, text) in given {
+            let base = try #require(ExperimentConfig.option(name))
+            base.set(try base.parse(argument: text).get(), in: &config)
+        }
+        let value = try #require(option.alternative(in: config), "no valid alternative value for \(key)")
+        given[key] = value.argumentText
+        var arguments = ["train"]
+        for other in ExperimentConfig.options {
+            guard let text = given[other.key] else { continue }
+            arguments += other.kind == .boolean ? (text == "true" ? [other.flag] : []) : [other.flag, text]
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (status, output) = try Self.run(arguments + ["--out", directory.path])
+        try #require(status == 0, "\(arguments): \(output)")
+        let summary = try Data(contentsOf: directory.appendingPathComponent("summary.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: summary) as? [String: Any])
+        let stored = try JSONSerialization.data(withJSONObject: try #require(object["config"]))
+        let ran = try JSONDecoder().decode(ExperimentConfig.self, from: stored)
+        #expect(option.value(in: ran) == value, "\(arguments)")
     }
 }

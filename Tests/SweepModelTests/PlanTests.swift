@@ -101,9 +101,10 @@ import TrainingCore
 
     @Test func specBuiltInCode_plansLikeTheFile() throws {
         let file = try spec("experiment:\n  points: 60\ngrid:\n  dimension: [2, 3]\nseeds: [1]\n")
-        let code = SweepSpec(
-            name: "plan-test", experiment: [.points(60)],
-            grid: [GridAxis(key: .dimension, values: [.dimension(2), .dimension(3)])], seeds: [1])
+        let points = try #require(ExperimentSetting("points", 60))
+        let dimension = try #require(ExperimentKey(rawValue: "dimension"))
+        let values = try [2, 3].map { try #require(ExperimentSetting("dimension", $0)) }
+        let code = SweepSpec(name: "plan-test", experiment: [points], grid: [GridAxis(key: dimension, values: values)], seeds: [1])
         #expect(file == code)
         #expect(file.plan() == code.plan())
     }

@@ -1,11 +1,14 @@
 import Foundation
 import SweepModel
+import TrainingCore
 
 /// Flattens a job's resolved parameters into one snake_case key → value map, so reports show,
 /// group and tabulate every parameter without restating the experiment's fields.
 ///
 /// Keys are the experiment's own JSON keys (`dimension`, `input_learning_rate`, ...) of its
-/// resolved config (derived defaults written out), plus `kind`, `sleep_ms` and `fail_attempts`.
+/// resolved config (derived defaults written out), which are the keys of `ExperimentConfig.options`
+/// (every option, also one left out of job ids at its default), plus `kind`, `sleep_ms` and
+/// `fail_attempts`.
 public enum ReportParameters {
     /// The keys that never take part in grouping runs: the seed is what repeats a group.
     public static let seedKey = "seed"
@@ -16,6 +19,7 @@ public enum ReportParameters {
     public static func flatten(_ parameters: JobParameters) -> [String: ParameterValue] {
         var flat: [String: ParameterValue] = [:]
         let encoder = JSONEncoder()
+        encoder.userInfo[.experimentEveryOption] = true
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         if let data = try? encoder.encode(parameters.experiment.resolved()),

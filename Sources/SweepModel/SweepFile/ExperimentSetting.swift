@@ -1,129 +1,87 @@
 import TrainingCore
 
-/// A key that `experiment:` and `grid:` accept: every `ExperimentConfig` key except `seed`
-/// (seeds come from `seeds:`), plus the job switches `sleep_ms` and `fail_attempts`.
+/// A key that `experiment:` and `grid:` accept: every `ExperimentConfig` option that is a sweep
+/// key (all but `seed`; seeds come from `seeds:`), plus the job switches `sleep_ms` and
+/// `fail_attempts`, all derived from their declarations (`ExperimentConfig.options`,
+/// `JobParameters.switches`).
 ///
-/// Raw values are the snake_case spellings of files; the order of `allCases` is the order in which
+/// `rawValue` is the snake_case spelling of files; the order of `allCases` is the order in which
 /// the documentation lists them.
-public enum ExperimentKey: String, Sendable, Hashable, CaseIterable, Comparable {
-    case points, dimension, classes, range, hidden, activation, optimizer
-    case learningRate = "learning_rate"
-    case inputLearningRate = "input_learning_rate"
-    case inputScale = "input_scale"
-    case maxEpochs = "max_epochs"
-    case checkEvery = "check_every"
-    case metric, threshold
-    case keepGoing = "keep_going"
-    case snapshotEpochs = "snapshot_epochs"
-    case sleepMs = "sleep_ms"
-    case failAttempts = "fail_attempts"
+public struct ExperimentKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The declaration of this key, as an option of a job's parameters.
+    public let option: ParameterOption<JobParameters>
+    /// Whether this is a job switch (judged as it is read) rather than an experiment option
+    /// (judged by `ExperimentConfig.validationProblems()` on every expanded job).
+    public let isJobSwitch: Bool
+    /// Position in `allCases`.
+    private let position: Int
 
-    public static func < (a: ExperimentKey, b: ExperimentKey) -> Bool {
-        let order = ExperimentKey.allCases
-        return (order.firstIndex(of: a) ?? 0) < (order.firstIndex(of: b) ?? 0)
-    }
+    /// The snake_case key: `input_learning_rate`.
+    public var rawValue: String { option.key }
+    public var description: String { rawValue }
 
-    /// The shape of value this key takes, which decides how a YAML node is read.
-    enum ValueShape {
-        case integer, number, boolean, integerList, word
-    }
-
-    var shape: ValueShape {
-        switch self {
-        case .points, .dimension, .classes, .maxEpochs, .checkEvery, .sleepMs, .failAttempts: .integer
-        case .range, .learningRate, .inputLearningRate, .inputScale, .threshold: .number
-        case .keepGoing: .boolean
-        case .hidden, .snapshotEpochs: .integerList
-        case .activation, .optimizer, .metric: .word
+    /// Every key, experiment options first, in declaration order.
+    public static let allCases: [ExperimentKey] = {
+        let experiment = ExperimentConfig.options.filter(\.isSweepKey).map { (option: $0.lifted(into: \JobParameters.experiment), isSwitch: false) }
+        let switches = JobParameters.switches.map { (option: $0, isSwitch: true) }
+        return (experiment + switches).enumerated().map { index, entry in
+            ExperimentKey(option: entry.option, isJobSwitch: entry.isSwitch, position: index)
         }
+    }()
+
+    private static let byName: [String: ExperimentKey] = Dictionary(
+        allCases.map { ($0.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// The key spelt `rawValue`, or `nil` when sweep files have no such key.
+    public init?(rawValue: String) {
+        guard let key = Self.byName[rawValue] else { return nil }
+        self = key
     }
+
+    private init(option: ParameterOption<JobParameters>, isJobSwitch: Bool, position: Int) {
+        self.option = option
+        self.isJobSwitch = isJobSwitch
+        self.position = position
+    }
+
+    public static func == (a: ExperimentKey, b: ExperimentKey) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+    public static func < (a: ExperimentKey, b: ExperimentKey) -> Bool { a.position < b.position }
 }
 
 /// One experiment key with its value, as written under `experiment:` or as one value of a
 /// `grid:` axis. Equality is value equality, so `0.001` and `1e-3` are the same setting.
-public enum ExperimentSetting: Sendable, Hashable {
-    case points(Int)
-    case dimension(Int)
-    case classes(Int)
-    case range(Double)
-    case hidden([Int])
-    case activation(Activation)
-    case optimizer(Optimizer)
-    case learningRate(Double)
-    case inputLearningRate(Double)
-    case inputScale(Double)
-    case maxEpochs(Int)
-    case checkEvery(Int)
-    case metric(ClusterMetric)
-    case threshold(Double)
-    case keepGoing(Bool)
-    case snapshotEpochs([Int])
-    case sleepMs(Int)
-    case failAttempts(Int)
+public struct ExperimentSetting: Sendable, Hashable {
+    public let key: ExperimentKey
+    /// The value, as the key's option stores it (a choice in its canonical spelling).
+    public let value: OptionValue
 
-    /// Largest `sleep_ms` accepted: one hour.
-    public static let maxSleepMs = 3_600_000
-    /// Largest `fail_attempts` accepted.
-    public static let maxFailAttempts = 1_000
+    /// `nil` when `value` is not a value of `key` (a word for an integer key).
+    public init?(_ key: ExperimentKey, _ value: OptionValue) {
+        guard let accepted = key.option.accepting(value) else { return nil }
+        self.key = key
+        self.value = accepted
+    }
 
-    public var key: ExperimentKey {
-        switch self {
-        case .points: .points
-        case .dimension: .dimension
-        case .classes: .classes
-        case .range: .range
-        case .hidden: .hidden
-        case .activation: .activation
-        case .optimizer: .optimizer
-        case .learningRate: .learningRate
-        case .inputLearningRate: .inputLearningRate
-        case .inputScale: .inputScale
-        case .maxEpochs: .maxEpochs
-        case .checkEvery: .checkEvery
-        case .metric: .metric
-        case .threshold: .threshold
-        case .keepGoing: .keepGoing
-        case .snapshotEpochs: .snapshotEpochs
-        case .sleepMs: .sleepMs
-        case .failAttempts: .failAttempts
-        }
+    /// The setting of the key spelt `name` to `value`, e.g. `ExperimentSetting("dimension", 3)`;
+    /// `nil` for an unknown key or a value of another type.
+    public init?(_ name: String, _ value: some OptionValueType) {
+        guard let key = ExperimentKey(rawValue: name) else { return nil }
+        self.init(key, value.optionValue)
     }
 
     /// Writes this setting into a job's parameters.
     public func apply(to parameters: inout JobParameters) {
-        switch self {
-        case .points(let v): parameters.experiment.points = v
-        case .dimension(let v): parameters.experiment.dimension = v
-        case .classes(let v): parameters.experiment.classes = v
-        case .range(let v): parameters.experiment.range = v
-        case .hidden(let v): parameters.experiment.hidden = v
-        case .activation(let v): parameters.experiment.activation = v
-        case .optimizer(let v): parameters.experiment.optimizer = v
-        case .learningRate(let v): parameters.experiment.learningRate = v
-        case .inputLearningRate(let v): parameters.experiment.inputLearningRate = v
-        case .inputScale(let v): parameters.experiment.inputScale = v
-        case .maxEpochs(let v): parameters.experiment.maxEpochs = v
-        case .checkEvery(let v): parameters.experiment.checkEvery = v
-        case .metric(let v): parameters.experiment.metric = v
-        case .threshold(let v): parameters.experiment.threshold = v
-        case .keepGoing(let v): parameters.experiment.keepGoing = v
-        case .snapshotEpochs(let v): parameters.experiment.snapshotEpochs = v
-        case .sleepMs(let v): parameters.sleepMs = v
-        case .failAttempts(let v): parameters.failAttempts = v
-        }
+        key.option.set(value, in: &parameters)
     }
 
     /// What is wrong with this value on its own (the job switches, which `ExperimentConfig`
     /// does not judge); `nil` when it is fine. Experiment values are judged by
     /// `ExperimentConfig.validationProblems()` on every expanded job.
     var ownProblem: String? {
-        switch self {
-        case .sleepMs(let v) where !(0...Self.maxSleepMs).contains(v):
-            "must be between 0 and \(Self.maxSleepMs) (got \(v))"
-        case .failAttempts(let v) where !(0...Self.maxFailAttempts).contains(v):
-            "must be between 0 and \(Self.maxFailAttempts) (got \(v))"
-        default:
-            nil
-        }
+        guard key.isJobSwitch else { return nil }
+        var parameters = JobParameters.defaults
+        apply(to: &parameters)
+        return key.option.problems(in: parameters).first?.reason
     }
 }

@@ -140,36 +140,31 @@ extension SweepFileReader {
         return nil
     }
 
-    /// The value of `key` read from `node`, or `nil` with a problem at `path`.
+    /// The value of `key` read from `node` as its declared kind, or `nil` with a problem at `path`.
     mutating func readSetting(_ key: ExperimentKey, _ node: Node, _ path: String) -> ExperimentSetting? {
-        let setting: ExperimentSetting?
-        switch key {
-        case .points: setting = readInteger(node, path).map(ExperimentSetting.points)
-        case .dimension: setting = readInteger(node, path).map(ExperimentSetting.dimension)
-        case .classes: setting = readInteger(node, path).map(ExperimentSetting.classes)
-        case .range: setting = readNumber(node, path).map(ExperimentSetting.range)
-        case .hidden: setting = readIntegerList(node, path).map(ExperimentSetting.hidden)
-        case .activation:
-            setting = readChoice(node, path, names: Activation.allCases.map(\.rawValue), make: Activation.init(rawValue:))
-                .map(ExperimentSetting.activation)
-        case .optimizer:
-            setting = readChoice(node, path, names: Optimizer.allCases.map(\.rawValue), make: Optimizer.init(rawValue:))
-                .map(ExperimentSetting.optimizer)
-        case .learningRate: setting = readNumber(node, path).map(ExperimentSetting.learningRate)
-        case .inputLearningRate: setting = readNumber(node, path).map(ExperimentSetting.inputLearningRate)
-        case .inputScale: setting = readNumber(node, path).map(ExperimentSetting.inputScale)
-        case .maxEpochs: setting = readInteger(node, path).map(ExperimentSetting.maxEpochs)
-        case .checkEvery: setting = readInteger(node, path).map(ExperimentSetting.checkEvery)
-        case .metric:
-            setting = readChoice(node, path, names: ClusterMetric.allCases.map(\.rawValue), make: ClusterMetric.init(name:))
-                .map(ExperimentSetting.metric)
-        case .threshold: setting = readNumber(node, path).map(ExperimentSetting.threshold)
-        case .keepGoing: setting = readBoolean(node, path).map(ExperimentSetting.keepGoing)
-        case .snapshotEpochs: setting = readIntegerList(node, path).map(ExperimentSetting.snapshotEpochs)
-        case .sleepMs: setting = readInteger(node, path).map(ExperimentSetting.sleepMs)
-        case .failAttempts: setting = readInteger(node, path).map(ExperimentSetting.failAttempts)
+        let value: OptionValue?
+        switch key.option.kind {
+        case .integer: value = readInteger(node, path).map(OptionValue.integer)
+        case .unsignedInteger:
+            value = readInteger(node, path).flatMap { integer in
+                guard integer >= 0 else {
+                    report(node, path, "must be >= 0 (got \(integer))")
+                    return nil
+                }
+                return .unsignedInteger(UInt64(integer))
+            }
+        case .number: value = readNumber(node, path).map(OptionValue.number)
+        case .boolean: value = readBoolean(node, path).map(OptionValue.boolean)
+        case .integerList: value = readIntegerList(node, path).map(OptionValue.integers)
+        case .choice(let names):
+            value = readChoice(node, path, names: names) { key.option.accepting(.word($0)) }
         }
-        if let setting, let problem = setting.ownProblem {
+        guard let value else { return nil }
+        guard let setting = ExperimentSetting(key, value) else {
+            report(node, path, "must be \(key.option.kind.documentation) (got \(Self.describe(node)))")
+            return nil
+        }
+        if let problem = setting.ownProblem {
             report(node, path, problem)
             return nil
         }

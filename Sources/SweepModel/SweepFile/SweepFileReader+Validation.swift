@@ -8,14 +8,6 @@ import Yams
 // from: the grid entry if the grid set it, else the `experiment:` entry.
 
 extension SweepFileReader {
-    /// Fields whose problem, when the field itself is not in the file, is best shown at another
-    /// key: `classes` (default 3) exceeding a small `points`, a `threshold` set by `metric`.
-    private static let relatedKeys: [String: [ExperimentKey]] = [
-        "classes": [.points],
-        "threshold": [.metric],
-        "input_scale": [.range],
-    ]
-
     mutating func validateExpandedConfigs(of spec: SweepSpec) {
         let base = spec.baseParameters()
         var choice = [Int](repeating: 0, count: spec.grid.count)
@@ -51,7 +43,12 @@ extension SweepFileReader {
         let elementIndex = field.firstIndex(of: "[").flatMap { open in
             Int(field[field.index(after: open)...].prefix { $0 != "]" })
         }
-        let candidates = (ExperimentKey(rawValue: baseName).map { [$0] } ?? []) + (Self.relatedKeys[baseName] ?? [])
+        // The field's own key, then the keys its default or validity depends on (`classes` on
+        // `points`, `threshold` on `metric`): a problem with a value left at its default is best
+        // shown where the value it clashes with was written.
+        let own = ExperimentKey(rawValue: baseName)
+        let related = (own?.option.relatedKeys ?? ExperimentConfig.option(baseName)?.relatedKeys ?? []).compactMap(ExperimentKey.init(rawValue:))
+        let candidates = (own.map { [$0] } ?? []) + related
         for key in candidates {
             var node: Node?
             var path: String

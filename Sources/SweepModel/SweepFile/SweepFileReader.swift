@@ -234,7 +234,7 @@ struct SweepFileReader {
             }
             gridKeyNodes[experimentKey] = key
             guard case .sequence(let sequence) = value else {
-                let example = experimentKey.shape == .integerList ? "[[16, 16], [32, 32]]" : "[2, 3]"
+                let example = experimentKey.option.kind == .integerList ? "[[16, 16], [32, 32]]" : "[2, 3]"
                 report(value, path, "must be a list of values, e.g. \(example) (got \(Self.describe(value)))")
                 continue
             }
@@ -337,10 +337,11 @@ struct SweepFileReader {
             }
         }
         if spec.kind != .sleep {
-            if let node = experimentNodes[.sleepMs] {
+            let sleepMs = ExperimentKey(rawValue: "sleep_ms")
+            if let node = sleepMs.flatMap({ experimentNodes[$0] }) {
                 report(node, "experiment.sleep_ms", "applies only to kind: sleep (this sweep's kind is \(spec.kind.rawValue))")
             }
-            if let node = gridKeyNodes[.sleepMs] {
+            if let node = sleepMs.flatMap({ gridKeyNodes[$0] }) {
                 report(node, "grid.sleep_ms", "applies only to kind: sleep (this sweep's kind is \(spec.kind.rawValue))")
             }
         }

@@ -16,40 +16,47 @@ struct TrainCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Features per point D. (default: 2, or the --init-state file's)")
-    var dimension: Int?
-    @Option(help: "Number of points N. (default: 500, or the --init-state file's)")
-    var points: Int?
-    @Option(help: "Number of classes; labels are uniform in 0..<classes.")
-    var classes: Int = 3
-    @Option(help: "Raw coordinates are uniform in [-range, range].")
-    var range: Double = 1000
-    @Option(help: "Seed of the PRNG (data first, then weights).")
-    var seed: UInt64 = 0
-    @Option(help: "Hidden layer widths, comma-separated.")
-    var hidden: String = "16,16"
-    @Option(help: "Hidden activation: tanh or relu.")
-    var activation: String = "tanh"
-    @Option(help: "Weight optimizer: adam or sgd.")
-    var optimizer: String = "adam"
-    @Option(help: "Step size of the weight optimizer.")
-    var learningRate: Double = 3e-5
-    @Option(help: "Step size of gradient descent on the points (on the summed loss).")
-    var inputLearningRate: Double = 1e-3
-    @Option(help: "The network sees raw points times this. (default: 1/range)")
-    var inputScale: Double?
-    @Option(help: "Epochs after which an unclustered run is censored.")
-    var maxEpochs: Int = 15000
-    @Option(help: "Compute the metrics every this many epochs (and at epoch 0).")
-    var checkEvery: Int = 25
-    @Option(help: "Stopping criterion: lda-silhouette, knn-accuracy, silhouette or fisher-ratio.")
-    var metric: String = "lda-silhouette"
-    @Option(help: "Threshold of the criterion. (default: 0.5 lda-silhouette, 0.95 knn-accuracy, 0.5 silhouette, 2 fisher-ratio)")
-    var threshold: Double?
-    @Flag(help: "Keep training after the criterion is reached, until --max-epochs.")
-    var keepGoing = false
-    @Option(help: "Epochs whose points are plotted (with --out), comma-separated; the last epoch is always added.")
-    var snapshotEpochs: String = "0,500,1000"
+    // MARK: - Experiment options
+    //
+    // One line per option of `ExperimentConfig.options`, whose declaration gives the flag's help
+    // and default; `makeConfig` parses every value through it. The flag is the property's name
+    // in kebab-case, and `experimentArguments` lists each by its key. TrainCommandTests checks
+    // every declared option against `train --help` and a run.
+
+    @Option(help: .experiment("dimension", defaultNote: ", or the --init-state file's"))
+    var dimension: String?
+    @Option(help: .experiment("points", defaultNote: ", or the --init-state file's"))
+    var points: String?
+    @Option(help: .experiment("classes")) var classes: String?
+    @Option(help: .experiment("range")) var range: String?
+    @Option(help: .experiment("seed")) var seed: String?
+    @Option(help: .experiment("hidden")) var hidden: String?
+    @Option(help: .experiment("activation")) var activation: String?
+    @Option(help: .experiment("optimizer")) var optimizer: String?
+    @Option(help: .experiment("learning_rate")) var learningRate: String?
+    @Option(help: .experiment("input_learning_rate")) var inputLearningRate: String?
+    @Option(help: .experiment("input_scale")) var inputScale: String?
+    @Option(help: .experiment("max_epochs")) var maxEpochs: String?
+    @Option(help: .experiment("check_every")) var checkEvery: String?
+    @Option(help: .experiment("metric")) var metric: String?
+    @Option(help: .experiment("threshold")) var threshold: String?
+    @Flag(help: .experiment("keep_going")) var keepGoing = false
+    @Option(help: .experiment("snapshot_epochs")) var snapshotEpochs: String?
+
+    /// The experiment options given on the command line, by key (a flag given is `true`).
+    var experimentArguments: [String: String] {
+        let given: [String: String?] = [
+            "dimension": dimension, "points": points, "classes": classes, "range": range, "seed": seed,
+            "hidden": hidden, "activation": activation, "optimizer": optimizer, "learning_rate": learningRate,
+            "input_learning_rate": inputLearningRate, "input_scale": inputScale, "max_epochs": maxEpochs,
+            "check_every": checkEvery, "metric": metric, "threshold": threshold,
+            "keep_going": keepGoing ? "true" : nil, "snapshot_epochs": snapshotEpochs,
+        ]
+        return given.compactMapValues { $0 }
+    }
+
+    // MARK: - Run options
+
     @Option(help: "Directory for summary.json, curve.csv and the snapshot SVGs. (default: none)")
     var out: String?
     @Flag(help: "With --out, also write animation.svg playing the snapshots in sequence.")
@@ -66,33 +73,23 @@ struct TrainCommand: ParsableCommand {
     /// The configuration the options describe; `state` supplies N and D when not given.
     func makeConfig(state: ModelState?) throws -> ExperimentConfig {
         var config = ExperimentConfig()
-        config.points = points ?? state?.points.count ?? config.points
-        config.dimension = dimension ?? state?.points.first?.count ?? config.dimension
-        config.classes = classes
-        config.range = range
-        config.seed = seed
-        config.hidden = try Self.integers(hidden, option: "--hidden")
-        guard let activation = Activation(rawValue: activation) else {
-            throw ValidationError("--activation: unknown activation '\(activation)' (known: tanh, relu)")
+        if let state {
+            config.points = state.points.count
+            config.dimension = state.points.first?.count ?? config.dimension
         }
-        config.activation = activation
-        guard let optimizer = Optimizer(rawValue: optimizer) else {
-            throw ValidationError("--optimizer: unknown optimizer '\(optimizer)' (known: adam, sgd)")
+        let arguments = experimentArguments
+        for option in ExperimentConfig.options {
+            guard let text = arguments[option.key] else { continue }
+            switch option.parse(argument: text) {
+            case .success(let value):
+                option.set(value, in: &config)
+            case .failure where option.kind.isScalarNumber:
+                // The words swift-argument-parser uses for a value its type cannot read.
+                throw ValidationError("The value '\(text)' is invalid for '\(option.flag) <\(option.flag.dropFirst(2))>'")
+            case .failure(let problem):
+                throw ValidationError(Self.optionText(problem))
+            }
         }
-        config.optimizer = optimizer
-        config.learningRate = learningRate
-        config.inputLearningRate = inputLearningRate
-        config.inputScale = inputScale
-        config.maxEpochs = maxEpochs
-        config.checkEvery = checkEvery
-        guard let metric = ClusterMetric(name: metric) else {
-            let known = ClusterMetric.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--metric: unknown metric '\(metric)' (known: \(known))")
-        }
-        config.metric = metric
-        config.threshold = threshold
-        config.keepGoing = keepGoing
-        config.snapshotEpochs = try Self.integers(snapshotEpochs, option: "--snapshot-epochs", allowEmpty: true)
         let problems = config.validationProblems()
         if !problems.isEmpty {
             throw ValidationError(problems.map(Self.optionText).joined(separator: "\n"))
@@ -158,18 +155,6 @@ struct TrainCommand: ParsableCommand {
         }
         return "--" + field.replacingOccurrences(of: "_", with: "-") + suffix + ": " + problem.reason
     }
-
-    /// Parses `16,16` into integers; names `option` when an element is not an integer.
-    static func integers(_ text: String, option: String, allowEmpty: Bool = false) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        if allowEmpty && parts == [""] { return [] }
-        return try parts.enumerated().map { index, part in
-            guard let value = Int(part) else {
-                throw ValidationError("\(option): item \(index + 1) '\(part)' is not an integer (expected e.g. 16,16)")
-            }
-            return value
-        }
-    }
 }
 
 /// A failure after parsing (unreadable state file, unwritable directory), printed as `Error: ...`
@@ -177,4 +162,16 @@ struct TrainCommand: ParsableCommand {
 struct TrainFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension ArgumentHelp {
+    /// The help of the experiment option `key`, from its declaration in `ExperimentConfig.options`,
+    /// with its default (`defaultNote` is appended to it); flags show no default.
+    static func experiment(_ key: String, defaultNote: String = "") -> ArgumentHelp {
+        guard let option = ExperimentConfig.option(key) else {
+            return ArgumentHelp("(no experiment option is declared as '\(key)')")
+        }
+        if option.kind == .boolean { return ArgumentHelp(option.help) }
+        return ArgumentHelp("\(option.help) (default: \(option.defaultArgument)\(defaultNote))")
+    }
 }
