@@ -29,6 +29,26 @@ import Testing
         #expect(try errors(text) == ["configs/bad.yaml:8:21: grid.dimension[2]: must be between 1 and 4096 (got 0)"])
     }
 
+    @Test func tabIndentation_isNamedAsATab() throws {
+        #expect(try errors(header + "grid:\n\tdimension: [2]\n") == [
+            "configs/bad.yaml:4:1: a tab character: YAML indents with spaces only; replace the tab with spaces",
+        ])
+    }
+
+    @Test func directoryGivenAsTheSweepFile_isNamedAsADirectory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-dir-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            let spec = try SweepFile.load(path: directory.path)
+            Issue.record("a directory loaded as \(spec)")
+        } catch {
+            #expect(error.problems.map(\.description) == [
+                "\(directory.path): is a directory; give a sweep file (YAML or JSON), e.g. configs/paper.yaml",
+            ])
+        }
+    }
+
     @Test func outOfRangeExperimentValue_namesTheExperimentKey() throws {
         let text = header + "experiment:\n  learning_rate: 0\n  hidden: [16, 0]\n"
         #expect(try errors(text) == [

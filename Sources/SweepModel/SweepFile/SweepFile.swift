@@ -49,12 +49,18 @@ public enum SweepFile {
 
     /// Reads the file at `path` and parses it; errors name the file as `path` was written.
     public static func load(path: String) throws(SweepFileError) -> SweepSpec {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw SweepFileError(SweepFileProblem(
+                file: path, line: nil, column: nil, keyPath: nil,
+                reason: "is a directory; give a sweep file (YAML or JSON), e.g. configs/paper.yaml"))
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let reason = FileManager.default.fileExists(atPath: path)
-                ? "cannot read the file (\(error.localizedDescription))"
+                ? "cannot read the file (\(FileManager.default.isReadableFile(atPath: path) ? "\(error)" : "permission denied"))"
                 : "no such file"
             throw SweepFileError(SweepFileProblem(file: path, line: nil, column: nil, keyPath: nil, reason: reason))
         }

@@ -18,6 +18,10 @@ enum YamlErrorLocation {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
+            // YAML forbids tabs for indentation; Yams only says a character "cannot start any token".
+            if Self.isTab(at: mark, in: text) {
+                return located(mark, "a tab character: YAML indents with spaces only; replace the tab with spaces")
+            }
             return located(mark, describe(problem, context))
         case .reader(let problem, let offset, _, _):
             return located(offset.map { position(atUTF8Offset: $0, in: text) }, "cannot read the text: \(problem)")
@@ -27,6 +31,15 @@ enum YamlErrorLocation {
         default:
             return located(Mark?.none, "invalid YAML: \(error)")
         }
+    }
+
+    /// Whether the character at `mark` (1-based line and column) is a tab.
+    static func isTab(at mark: Mark, in text: String) -> Bool {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return false }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        guard mark.column >= 1, mark.column <= scalars.count else { return false }
+        return scalars[mark.column - 1] == "\t"
     }
 
     /// Line and column (1-based, columns in Unicode scalars) of a UTF-8 byte offset.
