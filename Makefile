@@ -35,7 +35,7 @@ run: release
 ## figures: the paper's figures for one D=2 run (scatter snapshots and an animation).
 .PHONY: figures
 figures: release
-	$(BIN) train --dimension 2 --seed 1 --snapshot-epochs 0,500,1000,1500,2500 --keep-going --max-epochs 2500 --animate --out runs/paper-d2
+	$(BIN) train --dimension 2 --seed 1 --snapshot-epochs 0,500,1000,1500,2500 --keep-going --max-epochs 2500 --animate --force --out runs/paper-d2
 
 ## test: the full test suite (unit, integration, end to end with real processes).
 test: deps

@@ -104,3 +104,38 @@ import TrainingCore
         #expect(option.value(in: ran) == value, "\(arguments)")
     }
 }
+
+/// `train --out` never mixes two runs in one directory.
+@Suite(.serialized) struct TrainOutputDirectoryTests {
+    @Test func usedDirectory_isRefused_andForceReplacesOnlyClusterSweepFiles() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TrainCommandTests.binary.path), "build first: swift build")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("train-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try TrainCommandTests.run(TrainCommandTests.tiny + ["--dimension", "3", "--snapshot-epochs", "0,5", "--out", directory.path])
+        #expect(first.status == 0, "\(first.output)")
+        let notes = directory.appendingPathComponent("notes.txt")
+        try "mine".write(to: notes, atomically: true, encoding: .utf8)
+
+        let refused = try TrainCommandTests.run(TrainCommandTests.tiny + ["--dimension", "2", "--out", directory.path])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("already holds another run's files"), "\(refused.output)")
+        let kept = try String(contentsOf: directory.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(kept.contains("\"dimension\" : 3"), "the refused run changed summary.json")
+
+        let forced = try TrainCommandTests.run(TrainCommandTests.tiny + ["--dimension", "2", "--out", directory.path, "--force"])
+        #expect(forced.status == 0, "\(forced.output)")
+        let summary = try String(contentsOf: directory.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"dimension\" : 2"))
+        // The D = 3 run's snapshot at epoch 5 is gone; the user's own file stays.
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("snapshot-epoch-00005.svg").path))
+        #expect(try String(contentsOf: notes, encoding: .utf8) == "mine")
+    }
+
+    @Test(arguments: ["--animate", "--force"])
+    func runFileFlags_withoutOut_areUsageErrors(flag: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TrainCommandTests.binary.path), "build first: swift build")
+        let result = try TrainCommandTests.run(TrainCommandTests.tiny + [flag])
+        #expect(result.status == 64, "\(result.output)")
+        #expect(result.output.contains("\(flag) needs --out DIR"), "\(result.output)")
+    }
+}

@@ -10,6 +10,8 @@ public enum RunArtifactError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A state file is not valid JSON or does not have the state format; `path` is a JSON path
     /// (`layers[1].weights`), empty for the document itself.
     case malformedState(file: String, path: String, reason: String)
+    /// The output directory already holds another run's files (listed, at most a few).
+    case directoryHoldsAnotherRun(directory: String, files: [String])
 
     public var description: String {
         switch self {
@@ -17,6 +19,9 @@ public enum RunArtifactError: Error, Sendable, Equatable, CustomStringConvertibl
         case .cannotRead(let file, let reason): "cannot read \(file): \(reason)"
         case .malformedState(let file, let path, let reason):
             path.isEmpty ? "\(file): \(reason)" : "\(file): at \(path): \(reason)"
+        case .directoryHoldsAnotherRun(let directory, let files):
+            "\(directory) already holds another run's files (\(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? ", ..." : "")); "
+                + "choose another directory, or pass --force to replace ClusterSweep's files there (nothing else is touched)"
         }
     }
 }

@@ -41,6 +41,31 @@ public struct RunArtifactWriter: Sendable {
         return written
     }
 
+    /// The files of an earlier run in `directory`: what `write` would write (summary.json,
+    /// curve.csv, snapshot-epoch-*.svg, animation.svg), sorted; nothing else counts.
+    public static func existingRunFiles(in directory: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { name in
+            ["summary.json", "curve.csv", "animation.svg"].contains(name)
+                || (name.hasPrefix("snapshot-epoch-") && name.hasSuffix(".svg"))
+        }.sorted()
+    }
+
+    /// Makes `directory` ready for a new run before it starts, so runs never mix: a directory with
+    /// another run's files is refused unless `force`, which removes just those files.
+    public func prepare(force: Bool) throws(RunArtifactError) {
+        let existing = Self.existingRunFiles(in: directory)
+        guard !existing.isEmpty else { return }
+        guard force else { throw .directoryHoldsAnotherRun(directory: directory.path, files: existing) }
+        for name in existing {
+            do {
+                try FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+            } catch {
+                throw .cannotWrite(file: directory.appendingPathComponent(name).path, reason: "\(error)")
+            }
+        }
+    }
+
     /// `snapshot-epoch-00500.svg` (zero-padded so files sort by epoch).
     public static func snapshotFileName(epoch: Int) -> String {
         let digits = String(epoch)

@@ -61,12 +61,17 @@ struct TrainCommand: ParsableCommand {
     var out: String?
     @Flag(help: "With --out, also write animation.svg playing the snapshots in sequence.")
     var animate = false
+    @Flag(help: "With --out, replace another run's files in that directory (only ClusterSweep's own files).")
+    var force = false
     @Option(help: "Start from this state file's points, labels and weights instead of drawing them. (default: none)")
     var initState: String?
     @Option(help: "Write the final state (points, labels, weights) to this file. (default: none)")
     var exportState: String?
 
     func validate() throws {
+        if out == nil && (animate || force) {
+            throw ValidationError("\(animate ? "--animate" : "--force") needs --out DIR (the directory the run's files go to)")
+        }
         _ = try makeConfig(state: nil)
     }
 
@@ -107,6 +112,12 @@ struct TrainCommand: ParsableCommand {
             }
         }
         let config = try makeConfig(state: state)
+        let writer = out.map { RunArtifactWriter(directory: URL(fileURLWithPath: $0), writesAnimation: animate) }
+        do {
+            try writer?.prepare(force: force)
+        } catch {
+            throw TrainFailure("--out: \(error)")
+        }
         var experiment: ExperimentRun
         do {
             experiment = try ExperimentRun(config: config, initialState: state)
@@ -115,9 +126,9 @@ struct TrainCommand: ParsableCommand {
         }
         let outcome = experiment.run()
         print(Self.summaryLine(outcome.summary))
-        if let out {
+        if let out, let writer {
             do {
-                let files = try RunArtifactWriter(directory: URL(fileURLWithPath: out), writesAnimation: animate).write(outcome)
+                let files = try writer.write(outcome)
                 print("wrote \(files.count) files to \(out)")
             } catch {
                 throw TrainFailure("--out: \(error)")
