@@ -180,3 +180,25 @@ extension ResultStore {
         return counts
     }
 }
+
+extension ResultStore {
+    /// How many of `jobs` the store holds in each status (jobs it does not hold are not counted):
+    /// what a dry run reports as already done. Looked up by id in chunks of 500.
+    public func statuses(of jobs: [JobID]) throws(StoreError) -> [JobStatus: Int] {
+        try read("the statuses of \(jobs.count) jobs") { db, _ in
+            var counts: [JobStatus: Int] = [:]
+            for start in stride(from: 0, to: jobs.count, by: 500) {
+                let chunk = jobs[start..<min(start + 500, jobs.count)]
+                let placeholders = chunk.map { _ in "?" }.joined(separator: ", ")
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT id, status FROM jobs WHERE id IN (\(placeholders))",
+                    arguments: StatementArguments(chunk.map(\.rawValue)))
+                while let row = try rows.next() {
+                    let stored = StoredRow(row, table: "jobs", keyColumn: 0)
+                    counts[try stored.value(1, "status", as: JobStatus.self), default: 0] += 1
+                }
+            }
+            return counts
+        }
+    }
+}

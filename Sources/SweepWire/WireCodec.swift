@@ -45,6 +45,7 @@ public enum WireCodec {
         case .workers: try frames(request.kind, Empty?.none, requestID: requestID)
         case .report(let body): try frames(request.kind, body, requestID: requestID)
         case .retry(let body): try frames(request.kind, body, requestID: requestID)
+        case .plan(let body): try frames(request.kind, body, requestID: requestID)
         }
     }
 
@@ -57,6 +58,7 @@ public enum WireCodec {
         case .workers(let body): try frames(reply.kind, body, requestID: requestID)
         case .report(let body): try frames(reply.kind, body, requestID: requestID)
         case .retried(let body): try frames(reply.kind, body, requestID: requestID)
+        case .planned(let body): try frames(reply.kind, body, requestID: requestID)
         case .error(let body): try frames(reply.kind, body, requestID: requestID)
         }
     }
@@ -77,7 +79,8 @@ public enum WireCodec {
         case "worker.failures": return .worker(.failures(try payload.body()))
         case "worker.released": return .worker(.released(try payload.body()))
         case "worker.goodbye": return .worker(.goodbye(try payload.body()))
-        case "client.submit", "client.status", "client.cancel", "client.workers", "client.report", "client.retry":
+        case "client.submit", "client.status", "client.cancel", "client.workers", "client.report", "client.retry",
+            "client.plan":
             let requestID = try payload.requestID()
             switch payload.kind {
             case "client.submit": return .client(requestID: requestID, .submit(try payload.body()))
@@ -85,6 +88,7 @@ public enum WireCodec {
             case "client.cancel": return .client(requestID: requestID, .cancel(try payload.body()))
             case "client.workers": try payload.noBody(); return .client(requestID: requestID, .workers)
             case "client.retry": return .client(requestID: requestID, .retry(try payload.body()))
+            case "client.plan": return .client(requestID: requestID, .plan(try payload.body()))
             default: return .client(requestID: requestID, .report(try payload.body()))
             }
         default: throw .unknownKind(payload.kind)
@@ -149,7 +153,7 @@ public enum WireCodec {
     ) throws(WireError) -> (requestID: UInt64, reply: ClientReply) {
         var payload = try Payload(frames, limit: limit)
         let known = [
-            "reply.submitted", "reply.status", "reply.cancelled", "reply.workers", "reply.report", "reply.retried",
+            "reply.submitted", "reply.status", "reply.cancelled", "reply.workers", "reply.report", "reply.retried", "reply.planned",
             "reply.error",
         ]
         guard known.contains(payload.kind) else { throw .unknownKind(payload.kind) }
@@ -161,6 +165,7 @@ public enum WireCodec {
         case "reply.workers": return (requestID, .workers(try payload.body()))
         case "reply.report": return (requestID, .report(try payload.body()))
         case "reply.retried": return (requestID, .retried(try payload.body()))
+        case "reply.planned": return (requestID, .planned(try payload.body()))
         default: return (requestID, .error(try payload.body()))
         }
     }

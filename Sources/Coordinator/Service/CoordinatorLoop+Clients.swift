@@ -28,6 +28,7 @@ extension CoordinatorLoop {
             case .workers: reply = workers()
             case .report(let report): reply = try self.report(of: report.sweep)
             case .retry(let retry): reply = try self.retry(retry)
+            case .plan(let plan): reply = try self.plan(plan)
             }
         } catch {
             reply = .error(error.failure)
@@ -82,6 +83,30 @@ extension CoordinatorLoop {
         return .submitted(.init(
             sweep: id, name: spec.name, totalJobs: planned.count, alreadyDone: counts.completed,
             resubmitted: outcome.alreadySubmitted))
+    }
+
+    /// What submitting would do, without storing anything: the plan and how much of it the store
+    /// already holds (`submit --dry-run`).
+    private func plan(_ request: ClientRequest.Submit) throws(RefusedRequest) -> ClientReply {
+        let spec: SweepSpec
+        do {
+            spec = try SweepFile.parse(text: request.sourceText, sourceName: request.sourceName)
+        } catch {
+            throw RefusedRequest(.invalidSweep, error.description)
+        }
+        let planned = spec.plan()
+        let id = SweepSpec.sweepID(name: spec.name, jobs: planned.map(\.id))
+        let counts: [JobStatus: Int]
+        do {
+            counts = try store.statuses(of: planned.map(\.id))
+        } catch {
+            throw RefusedRequest(.unavailable, error.description)
+        }
+        let done = counts.filter { $0.key.isCompleted }.values.reduce(0, +)
+        let failed = (counts[.failed] ?? 0) + (counts[.cancelled] ?? 0)
+        return .planned(.init(
+            sweep: id, name: spec.name, totalJobs: planned.count, alreadyDone: done, alreadyFailed: failed,
+            alreadySubmitted: directory.contains(id)))
     }
 
     /// Progress of one sweep or of all, from memory (never the store), so it answers at once.

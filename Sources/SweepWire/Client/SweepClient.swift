@@ -29,6 +29,13 @@ public final class SweepClient {
         return submitted
     }
 
+    /// What submitting a sweep file's text would do, without submitting it (a dry run).
+    public func plan(sourceText: String, sourceName: String) throws(SweepClientError) -> ClientReply.Planned {
+        let request = ClientRequest.plan(.init(sourceText: sourceText, sourceName: sourceName))
+        guard case .planned(let planned) = try call(request) else { throw unexpected(request) }
+        return planned
+    }
+
     /// Progress of `sweep` (an id, unique id prefix or name), or of every sweep when `nil`.
     public func status(_ sweep: SweepID? = nil) throws(SweepClientError) -> ClientReply.Status {
         let request = ClientRequest.status(.init(sweep: sweep))

@@ -9,6 +9,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
     case workers(Workers)
     case report(Report)
     case retried(Retried)
+    case planned(Planned)
     case error(Failure)
 
     /// The kind name on the wire.
@@ -20,6 +21,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
         case .workers: "reply.workers"
         case .report: "reply.report"
         case .retried: "reply.retried"
+        case .planned: "reply.planned"
         case .error: "reply.error"
         }
     }
@@ -174,6 +176,28 @@ public enum ClientReply: Codable, Sendable, Equatable {
             sweep = try c.decode(SweepID.self, forKey: .sweep)
             jobsCancelled = try c.decode(Int.self, forKey: .jobsCancelled)
             alreadyEnded = try c.decodeIfPresent(Bool.self, forKey: .alreadyEnded) ?? false
+        }
+    }
+
+    /// What submitting a sweep file would do (a dry run: nothing stored).
+    public struct Planned: Codable, Sendable, Equatable {
+        public var sweep: SweepID
+        public var name: String
+        public var totalJobs: Int
+        /// Jobs of the plan the store already holds with a result (shared with earlier sweeps).
+        public var alreadyDone: Int
+        /// Jobs of the plan the store holds that failed or were cancelled (`retry` re-runs them).
+        public var alreadyFailed: Int
+        /// Whether this exact sweep was submitted before.
+        public var alreadySubmitted: Bool
+
+        public init(sweep: SweepID, name: String, totalJobs: Int, alreadyDone: Int, alreadyFailed: Int, alreadySubmitted: Bool) {
+            self.sweep = sweep
+            self.name = name
+            self.totalJobs = totalJobs
+            self.alreadyDone = alreadyDone
+            self.alreadyFailed = alreadyFailed
+            self.alreadySubmitted = alreadySubmitted
         }
     }
 

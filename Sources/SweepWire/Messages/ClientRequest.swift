@@ -9,6 +9,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     case workers
     case report(Report)
     case retry(Retry)
+    case plan(Submit)
 
     /// The kind name on the wire.
     public var kind: String {
@@ -19,6 +20,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
         case .workers: "client.workers"
         case .report: "client.report"
         case .retry: "client.retry"
+        case .plan: "client.plan"
         }
     }
 
@@ -27,7 +29,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     public var changesState: Bool {
         switch self {
         case .submit, .cancel, .retry: true
-        case .status, .workers, .report: false
+        case .status, .workers, .report, .plan: false
         }
     }
 

@@ -19,6 +19,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between updates.", valueName: "seconds"))
     var interval: Double = 0.5
 
+    @Flag(help: "Print no progress, then the sweep's final status as JSON (keys sorted).")
+    var json = false
+
     @OptionGroup var connection: CoordinatorConnectionOptions
 
     mutating func validate() throws {
@@ -29,13 +32,14 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         let client = try connection.makeClient()
-        let interactive = isatty(STDOUT_FILENO) == 1
+        let interactive = !json && isatty(STDOUT_FILENO) == 1
         var lastPrinted = Date.distantPast
         let final: ClientReply.SweepStatus
         do {
             final = try client.waitUntilEnded(
                 SweepID(rawValue: sweep), interval: .milliseconds(Int64(interval * 1000)),
                 progress: { current, overall in
+                    guard !json else { return }
                     let line = StatusText.progressLine(current, workers: overall.workersAlive)
                     if interactive {
                         writeOut("\r\u{1B}[2K" + line)
@@ -55,6 +59,11 @@ struct WatchCommand: ParsableCommand {
         }
         if interactive { writeOut("\n") }
         let c = final.counts
+        if json {
+            print(try JSONOutput.render(final))
+            if c.failed > 0 || final.cancelled { throw ExitStatus.failure }
+            return
+        }
         writeOut("sweep '\(final.name)' \(final.cancelled ? "cancelled" : "finished"): \(c.clustered) clustered, \(c.censored) censored, \(c.diverged) diverged, \(c.failed) failed, \(c.cancelled) cancelled\n")
         if c.failed > 0 || final.cancelled { throw ExitStatus.failure }
     }
