@@ -2,16 +2,16 @@ import TrainingCore
 
 /// A job's status as the store and reports show it.
 ///
-/// `clustered`, `censored` and `diverged` are the three ways a job can complete (for `noop` and
-/// `sleep` jobs, completion is recorded as `clustered`); `failed` means it errored on every one
-/// of its `max_attempts`.
+/// `clustered`, `censored` and `diverged` are the three ways a training job can complete;
+/// `completed` is how a `noop` or `sleep` job completes (it has no clustering to report);
+/// `failed` means it errored on every one of its `max_attempts`.
 public enum JobStatus: String, Codable, Sendable, Hashable, CaseIterable {
-    case clustered, censored, diverged, failed, pending, running, cancelled
+    case clustered, censored, diverged, completed, failed, pending, running, cancelled
 
     /// Whether the job will not run again.
     public var isFinal: Bool {
         switch self {
-        case .clustered, .censored, .diverged, .failed, .cancelled: true
+        case .clustered, .censored, .diverged, .completed, .failed, .cancelled: true
         case .pending, .running: false
         }
     }
@@ -19,7 +19,7 @@ public enum JobStatus: String, Codable, Sendable, Hashable, CaseIterable {
     /// Whether the job completed with a result.
     public var isCompleted: Bool {
         switch self {
-        case .clustered, .censored, .diverged: true
+        case .clustered, .censored, .diverged, .completed: true
         default: false
         }
     }
@@ -35,7 +35,7 @@ public enum JobStatus: String, Codable, Sendable, Hashable, CaseIterable {
 
 /// What a worker sends back for a completed job.
 public struct JobResult: Codable, Sendable, Equatable {
-    /// `clustered`, `censored` or `diverged`.
+    /// `clustered`, `censored` or `diverged` for a training job; `completed` for `noop` and `sleep`.
     public var status: JobStatus
     /// The train summary; `nil` for `noop` and `sleep` jobs.
     public var summary: TrainSummary?

@@ -75,7 +75,7 @@ import ZeroMQ
         client = try CoordinatorClient(endpoint: endpoint, timeoutSeconds: 10)
         let status = try client.waitUntilFinished(sweep, timeout: 40)
         #expect(status.counts.finished == jobs)
-        #expect(status.counts.clustered == jobs)
+        #expect(status.counts.completed == jobs)
         #expect(second.stop(shutdownWorkers: true))
         for worker in workers { #expect(worker.waitForExit(timeout: 10) == 0) }
 
@@ -105,7 +105,7 @@ import ZeroMQ
         coordinator = try CoordinatorProcess(statePath: directory.statePath, bind: endpoint)
         client = try CoordinatorClient(endpoint: endpoint, timeoutSeconds: 10)
         let status = try client.waitUntilFinished(sweep, timeout: 40)
-        #expect(status.counts.clustered == jobs)
+        #expect(status.counts.completed == jobs)
 
         coordinator.kill(SIGTERM)
         #expect(coordinator.waitForExit(timeout: 10) == 0)
@@ -177,7 +177,7 @@ import ZeroMQ
         context.terminate()
 
         let status = try client.waitUntilFinished(sweep, timeout: 30)
-        #expect(status.counts.clustered == jobs)
+        #expect(status.counts.completed == jobs)
         #expect(coordinator.stop(shutdownWorkers: true))
         #expect(worker.waitForExit(timeout: 10) == 0)
         let records = try expectEveryJobCompletedOnce(statePath: directory.statePath, sweep: sweep, jobs: jobs)

@@ -49,7 +49,7 @@ struct SweepLifecycleTests {
         #expect(raised.status == 0, "stderr: \(raised.stderr)")
         #expect(raised.stdout.contains("\"failed\" : 4") && raised.stdout.contains("\"max_attempts\" : 3"), "stdout: \(raised.stdout)")
         let done = try cluster.waitUntilFinished(sweep: sweep, timeout: 60)
-        #expect(done.allSatisfy { $0.status == .clustered }, "\(done.map(\.status))")
+        #expect(done.allSatisfy { $0.status == .completed }, "\(done.map(\.status))")
         // Attempt 3 succeeds (the first 2 fail): every job kept its whole history.
         #expect(done.allSatisfy { $0.attempts.count == 3 && $0.attempts.last?.outcome == .completed })
 
@@ -107,6 +107,6 @@ struct SweepLifecycleTests {
         #expect(retried.status == 0, "stdout: \(retried.stdout) stderr: \(retried.stderr)")
         #expect(retried.stdout.contains("3 failed before, run again"), "stdout: \(retried.stdout)")
         let report = try ReportFile(at: out.appendingPathComponent("report.json"))
-        #expect(report.jobs.allSatisfy { $0.attempts == 2 && $0.status == "clustered" })
+        #expect(report.jobs.allSatisfy { $0.attempts == 2 && $0.status == "completed" })
     }
 }

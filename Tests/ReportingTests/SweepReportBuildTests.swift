@@ -16,7 +16,7 @@ import TrainingCore
 @Test func build_countsStatuses_whenSweepIsMidway() {
     let report = ReportFixtures.smallReport()
     #expect(report.sweep.statusCounts == [
-        "clustered": 3, "censored": 1, "diverged": 0, "failed": 1, "pending": 1, "running": 0, "cancelled": 0,
+        "clustered": 3, "censored": 1, "diverged": 0, "completed": 0, "failed": 1, "pending": 1, "running": 0, "cancelled": 0,
     ])
     #expect(report.jobs[4].attempts == .init(count: 2, lastError: "worker said \"no\", twice\nthen died"))
     #expect(report.jobs[5].status == .pending && report.jobs[5].result == nil)

@@ -13,9 +13,9 @@ import TrainingCore
             timeoutSeconds: timeout)
     }
 
-    @Test func noop_completesAsClustered() throws {
+    @Test func noop_completesAsCompleted() throws {
         let result = try BuiltinJobExecutor().run(job(.noop), control: .standalone())
-        #expect(result.status == .clustered)
+        #expect(result.status == .completed)
         #expect(result.summary == nil)
     }
 
@@ -35,7 +35,7 @@ import TrainingCore
         #expect(throws: JobError.injectedFailure(attempt: 2, failAttempts: 2)) {
             try executor.run(job(.noop, attempt: 2, failAttempts: 2), control: .standalone())
         }
-        #expect(try executor.run(job(.noop, attempt: 3, failAttempts: 2), control: .standalone()).status == .clustered)
+        #expect(try executor.run(job(.noop, attempt: 3, failAttempts: 2), control: .standalone()).status == .completed)
     }
 
     @Test func train_needsAnInjectedRunner() throws {

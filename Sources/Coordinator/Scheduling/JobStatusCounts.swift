@@ -15,8 +15,8 @@ public struct JobStatusCounts: Sendable, Equatable, CustomStringConvertible {
     public var total: Int { counts.reduce(0, +) }
     /// Jobs that are `pending` or `running`.
     public var unfinished: Int { self[.pending] + self[.running] }
-    /// Jobs completed with a result.
-    public var completed: Int { self[.clustered] + self[.censored] + self[.diverged] }
+    /// Jobs completed with a result (any completed status).
+    public var done: Int { self[.clustered] + self[.censored] + self[.diverged] + self[.completed] }
     /// Jobs in a final status (completed, failed or cancelled).
     public var final: Int { total - unfinished }
 
@@ -32,10 +32,11 @@ extension JobStatus {
         case .clustered: 0
         case .censored: 1
         case .diverged: 2
-        case .failed: 3
-        case .pending: 4
-        case .running: 5
-        case .cancelled: 6
+        case .completed: 3
+        case .failed: 4
+        case .pending: 5
+        case .running: 6
+        case .cancelled: 7
         }
     }
 }

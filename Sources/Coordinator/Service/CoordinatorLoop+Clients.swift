@@ -77,11 +77,11 @@ extension CoordinatorLoop {
         }
         let counts = JobStatusCounts(outcome.counts)
         logger.info(outcome.alreadySubmitted ? "sweep submitted again" : "sweep submitted", metadata: [
-            "sweep": "\(id)", "name": "\(spec.name)", "jobs": "\(planned.count)", "done": "\(counts.completed)",
+            "sweep": "\(id)", "name": "\(spec.name)", "jobs": "\(planned.count)", "done": "\(counts.done)",
             "shared": "\(outcome.sharedJobs)",
         ])
         return .submitted(.init(
-            sweep: id, name: spec.name, totalJobs: planned.count, alreadyDone: counts.completed,
+            sweep: id, name: spec.name, totalJobs: planned.count, alreadyDone: counts.done,
             resubmitted: outcome.alreadySubmitted))
     }
 

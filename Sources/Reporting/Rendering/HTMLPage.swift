@@ -84,7 +84,7 @@ struct HTMLPage {
         .pictures figure { margin: 0; }
         .pills { display: flex; flex-wrap: wrap; gap: 6px; }
         .pill { border: 1px solid #ccc; border-radius: 10px; padding: 1px 9px; font-size: 13px; }
-        .pill.clustered { border-color: #009E73; } .pill.failed { border-color: #D55E00; } .pill.censored { border-color: #E69F00; }
+        .pill.clustered, .pill.completed { border-color: #009E73; } .pill.failed { border-color: #D55E00; } .pill.censored { border-color: #E69F00; }
         @media print {
           body { margin: 0; max-width: none; font-size: 11px; }
           section, figure, tr { break-inside: avoid; page-break-inside: avoid; }

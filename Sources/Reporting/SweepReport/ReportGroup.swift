@@ -12,6 +12,8 @@ public struct ReportGroup: Codable, Sendable, Equatable {
     public var clustered: Int
     public var censored: Int
     public var diverged: Int
+    /// `noop` and `sleep` jobs done (they have no clustering to report).
+    public var completed: Int
     public var failed: Int
     /// Jobs still pending or running.
     public var unfinished: Int
@@ -25,6 +27,7 @@ public struct ReportGroup: Codable, Sendable, Equatable {
         clustered = jobs.count { $0.status == .clustered }
         censored = jobs.count { $0.status == .censored }
         diverged = jobs.count { $0.status == .diverged }
+        completed = jobs.count { $0.status == .completed }
         failed = jobs.count { $0.status == .failed }
         unfinished = jobs.count { !$0.status.isFinal }
         cancelled = jobs.count { $0.status == .cancelled }

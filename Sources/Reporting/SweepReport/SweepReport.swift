@@ -9,7 +9,8 @@ import SweepModel
 /// `docs/REPORTS.md`; `version` changes whenever a key changes meaning or disappears.
 public struct SweepReport: Codable, Sendable, Equatable {
     /// The schema version this code writes.
-    public static let currentVersion = 1
+    /// 2: `noop` and `sleep` jobs end `completed` (version 1 called them `clustered`).
+    public static let currentVersion = 2
 
     public var version: Int
     /// When the report was built.

@@ -52,16 +52,35 @@ public enum ClientReply: Codable, Sendable, Equatable {
         public var clustered = 0
         public var censored = 0
         public var diverged = 0
+        /// `noop` and `sleep` jobs done (training jobs end `clustered`, `censored` or `diverged`).
+        public var completed = 0
         public var failed = 0
         public var cancelled = 0
 
         public init() {}
 
-        public var total: Int { pending + running + clustered + censored + diverged + failed + cancelled }
+        public var total: Int { pending + running + clustered + censored + diverged + completed + failed + cancelled }
         /// Jobs that will not run again (completed, failed or cancelled).
         public var finished: Int { total - pending - running }
-        /// Jobs that ran to a result (clustered, censored or diverged).
-        public var completed: Int { clustered + censored + diverged }
+        /// Jobs that ran to a result (clustered, censored, diverged or completed).
+        public var done: Int { clustered + censored + diverged + completed }
+
+        enum CodingKeys: String, CodingKey {
+            case pending, running, clustered, censored, diverged, completed, failed, cancelled
+        }
+
+        /// `completed` is optional on decoding: older coordinators count no-op jobs as `clustered`.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            pending = try c.decode(Int.self, forKey: .pending)
+            running = try c.decode(Int.self, forKey: .running)
+            clustered = try c.decode(Int.self, forKey: .clustered)
+            censored = try c.decode(Int.self, forKey: .censored)
+            diverged = try c.decode(Int.self, forKey: .diverged)
+            completed = try c.decodeIfPresent(Int.self, forKey: .completed) ?? 0
+            failed = try c.decode(Int.self, forKey: .failed)
+            cancelled = try c.decode(Int.self, forKey: .cancelled)
+        }
 
         public subscript(status: JobStatus) -> Int {
             get {
@@ -71,6 +90,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
                 case .clustered: clustered
                 case .censored: censored
                 case .diverged: diverged
+                case .completed: completed
                 case .failed: failed
                 case .cancelled: cancelled
                 }
@@ -82,6 +102,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
                 case .clustered: clustered = newValue
                 case .censored: censored = newValue
                 case .diverged: diverged = newValue
+                case .completed: completed = newValue
                 case .failed: failed = newValue
                 case .cancelled: cancelled = newValue
                 }

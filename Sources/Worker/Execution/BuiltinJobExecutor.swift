@@ -24,7 +24,7 @@ public struct BuiltinJobExecutor: JobExecutor {
         }
         switch parameters.kind {
         case .noop:
-            return JobResult(status: .clustered, summary: nil, seconds: Self.seconds(since: start))
+            return JobResult(status: .completed, summary: nil, seconds: Self.seconds(since: start))
         case .sleep:
             let end = start + .milliseconds(max(0, parameters.sleepMs))
             while ContinuousClock.now < end {
@@ -32,7 +32,7 @@ public struct BuiltinJobExecutor: JobExecutor {
                 let remaining = ContinuousClock.now.duration(to: end)
                 Thread.sleep(forTimeInterval: min(0.02, Self.seconds(of: remaining)))
             }
-            return JobResult(status: .clustered, summary: nil, seconds: Self.seconds(since: start))
+            return JobResult(status: .completed, summary: nil, seconds: Self.seconds(since: start))
         case .train:
             guard let train else { throw JobError.unsupportedKind(.train) }
             return try train(job, control)

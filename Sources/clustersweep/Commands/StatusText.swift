@@ -13,7 +13,7 @@ enum StatusText {
         for sweep in status.sweeps {
             let c = sweep.counts
             rows.append([
-                sweep.sweep.short, sweep.name, String(c.completed), String(c.total), String(sweep.runningOnWorkers),
+                sweep.sweep.short, sweep.name, String(c.done), String(c.total), String(sweep.runningOnWorkers),
                 String(sweep.queuedOnWorkers), String(c.pending), String(c.failed), String(c.cancelled),
                 String(format: "%.1f", sweep.jobsPerSecond),
                 sweep.cancelled ? "cancelled" : (sweep.hasEnded ? "ended" : duration(sweep.etaSeconds)),
@@ -44,7 +44,7 @@ enum StatusText {
             let c = sweep.counts
             let state = sweep.cancelled ? "cancelled" : (sweep.hasEnded ? "ended" : "open")
             rows.append([
-                id, sweep.name, state, String(c.completed), String(c.failed), String(c.cancelled),
+                id, sweep.name, state, String(c.done), String(c.failed), String(c.cancelled),
                 String(c.pending + c.running), String(c.total), date(sweep.createdAt), sweep.finishedAt.map(date) ?? "-",
             ])
         }
@@ -95,10 +95,10 @@ enum StatusText {
     /// failed and cancelled counted apart from done (a cancelled sweep never shows 100%).
     static func progressLine(_ sweep: ClientReply.SweepStatus, workers: Int, width: Int = 30) -> String {
         let c = sweep.counts
-        let fraction = c.total == 0 ? 0 : Double(c.completed) / Double(c.total)
+        let fraction = c.total == 0 ? 0 : Double(c.done) / Double(c.total)
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        var line = "[\(bar)] \(c.completed)/\(c.total) \(String(format: "%5.1f%%", fraction * 100))"
+        var line = "[\(bar)] \(c.done)/\(c.total) \(String(format: "%5.1f%%", fraction * 100))"
         if sweep.cancelled {
             line += "  CANCELLED"
         } else {

@@ -32,7 +32,7 @@ struct FaultTests {
         #expect(expectExactlyOnce(records, expectedJobs: 4, maxAttempts: 3) == [])
         let killed = try #require(records.first { $0.id == running.id })
         #expect(killed.attempts.contains { $0.outcome == .expired })
-        #expect(killed.status == .clustered)
+        #expect(killed.status == .completed)
     }
 
     /// Scenario 2: `kill -9` the coordinator mid-sweep and restart it on the same state file.
@@ -78,7 +78,7 @@ struct FaultTests {
             #expect(byID[before.id]?.result == before.result)
             #expect(byID[before.id]?.attempts.count == before.attempts.count)
         }
-        #expect(records.allSatisfy { $0.status == .clustered })
+        #expect(records.allSatisfy { $0.status == .completed })
     }
 
     /// Scenario 3: `SIGSTOP` a worker past its lease, then `SIGCONT`: its late result is not
@@ -101,7 +101,7 @@ struct FaultTests {
         try cluster.startWorker()
         // The stalled lease expires (3 missed heartbeats) and the job completes elsewhere.
         let deadline = Date().addingTimeInterval(30)
-        while try cluster.jobRecords(sweep: sweep).first(where: { $0.id == stalled.id })?.status != .clustered {
+        while try cluster.jobRecords(sweep: sweep).first(where: { $0.id == stalled.id })?.status != .completed {
             if Date() > deadline { throw HarnessError("stalled job never completed elsewhere") }
             usleep(100_000)
         }
@@ -140,7 +140,7 @@ struct FaultTests {
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 30)
         let failed = records.filter { $0.status == .failed }
         #expect(failed.count == 3)
-        #expect(records.filter { $0.status == .clustered }.count == 3)
+        #expect(records.filter { $0.status == .completed }.count == 3)
         for job in failed {
             #expect(job.parameters.failAttempts == 1000)
             #expect(job.attempts.filter { $0.outcome == .error }.count == 2)
@@ -193,7 +193,7 @@ struct FaultTests {
         }
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: Self.full ? 300 : 120)
         #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 100) == [], "seed \(seed)")
-        #expect(records.allSatisfy { $0.status == .clustered }, "seed \(seed)")
+        #expect(records.allSatisfy { $0.status == .completed }, "seed \(seed)")
 
         let out = cluster.directory.appendingPathComponent("report")
         let report = try runCommand(["report", "--state", cluster.statePath, "--out", out.path], in: cluster.directory)

@@ -60,7 +60,7 @@ struct HostileWireTests {
         #expect(peak - baseline < 50 << 20, "coordinator RSS grew by \(ProcessMemory.megabytes(peak - baseline))")
         let after = try cluster.jobRecords(sweep: sweep)
         #expect(expectExactlyOnce(after, expectedJobs: jobs, maxAttempts: 3) == [])
-        #expect(after.allSatisfy { $0.status == .clustered })
+        #expect(after.allSatisfy { $0.status == .completed })
         #expect(after.map(\.result) == records.map(\.result))
         #expect(!after.contains { $0.result?.seconds == HostilePeer.forgedSeconds }, "a forged result was recorded")
         let intruderAttempts = after.flatMap(\.attempts).filter { $0.worker.rawValue.hasPrefix(HostilePeer.workerPrefix) }

@@ -117,7 +117,7 @@ struct LoadTests {
         let store = try ResultStore(path: cluster.statePath, readOnly: true)
         let records = try store.jobRecords(sweep: submitted.sweep)
         #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 3) == [])
-        #expect(records.allSatisfy { $0.status == .clustered })
+        #expect(records.allSatisfy { $0.status == .completed })
         let rerun = records.filter { $0.attempts.count > 1 }.count
         let attempts = records.flatMap(\.attempts)
         let first = attempts.map(\.startedAt).min() ?? Date()

@@ -52,7 +52,7 @@ struct PartitionTests {
 
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 120)
         #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 10) == [])
-        #expect(records.allSatisfy { $0.status == .clustered })
+        #expect(records.allSatisfy { $0.status == .completed })
         // The only worker is across the healed link: jobs started after the last heal prove it reconnected.
         let workerTag = "-\(worker.pid)-"
         let afterHeal = records.flatMap(\.attempts).filter { $0.startedAt > lastHeal && $0.worker.rawValue.contains(workerTag) }

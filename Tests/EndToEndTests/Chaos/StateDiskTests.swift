@@ -47,7 +47,7 @@ struct StateDiskTests {
         try cluster.startWorker(slots: 2)
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 60)
         #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 3) == [])
-        #expect(records.allSatisfy { $0.status == .clustered && $0.attempts.count == 1 })
+        #expect(records.allSatisfy { $0.status == .completed && $0.attempts.count == 1 })
     }
 
     @Test(.enabled(if: skip == nil, "\(skip ?? "")"))
@@ -68,7 +68,7 @@ struct StateDiskTests {
         let sweep = try cluster.submit(cluster.writeSweep("full-at-start", Self.sleepSweep("full-at-start", jobs: jobs, sleepMs: 20)))
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 60)
         #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 3) == [])
-        #expect(records.allSatisfy { $0.status == .clustered })
+        #expect(records.allSatisfy { $0.status == .completed })
     }
 
     /// The disk fills while a sweep runs: the first commit that needs space fails, and the
@@ -104,7 +104,7 @@ struct StateDiskTests {
         try cluster.startCoordinator()
         let records = try cluster.waitUntilFinished(sweep: sweep, timeout: 120)
         #expect(expectExactlyOnce(records, expectedJobs: jobs, maxAttempts: 3) == [])
-        #expect(records.allSatisfy { $0.status == .clustered })
+        #expect(records.allSatisfy { $0.status == .completed })
         let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
         for job in committed {
             #expect(byID[job.id]?.result == job.result, "job \(job.id.short) changed after the restart")
