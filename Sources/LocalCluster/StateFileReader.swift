@@ -60,7 +60,8 @@ public struct StateFileReader {
             for (status, count) in stored { counts[status] = count }
             sweeps.append(ClientReply.SweepStatus(
                 sweep: record.id, name: record.name, counts: counts, cancelled: record.cancelled,
-                createdAt: record.createdAt, finishedAt: record.finishedAt, jobsPerSecond: 0, etaSeconds: nil))
+                createdAt: record.createdAt, finishedAt: record.finishedAt, jobsPerSecond: 0, etaSeconds: nil,
+                description: record.descriptionText))
         }
         return ClientReply.Status(sweeps: sweeps, workersAlive: 0, slotsAlive: 0, jobsPerSecond: 0)
     }

@@ -29,6 +29,17 @@ import Testing
         #expect(try errors(text) == ["configs/bad.yaml:8:21: grid.dimension[2]: must be between 1 and 4096 (got 0)"])
     }
 
+    @Test func description_isReadAndLeavesTheSweepIDAlone() throws {
+        let plain = try SweepFile.parse(text: header + "seeds: 0..1\n", sourceName: "a.yaml")
+        let described = try SweepFile.parse(
+            text: header + "description: |\n  Does D = 3 cluster sooner?\n  Ten seeds.\nseeds: 0..1\n", sourceName: "a.yaml")
+        #expect(described.description == "Does D = 3 cluster sooner?\nTen seeds.")
+        #expect(described.id == plain.id)
+        #expect(try errors(header + "description: [1, 2]\n") == [
+            "configs/bad.yaml:3:14: description: must be a word (got a list)",
+        ])
+    }
+
     @Test func tabIndentation_isNamedAsATab() throws {
         #expect(try errors(header + "grid:\n\tdimension: [2]\n") == [
             "configs/bad.yaml:4:1: a tab character: YAML indents with spaces only; replace the tab with spaces",
@@ -91,7 +102,7 @@ import Testing
 
     @Test func unknownKeyFarFromAnyKnownKey_listsTheKnownKeys() throws {
         #expect(try errors(header + "colour: blue\n") == [
-            "configs/bad.yaml:3:1: colour: unknown key 'colour' (known: version, name, kind, experiment, grid, seeds, max_attempts, job_timeout_seconds)",
+            "configs/bad.yaml:3:1: colour: unknown key 'colour' (known: version, name, description, kind, experiment, grid, seeds, max_attempts, job_timeout_seconds)",
         ])
     }
 

@@ -135,7 +135,8 @@ extension CoordinatorLoop {
             sweep: record.id, name: record.name, counts: wire, cancelled: record.cancelled,
             createdAt: record.createdAt, finishedAt: record.finishedAt,
             jobsPerSecond: finished ? 0 : progress?.jobsPerSecond(at: now) ?? 0,
-            etaSeconds: finished ? 0 : progress?.estimatedSecondsRemaining(at: now))
+            etaSeconds: finished ? 0 : progress?.estimatedSecondsRemaining(at: now),
+            description: directory.description(of: record.id))
     }
 
     /// Stops handing out the sweep's jobs and aborts its running ones.

@@ -13,6 +13,8 @@ struct SweepDirectory: Sendable {
     private var index: [SweepID: Int] = [:]
     /// Counts of jobs the scheduler does not hold, per sweep.
     private var storedCounts: [SweepID: JobStatusCounts] = [:]
+    /// Each sweep's `description:`, parsed once when the sweep is added.
+    private var descriptions: [SweepID: String] = [:]
 
     /// Adds (or replaces) a sweep; `countsOutsideScheduler` are its jobs the scheduler does not hold.
     mutating func add(_ record: SweepRecord, countsOutsideScheduler: JobStatusCounts? = nil) {
@@ -23,7 +25,11 @@ struct SweepDirectory: Sendable {
             records.append(record)
         }
         storedCounts[record.id] = countsOutsideScheduler
+        if descriptions[record.id] == nil { descriptions[record.id] = record.descriptionText }
     }
+
+    /// The sweep's `description:` (empty when none).
+    func description(of id: SweepID) -> String { descriptions[id] ?? "" }
 
     func record(_ id: SweepID) -> SweepRecord? { index[id].map { records[$0] } }
 

@@ -44,7 +44,9 @@ public enum ReportHTML {
         let sweep = report.sweep
         page.raw("<header><h1>\(escape(sweep.name))</h1>")
         let state = sweep.cancelled ? "cancelled" : (sweep.finishedAt == nil ? "in progress" : "finished")
-        page.raw("<p class=\"sub\">Sweep report, \(state). \(sweep.jobCount) jobs. Generated \(date(report.generatedAt)).</p></header>")
+        page.raw("<p class=\"sub\">Sweep report, \(state). \(sweep.jobCount) jobs. Generated \(date(report.generatedAt)).</p>")
+        if !sweep.description.isEmpty { page.raw("<p class=\"description\">\(escape(sweep.description))</p>") }
+        page.raw("</header>")
     }
 
     /// The answer first: one sentence per verdict, how to read it, and what to do when it is not

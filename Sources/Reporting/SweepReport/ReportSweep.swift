@@ -5,6 +5,8 @@ import SweepModel
 public struct ReportSweep: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
+    /// The sweep file's `description:` (empty when none).
+    public var description: String
     /// The file name the sweep was submitted from.
     public var sourceName: String
     /// The sweep file's text exactly as submitted.
@@ -23,6 +25,7 @@ public struct ReportSweep: Codable, Sendable, Equatable {
     public init(record: SweepRecord, statuses: [JobStatus]) {
         id = record.id.rawValue
         name = record.name
+        description = record.descriptionText
         sourceName = record.sourceName
         sourceText = record.sourceText
         maxAttempts = record.maxAttempts
@@ -37,7 +40,7 @@ public struct ReportSweep: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name
+        case id, name, description
         case sourceName = "source_name"
         case sourceText = "source_text"
         case maxAttempts = "max_attempts"
@@ -53,6 +56,7 @@ public struct ReportSweep: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(name, forKey: .name)
+        try c.encode(description, forKey: .description)
         try c.encode(sourceName, forKey: .sourceName)
         try c.encode(sourceText, forKey: .sourceText)
         try c.encode(maxAttempts, forKey: .maxAttempts)

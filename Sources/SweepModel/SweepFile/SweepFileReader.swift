@@ -25,13 +25,15 @@ struct SweepFileReader {
 
     /// The keys a sweep file's top level accepts.
     enum TopLevelKey: String, CaseIterable {
-        case version, name, kind, experiment, grid, seeds
+        case version, name, description, kind, experiment, grid, seeds
         case maxAttempts = "max_attempts"
         case jobTimeoutSeconds = "job_timeout_seconds"
     }
 
     /// Longest accepted `name`, in characters.
     static let maxNameLength = 200
+    /// Longest accepted `description`, in characters.
+    static let maxDescriptionLength = 2000
 
     // MARK: - Problems
 
@@ -134,6 +136,13 @@ struct SweepFileReader {
             }
         } else {
             report(root, nil, "missing key 'name' (e.g. name: dimension-sweep)")
+        }
+        if let description = values[.description], let text = readWord(description.value, "description") {
+            if text.count > Self.maxDescriptionLength {
+                report(description.value, "description", "must be at most \(Self.maxDescriptionLength) characters (got \(text.count))")
+            } else {
+                spec.description = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
         }
         if let kind = values[.kind] {
             let names = JobKind.allCases.map(\.rawValue)

@@ -10,6 +10,9 @@ public struct SweepSpec: Sendable, Hashable {
     public var version: Int = 1
     /// A human name, shown in reports and hashed into the sweep id.
     public var name: String
+    /// Free text about the sweep (why it runs), shown by `status`, `sweeps` and reports. It is not
+    /// part of the sweep id: editing it does not make a new sweep.
+    public var description: String = ""
     /// What every job does.
     public var kind: JobKind = .train
     /// Values from `experiment:`, in file order; keys absent here take `ExperimentConfig`'s defaults.

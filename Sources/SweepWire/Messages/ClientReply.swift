@@ -125,10 +125,13 @@ public enum ClientReply: Codable, Sendable, Equatable {
         /// Of the `running` jobs, those leased to a worker that has not started them yet
         /// (prefetched beyond its slots).
         public var queuedOnWorkers: Int
+        /// The sweep file's `description:` (empty when none).
+        public var description: String
 
         public init(
             sweep: SweepID, name: String, counts: JobCounts, cancelled: Bool, createdAt: Date,
-            finishedAt: Date?, jobsPerSecond: Double, etaSeconds: Double?, queuedOnWorkers: Int = 0
+            finishedAt: Date?, jobsPerSecond: Double, etaSeconds: Double?, queuedOnWorkers: Int = 0,
+            description: String = ""
         ) {
             self.sweep = sweep
             self.name = name
@@ -139,10 +142,11 @@ public enum ClientReply: Codable, Sendable, Equatable {
             self.jobsPerSecond = jobsPerSecond
             self.etaSeconds = etaSeconds
             self.queuedOnWorkers = queuedOnWorkers
+            self.description = description
         }
 
         enum CodingKeys: String, CodingKey {
-            case sweep, name, counts, cancelled, createdAt, finishedAt, jobsPerSecond, etaSeconds, queuedOnWorkers
+            case sweep, name, counts, cancelled, createdAt, finishedAt, jobsPerSecond, etaSeconds, queuedOnWorkers, description
         }
 
         public init(from decoder: any Decoder) throws {
@@ -156,6 +160,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
             jobsPerSecond = try c.decode(Double.self, forKey: .jobsPerSecond)
             etaSeconds = try c.decodeIfPresent(Double.self, forKey: .etaSeconds)
             queuedOnWorkers = try c.decodeIfPresent(Int.self, forKey: .queuedOnWorkers) ?? 0
+            description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
         }
 
         /// Running jobs that a worker has started.

@@ -20,6 +20,9 @@ enum StatusText {
             ])
         }
         var out = aligned(rows)
+        for sweep in status.sweeps where !sweep.description.isEmpty {
+            out += "\(sweep.sweep.short): \(oneLine(sweep.description, limit: 100))\n"
+        }
         out += "workers alive: \(status.workersAlive) (\(plural(status.slotsAlive, "slot"))), \(String(format: "%.1f", status.jobsPerSecond)) jobs/s\n"
         return out
     }
@@ -39,13 +42,14 @@ enum StatusText {
     /// `sweeps`: one row per sweep, ids as long as needed to tell them apart, created and finished.
     static func sweepList(_ sweeps: [ClientReply.SweepStatus]) -> String {
         let ids = distinctPrefixes(sweeps.map(\.sweep.rawValue))
-        var rows: [[String]] = [["SWEEP", "NAME", "STATE", "DONE", "FAILED", "CANCELLED", "OPEN", "TOTAL", "CREATED", "FINISHED"]]
+        var rows: [[String]] = [["SWEEP", "NAME", "STATE", "DONE", "FAILED", "CANCELLED", "OPEN", "TOTAL", "CREATED", "FINISHED", "DESCRIPTION"]]
         for (sweep, id) in zip(sweeps, ids) {
             let c = sweep.counts
             let state = sweep.cancelled ? "cancelled" : (sweep.hasEnded ? "ended" : "open")
             rows.append([
                 id, sweep.name, state, String(c.done), String(c.failed), String(c.cancelled),
                 String(c.pending + c.running), String(c.total), date(sweep.createdAt), sweep.finishedAt.map(date) ?? "-",
+                oneLine(sweep.description, limit: 50),
             ])
         }
         return aligned(rows) + "\(plural(sweeps.count, "sweep"))\n"
@@ -75,6 +79,12 @@ enum StatusText {
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
         return out
+    }
+
+    /// The first line of `text`, cut to `limit` characters with an ellipsis.
+    static func oneLine(_ text: String, limit: Int) -> String {
+        let line = String(text.split(separator: "\n").first ?? "")
+        return line.count <= limit ? line : String(line.prefix(limit - 1)) + "…"
     }
 
     /// `1 job`, `3 jobs`.
