@@ -5,12 +5,15 @@ import Testing
 /// The four clustering metrics on constructed data, against hand values and brute-force references.
 @Suite struct MetricTests {
     /// Evaluates `rows` (`N x D`) with `labels`.
-    static func metrics(_ rows: [Float], dimension d: Int, labels: [Int], classes: Int) -> MetricValues {
+    static func metrics(
+        _ rows: [Float], dimension d: Int, labels: [Int], classes: Int, family: KernelFamily = .detected,
+        only metrics: Set<ClusterMetric> = Set(ClusterMetric.allCases)
+    ) -> MetricValues {
         let n = labels.count
-        let evaluator = ClusterEvaluator(count: n, dimension: d, classes: classes, labels: labels.map(Int32.init))
+        let evaluator = ClusterEvaluator(count: n, dimension: d, classes: classes, labels: labels.map(Int32.init), kernels: family)
         var featureMajor = [Float](repeating: 0, count: d * n)
         for i in 0..<n { for k in 0..<d { featureMajor[k * n + i] = rows[i * d + k] } }
-        return featureMajor.withUnsafeBufferPointer { evaluator.evaluate(points: $0.baseAddress!, stride: n, loss: 0) }
+        return featureMajor.withUnsafeBufferPointer { evaluator.evaluate(points: $0.baseAddress!, stride: n, loss: 0, metrics: metrics) }
     }
 
     static func randomData(n: Int, d: Int, classes: Int, seed: UInt64, separation: Double) -> ([Float], [Int]) {
@@ -62,12 +65,26 @@ import Testing
         #expect(m.knnAccuracy == 0)  // k = 3 (N - 1): the two others of the other class outvote the one
     }
 
-    @Test func silhouetteAndKNN_matchBruteForce_onRandomLabels() {
-        let (rows, labels) = Self.randomData(n: 61, d: 3, classes: 3, seed: 5, separation: 0.7)
-        let m = Self.metrics(rows, dimension: 3, labels: labels, classes: 3)
-        let reference = Self.bruteForce(rows, d: 3, labels: labels, classes: 3)
-        #expect(abs(m.silhouette - reference.silhouette) < 1e-5)
-        #expect(abs(m.knnAccuracy - reference.knn) < 1e-12)
+    @Test(arguments: KernelFamily.allCases, [(61, 3, 3), (150, 7, 4), (97, 1, 2), (40, 130, 3)])
+    func silhouetteAndKNN_matchBruteForce_onRandomLabels(_ family: KernelFamily, _ size: (n: Int, d: Int, classes: Int)) {
+        guard runnable(family) else { return }
+        let (rows, labels) = Self.randomData(n: size.n, d: size.d, classes: size.classes, seed: 5, separation: 0.7)
+        let m = Self.metrics(rows, dimension: size.d, labels: labels, classes: size.classes, family: family)
+        let reference = Self.bruteForce(rows, d: size.d, labels: labels, classes: size.classes)
+        #expect(abs(m.silhouette - reference.silhouette) < 1e-5, "\(family) \(size)")
+        #expect(abs(m.knnAccuracy - reference.knn) < 1e-12, "\(family) \(size)")
+    }
+
+    @Test(arguments: KernelFamily.allCases)
+    func eachMetric_isTheSameWhetherComputedAloneOrWithTheOthers(_ family: KernelFamily) {
+        guard runnable(family) else { return }
+        let (rows, labels) = Self.randomData(n: 83, d: 5, classes: 3, seed: 8, separation: 1)
+        let all = Self.metrics(rows, dimension: 5, labels: labels, classes: 3, family: family)
+        for metric in ClusterMetric.allCases {
+            let alone = Self.metrics(rows, dimension: 5, labels: labels, classes: 3, family: family, only: [metric])
+            #expect(alone[metric] == all[metric], "\(metric)")
+            for other in ClusterMetric.allCases where other != metric { #expect(alone[other].isNaN) }
+        }
     }
 
     @Test func allMetrics_separateClusteredFromRandomPoints() {

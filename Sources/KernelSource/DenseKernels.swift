@@ -1,29 +1,20 @@
 /// The vectorised kernels of a dense layer on feature-major buffers (`width x count`, `count` a
-/// multiple of 32): forward with fused activation, the softmax cross-entropy gradient, and the
-/// weight and input gradients of the backward pass.
+/// multiple of 32): forward with fused activation, the softmax cross-entropy gradient, the weight
+/// and input gradients of the backward pass, and the update of the points.
 ///
-/// Each kernel keeps a 4 x 32 block of accumulators in registers and uses fused multiply-adds
-/// (`addingProduct`), which need a `-target-cpu` with FMA to be fast (see README, CPU flags).
-enum DenseKernels {
-    typealias Vector = SIMD16<Float>
-
-    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> Vector {
-        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
-    }
-
-    @inline(__always) static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
-    }
-
-    /// `output[o, :] = act(bias[o] + sum_k weights[k, o] * input[k, :])`.
-    static func forward(
+/// Each kernel keeps a block of `4 x 2` vectors of accumulators in registers (one vector is one
+/// machine register in every family, see `Lanes.swift`) and uses `multiplyAdd`.
+public enum DenseKernels {
+    /// `output[o, :] = act(bias[o] + sum_k weights[k, o] * input[k, :])`; `activation` is an
+    /// `ActivationCode`.
+    public static func forward(
         input: UnsafePointer<Float>, fanIn: Int, output: UnsafeMutablePointer<Float>, fanOut: Int,
-        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, count: Int, activation: Activation?
+        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, count: Int, activation: Int
     ) {
         switch activation {
-        case .none: forward(input, fanIn, output, fanOut, weights, bias, count, LinearUnit.self)
-        case .tanh: forward(input, fanIn, output, fanOut, weights, bias, count, TanhUnit.self)
-        case .relu: forward(input, fanIn, output, fanOut, weights, bias, count, ReluUnit.self)
+        case ActivationCode.tanh: forward(input, fanIn, output, fanOut, weights, bias, count, TanhUnit.self)
+        case ActivationCode.relu: forward(input, fanIn, output, fanOut, weights, bias, count, ReluUnit.self)
+        default: forward(input, fanIn, output, fanOut, weights, bias, count, LinearUnit.self)
         }
     }
 
@@ -31,6 +22,7 @@ enum DenseKernels {
         _ input: UnsafePointer<Float>, _ fanIn: Int, _ output: UnsafeMutablePointer<Float>, _ fanOut: Int,
         _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ count: Int, _: A.Type
     ) {
+        let step = 2 * lanes
         var o = 0
         while o + 4 <= fanOut {
             var base = 0
@@ -42,22 +34,22 @@ enum DenseKernels {
                 var row = input + base
                 var w = weights + o
                 for _ in 0..<fanIn {
-                    let x = load(row), y = load(row + 16)
+                    let x = load(row), y = load(row + lanes)
                     let w0 = Vector(repeating: w[0]), w1 = Vector(repeating: w[1])
                     let w2 = Vector(repeating: w[2]), w3 = Vector(repeating: w[3])
-                    a0.addProduct(x, w0); b0.addProduct(y, w0)
-                    a1.addProduct(x, w1); b1.addProduct(y, w1)
-                    a2.addProduct(x, w2); b2.addProduct(y, w2)
-                    a3.addProduct(x, w3); b3.addProduct(y, w3)
+                    multiplyAdd(&a0, x, w0); multiplyAdd(&b0, y, w0)
+                    multiplyAdd(&a1, x, w1); multiplyAdd(&b1, y, w1)
+                    multiplyAdd(&a2, x, w2); multiplyAdd(&b2, y, w2)
+                    multiplyAdd(&a3, x, w3); multiplyAdd(&b3, y, w3)
                     row += count
                     w += fanOut
                 }
                 let out = output + o * count + base
-                store(A.apply(a0), out); store(A.apply(b0), out + 16)
-                store(A.apply(a1), out + count); store(A.apply(b1), out + count + 16)
-                store(A.apply(a2), out + 2 * count); store(A.apply(b2), out + 2 * count + 16)
-                store(A.apply(a3), out + 3 * count); store(A.apply(b3), out + 3 * count + 16)
-                base += 32
+                store(A.apply(a0), out); store(A.apply(b0), out + lanes)
+                store(A.apply(a1), out + count); store(A.apply(b1), out + count + lanes)
+                store(A.apply(a2), out + 2 * count); store(A.apply(b2), out + 2 * count + lanes)
+                store(A.apply(a3), out + 3 * count); store(A.apply(b3), out + 3 * count + lanes)
+                base += step
             }
             o += 4
         }
@@ -69,15 +61,15 @@ enum DenseKernels {
                 var w = weights + o
                 for _ in 0..<fanIn {
                     let wv = Vector(repeating: w[0])
-                    a.addProduct(load(row), wv)
-                    b.addProduct(load(row + 16), wv)
+                    multiplyAdd(&a, load(row), wv)
+                    multiplyAdd(&b, load(row + lanes), wv)
                     row += count
                     w += fanOut
                 }
                 let out = output + o * count + base
                 store(A.apply(a), out)
-                store(A.apply(b), out + 16)
-                base += 32
+                store(A.apply(b), out + lanes)
+                base += step
             }
             o += 1
         }
@@ -85,7 +77,7 @@ enum DenseKernels {
 
     /// Writes `delta = weight * (softmax(logits) - onehot(label))` per point (the gradient of the
     /// weighted cross-entropy with respect to the logits); returns whether all logits were finite.
-    static func softmaxCrossEntropyGradient(
+    public static func softmaxCrossEntropyGradient(
         logits: UnsafePointer<Float>, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
         classes: Int, count: Int, delta: UnsafeMutablePointer<Float>
     ) -> Bool {
@@ -107,19 +99,19 @@ enum DenseKernels {
             }
             let w = load(weights + base)
             let scale = w / s
-            let label = UnsafeRawPointer(labels + base).loadUnaligned(as: SIMD16<Int32>.self)
+            let label = UnsafeRawPointer(labels + base).loadUnaligned(as: IntVector.self)
             for c in 0..<classes {
                 var d = load(delta + c * count + base) * scale
                 d.replace(with: d - w, where: label .== Int32(c))
                 store(d, delta + c * count + base)
             }
-            base += 16
+            base += lanes
         }
         return horizontalSum(finiteProbe).isFinite
     }
 
     /// `weightGradient[k, o] = sum_n input[k, n] * delta[o, n]`, `biasGradient[o] = sum_n delta[o, n]`.
-    static func weightGradient(
+    public static func weightGradient(
         input: UnsafePointer<Float>, fanIn: Int, delta: UnsafePointer<Float>, fanOut: Int, count: Int,
         weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>
     ) {
@@ -129,7 +121,7 @@ enum DenseKernels {
             var base = 0
             while base < count {
                 biasSum += load(d + base)
-                base += 16
+                base += lanes
             }
             biasGradient[o] = horizontalSum(biasSum)
         }
@@ -151,11 +143,11 @@ enum DenseKernels {
                 while base < count {
                     let e0 = load(d0 + base), e1 = load(d1 + base)
                     let v0 = load(x0 + base), v1 = load(x1 + base), v2 = load(x2 + base), v3 = load(x3 + base)
-                    a0.addProduct(v0, e0); b0.addProduct(v0, e1)
-                    a1.addProduct(v1, e0); b1.addProduct(v1, e1)
-                    a2.addProduct(v2, e0); b2.addProduct(v2, e1)
-                    a3.addProduct(v3, e0); b3.addProduct(v3, e1)
-                    base += 16
+                    multiplyAdd(&a0, v0, e0); multiplyAdd(&b0, v0, e1)
+                    multiplyAdd(&a1, v1, e0); multiplyAdd(&b1, v1, e1)
+                    multiplyAdd(&a2, v2, e0); multiplyAdd(&b2, v2, e1)
+                    multiplyAdd(&a3, v3, e0); multiplyAdd(&b3, v3, e1)
+                    base += lanes
                 }
                 let g = weightGradient + k * fanOut + o
                 g[0] = horizontalSum(a0)
@@ -174,25 +166,17 @@ enum DenseKernels {
         }
     }
 
-    /// The sum of the 16 lanes by halving (a fixed order, so results are reproducible).
-    @inline(__always) static func horizontalSum(_ v: Vector) -> Float {
-        let h8 = v.lowHalf + v.highHalf
-        let h4 = h8.lowHalf + h8.highHalf
-        let h2 = h4.lowHalf + h4.highHalf
-        return h2.x + h2.y
-    }
-
     /// `output[k, n] = (sum_o weights[k, o] * delta[o, n]) * act'(k, n)`, where the derivative is
-    /// read from the activation's output (`1 - h^2` for tanh, `h > 0` for relu); no activation
-    /// gives the plain input gradient.
-    static func inputGradient(
+    /// read from the activation's output (`1 - h^2` for tanh, `h > 0` for relu); `linear` gives
+    /// the plain input gradient.
+    public static func inputGradient(
         delta: UnsafePointer<Float>, fanOut: Int, weights: UnsafePointer<Float>, fanIn: Int, count: Int,
-        output: UnsafeMutablePointer<Float>, activation: Activation?, activationOutput: UnsafePointer<Float>
+        output: UnsafeMutablePointer<Float>, activation: Int, activationOutput: UnsafePointer<Float>
     ) {
         switch activation {
-        case .none: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, LinearUnit.self)
-        case .tanh: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, TanhUnit.self)
-        case .relu: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, ReluUnit.self)
+        case ActivationCode.tanh: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, TanhUnit.self)
+        case ActivationCode.relu: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, ReluUnit.self)
+        default: inputGradient(delta, fanOut, weights, fanIn, count, output, activationOutput, LinearUnit.self)
         }
     }
 
@@ -200,6 +184,7 @@ enum DenseKernels {
         _ delta: UnsafePointer<Float>, _ fanOut: Int, _ weights: UnsafePointer<Float>, _ fanIn: Int, _ count: Int,
         _ output: UnsafeMutablePointer<Float>, _ activationOutput: UnsafePointer<Float>, _: A.Type
     ) {
+        let step = 2 * lanes
         var k = 0
         while k < fanIn {
             let rows = Swift.min(4, fanIn - k)
@@ -211,27 +196,27 @@ enum DenseKernels {
                 let w = weights + k * fanOut
                 if rows == 4 {
                     for o in 0..<fanOut {
-                        let x = load(d), y = load(d + 16)
+                        let x = load(d), y = load(d + lanes)
                         let w0 = Vector(repeating: w[o]), w1 = Vector(repeating: w[fanOut + o])
                         let w2 = Vector(repeating: w[2 * fanOut + o]), w3 = Vector(repeating: w[3 * fanOut + o])
-                        a0.addProduct(x, w0); b0.addProduct(y, w0)
-                        a1.addProduct(x, w1); b1.addProduct(y, w1)
-                        a2.addProduct(x, w2); b2.addProduct(y, w2)
-                        a3.addProduct(x, w3); b3.addProduct(y, w3)
+                        multiplyAdd(&a0, x, w0); multiplyAdd(&b0, y, w0)
+                        multiplyAdd(&a1, x, w1); multiplyAdd(&b1, y, w1)
+                        multiplyAdd(&a2, x, w2); multiplyAdd(&b2, y, w2)
+                        multiplyAdd(&a3, x, w3); multiplyAdd(&b3, y, w3)
                         d += count
                     }
                 } else {
                     for o in 0..<fanOut {
-                        let x = load(d), y = load(d + 16)
+                        let x = load(d), y = load(d + lanes)
                         let w0 = Vector(repeating: w[o])
-                        a0.addProduct(x, w0); b0.addProduct(y, w0)
+                        multiplyAdd(&a0, x, w0); multiplyAdd(&b0, y, w0)
                         if rows > 1 {
                             let w1 = Vector(repeating: w[fanOut + o])
-                            a1.addProduct(x, w1); b1.addProduct(y, w1)
+                            multiplyAdd(&a1, x, w1); multiplyAdd(&b1, y, w1)
                         }
                         if rows > 2 {
                             let w2 = Vector(repeating: w[2 * fanOut + o])
-                            a2.addProduct(x, w2); b2.addProduct(y, w2)
+                            multiplyAdd(&a2, x, w2); multiplyAdd(&b2, y, w2)
                         }
                         d += count
                     }
@@ -242,7 +227,7 @@ enum DenseKernels {
                 if rows > 1 { finish(a1, b1, out + count, h + count, A.self) }
                 if rows > 2 { finish(a2, b2, out + 2 * count, h + 2 * count, A.self) }
                 if rows > 3 { finish(a3, b3, out + 3 * count, h + 3 * count, A.self) }
-                base += 32
+                base += step
             }
             k += rows
         }
@@ -252,6 +237,23 @@ enum DenseKernels {
         _ a: Vector, _ b: Vector, _ out: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _: A.Type
     ) {
         store(A.backward(a, output: load(h)), out)
-        store(A.backward(b, output: load(h + 16)), out + 16)
+        store(A.backward(b, output: load(h + lanes)), out + lanes)
+    }
+
+    /// `points -= step * gradient` over `count` floats (a multiple of 16); returns whether every
+    /// result is finite.
+    public static func updatePoints(
+        points: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, count: Int, step: Float
+    ) -> Bool {
+        let s = Vector(repeating: step)
+        var sum = Vector.zero
+        var i = 0
+        while i < count {
+            let x = load(points + i) - s * load(gradient + i)
+            store(x, points + i)
+            sum += x
+            i += lanes
+        }
+        return horizontalSum(sum).isFinite
     }
 }
