@@ -14,7 +14,8 @@ public enum DistanceKernels {
     ///
     /// - `points`: `depth x columns`, class segments starting at `segmentStart[c]` and padded to a
     ///   multiple of 16 columns; `valid[j]` is 1 for real columns, 0 for padding.
-    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of `columns`.
+    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of `columns`
+    ///   (one row of squared distances).
     public static func pairwise(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, segmentStart: UnsafePointer<Int>, classes: Int,
@@ -26,10 +27,13 @@ public enum DistanceKernels {
         if k > 0 {
             neighbourDistance.update(repeating: .infinity, count: columns * k)
             neighbourClass.update(repeating: -1, count: columns * k)
-            threshold.update(repeating: .infinity, count: columns)
         }
         let infinity = Vector(repeating: .infinity)
-        let laneIndex = IntVector((0..<lanes).map { Int32($0) })
+        var laneIndex = IntVector.zero, laneWeight = IntVector.zero
+        for lane in 0..<lanes {
+            laneIndex[lane] = Int32(lane)
+            laneWeight[lane] = Int32(1) << Int32(lane)
+        }
         for i in 0..<columns where valid[i] != 0 {
             let ownClass = Int(columnClass[i])
             let ownBlock = i / lanes * lanes
@@ -53,21 +57,6 @@ public enum DistanceKernels {
                     let root = FastMath.squareRoot(d2.replacing(with: Vector.zero, where: excluded))
                     rowSum += root
                     store(load(columnSum + base) + root, columnSum + base)
-                    if k > 0 {
-                        let candidate = d2.replacing(with: infinity, where: excluded)
-                        // i as a neighbour of each column j.
-                        if any(candidate .< load(threshold + base)) {
-                            for lane in 0..<lanes where candidate[lane] < threshold[base + lane] {
-                                insert(candidate[lane], Int32(ownClass), into: base + lane, k, neighbourDistance, neighbourClass, threshold)
-                            }
-                        }
-                        // Each column j as a neighbour of i.
-                        if any(candidate .< Vector(repeating: threshold[i])) {
-                            for lane in 0..<lanes where candidate[lane] < threshold[i] {
-                                insert(candidate[lane], columnClass[base + lane], into: i, k, neighbourDistance, neighbourClass, threshold)
-                            }
-                        }
-                    }
                     base += lanes
                 }
                 classSums[i * classes + c] = horizontalSum(rowSum)
@@ -76,26 +65,98 @@ public enum DistanceKernels {
         for i in 0..<columns where valid[i] != 0 {
             for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
         }
+        if k > 0 {
+            nearestNeighbours(
+                points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, row: threshold,
+                laneIndex: laneIndex, laneWeight: laneWeight)
+        }
     }
 
-    /// Inserts a candidate into column `j`'s sorted list (equal distances stay behind earlier ones)
-    /// and updates its admission threshold (the k-th distance).
-    @inline(__always)
-    private static func insert(
-        _ distance: Float, _ label: Int32, into j: Int, _ k: Int,
-        _ neighbourDistance: UnsafeMutablePointer<Float>, _ neighbourClass: UnsafeMutablePointer<Int32>,
-        _ threshold: UnsafeMutablePointer<Float>
+    /// Each real column's `k` nearest other columns. Row `i`'s squared distances go to `row`; the
+    /// lane-wise minimum over its blocks holds the distances to `lanes` distinct other points, so
+    /// the k-th smallest of those bounds the k-th nearest distance from above. Only columns within
+    /// that bound are inserted, in ascending order (ties stay with the earlier column): the same
+    /// list a scan of every column gives, with a handful of insertions instead of dozens.
+    private static func nearestNeighbours(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
+        neighbourClass: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>,
+        laneIndex: IntVector, laneWeight: IntVector
     ) {
-        let best = neighbourDistance + j * k
-        let bestClass = neighbourClass + j * k
-        var slot = k - 1
-        while slot > 0 && best[slot - 1] > distance {
-            best[slot] = best[slot - 1]
-            bestClass[slot] = bestClass[slot - 1]
-            slot -= 1
+        let infinity = Vector(repeating: .infinity)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { scratch in
+        guard let smallest = scratch.baseAddress else { return }
+        let minima = smallest + k
+        for i in 0..<columns where valid[i] != 0 {
+            var minimum = infinity
+            var base = 0
+            let own = i / lanes * lanes
+            while base < columns {
+                var d2 = Vector.zero
+                for m in 0..<depth {
+                    let p = points + m * columns
+                    let diff = load(p + base) - Vector(repeating: p[i])
+                    multiplyAdd(&d2, diff, diff)
+                }
+                var excluded = load(valid + base) .== 0
+                if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+                d2.replace(with: infinity, where: excluded)
+                store(d2, row + base)
+                minimum = FastMath.minimum(minimum, d2)
+                base += lanes
+            }
+            // The k-th smallest lane minimum; admit d2 <= bound (the next float up, strictly).
+            for b in 0..<k { smallest[b] = .infinity }
+            store(minimum, minima)
+            for lane in 0..<lanes {
+                let v = minima[lane]
+                guard v < smallest[k - 1] else { continue }
+                var slot = k - 1
+                while slot > 0 && smallest[slot - 1] > v {
+                    smallest[slot] = smallest[slot - 1]
+                    slot -= 1
+                }
+                smallest[slot] = v
+            }
+            var bound = smallest[k - 1].nextUp
+            let best = neighbourDistance + i * k
+            let bestClass = neighbourClass + i * k
+            var filled = 0
+            base = 0
+            while base < columns {
+                let d2 = load(row + base)
+                let admitted = d2 .< Vector(repeating: bound)
+                guard any(admitted) else {
+                    base += lanes
+                    continue
+                }
+                var bits = laneBits(admitted, laneWeight)
+                while bits != 0 {
+                    let lane = bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    let distance = row[base + lane]
+                    guard distance < bound else { continue }
+                    var slot = Swift.min(filled, k - 1)
+                    while slot > 0 && best[slot - 1] > distance {
+                        best[slot] = best[slot - 1]
+                        bestClass[slot] = bestClass[slot - 1]
+                        slot -= 1
+                    }
+                    best[slot] = distance
+                    bestClass[slot] = columnClass[base + lane]
+                    filled += 1
+                    if filled >= k { bound = Swift.min(bound, best[k - 1]) }
+                }
+                base += lanes
+            }
         }
-        best[slot] = distance
-        bestClass[slot] = label
-        threshold[j] = best[k - 1]
+        }
+    }
+
+    /// The lanes of a mask as the bits of an integer (lane 0 in bit 0).
+    @inline(__always)
+    private static func laneBits(_ mask: SIMDMask<IntVector>, _ weights: IntVector) -> UInt32 {
+        return UInt32(truncatingIfNeeded: IntVector.zero.replacing(with: weights, where: mask).wrappedSum())
     }
 }

@@ -72,6 +72,12 @@ enum FastMath {
         return x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     }
 
+    /// Lane-wise minimum by compare-and-select.
+    @inline(__always)
+    static func minimum(_ a: Vector, _ b: Vector) -> Vector {
+        a.replacing(with: b, where: b .< a)
+    }
+
     /// Lane-wise maximum by compare-and-select.
     @inline(__always)
     static func maximum(_ a: Vector, _ b: Vector) -> Vector {

@@ -75,6 +75,35 @@ import Testing
         #expect(abs(m.knnAccuracy - reference.knn) < 1e-12, "\(family) \(size)")
     }
 
+    /// On an integer grid many distances tie; the documented rule (equal distances go to the point
+    /// earlier in class-sorted order) must hold exactly, as a plain sorted scan gives it.
+    @Test(arguments: KernelFamily.allCases, [11, 12, 13] as [UInt64])
+    func knnAccuracy_breaksDistanceTiesByClassSortedOrder(_ family: KernelFamily, _ seed: UInt64) {
+        guard runnable(family) else { return }
+        var rng = SeededGenerator(seed: seed)
+        let n = 90, classes = 3
+        let labels = (0..<n).map { _ in rng.nextIndex(below: classes) }
+        let rows = (0..<(2 * n)).map { _ in Float(rng.nextIndex(below: 5)) }
+        let m = Self.metrics(rows, dimension: 2, labels: labels, classes: classes, family: family)
+        // Class-sorted order: by label, then by index.
+        let order = (0..<n).sorted { (labels[$0], $0) < (labels[$1], $1) }
+        var position = [Int](repeating: 0, count: n)
+        for (p, i) in order.enumerated() { position[i] = p }
+        var correct = 0
+        for i in 0..<n {
+            func d2(_ j: Int) -> Float {
+                let a = rows[2 * i] - rows[2 * j], b = rows[2 * i + 1] - rows[2 * j + 1]
+                return a * a + b * b
+            }
+            let nearest = (0..<n).filter { $0 != i }.sorted { (d2($0), position[$0]) < (d2($1), position[$1]) }.prefix(5)
+            var votes = [Int](repeating: 0, count: classes)
+            var winner = -1, best = 0
+            for j in nearest { votes[labels[j]] += 1; if votes[labels[j]] > best { best = votes[labels[j]]; winner = labels[j] } }
+            if winner == labels[i] { correct += 1 }
+        }
+        #expect(m.knnAccuracy == Double(correct) / Double(n), "\(family) seed \(seed)")
+    }
+
     @Test(arguments: KernelFamily.allCases)
     func eachMetric_isTheSameWhetherComputedAloneOrWithTheOthers(_ family: KernelFamily) {
         guard runnable(family) else { return }
