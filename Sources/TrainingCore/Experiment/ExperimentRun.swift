@@ -13,9 +13,10 @@ public struct ExperimentRun: Sendable {
     /// The kernels that train and evaluate (default: the widest this CPU runs). Results are
     /// bit-identical for a seed within one family; not part of the configuration or the job id.
     public var kernelFamily: KernelFamily = .detected
-    /// Whether every check computes all four metrics (for `curve.csv`). When false, a metric is
-    /// computed only until it reaches its threshold; later checks record NaN for it. Times to
-    /// cluster are identical either way (`MetricSkippingTests`).
+    /// Whether every check computes the loss and all four metrics (for `curve.csv`). When false,
+    /// a metric is computed only until it reaches its threshold and the loss only at the last
+    /// check; skipped values are NaN. Times to cluster and `final` are identical either way
+    /// (`MetricSkippingTests`).
     public var recordsFullCurve: Bool = true
 
     /// Validates `config` and, when given, that `initialState` fits it (else draws one from the seed).
@@ -69,7 +70,8 @@ public struct ExperimentRun: Sendable {
         func check() -> Bool {
             let needed = recordsFullCurve ? allMetrics : allMetrics.filter { reached[$0] == nil }
             let values = evaluator.evaluate(
-                points: engine.points, stride: engine.paddedCount, loss: engine.loss(), metrics: needed)
+                points: engine.points, stride: engine.paddedCount, loss: recordsFullCurve ? engine.loss() : .nan,
+                metrics: needed)
             let record = CheckRecord(epoch: epoch, seconds: elapsed(), values: values)
             curve.append(record)
             for metric in ClusterMetric.allCases where reached[metric] == nil {
@@ -106,9 +108,8 @@ public struct ExperimentRun: Sendable {
         }
         // Skipped metrics are computed once more at the last check, so `final` is always complete
         // (the points have not moved since: every way out of the loop but divergence is a check).
-        if !recordsFullCurve, status != .diverged, let last = curve.last, last.epoch == epoch,
-           ClusterMetric.allCases.contains(where: { last.values[$0].isNaN && !last.values.loss.isNaN }) {
-            let values = evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: last.values.loss)
+        if !recordsFullCurve, status != .diverged, let last = curve.last, last.epoch == epoch {
+            let values = evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: engine.loss())
             curve[curve.count - 1] = CheckRecord(epoch: last.epoch, seconds: last.seconds, values: values)
             final = values
         }
