@@ -53,6 +53,33 @@ public enum DenseKernels {
             }
             o += 4
         }
+        if fanOut - o == 3 {
+            // The output layer (3 classes): one pass with 6 independent chains, not three passes
+            // with 2 (each output still sums in the same order, so the values are the same).
+            var base = 0
+            while base < count {
+                var a0 = Vector(repeating: bias[o]), b0 = a0
+                var a1 = Vector(repeating: bias[o + 1]), b1 = a1
+                var a2 = Vector(repeating: bias[o + 2]), b2 = a2
+                var row = input + base
+                var w = weights + o
+                for _ in 0..<fanIn {
+                    let x = load(row), y = load(row + lanes)
+                    let w0 = Vector(repeating: w[0]), w1 = Vector(repeating: w[1]), w2 = Vector(repeating: w[2])
+                    multiplyAdd(&a0, x, w0); multiplyAdd(&b0, y, w0)
+                    multiplyAdd(&a1, x, w1); multiplyAdd(&b1, y, w1)
+                    multiplyAdd(&a2, x, w2); multiplyAdd(&b2, y, w2)
+                    row += count
+                    w += fanOut
+                }
+                let out = output + o * count + base
+                store(A.apply(a0), out); store(A.apply(b0), out + lanes)
+                store(A.apply(a1), out + count); store(A.apply(b1), out + count + lanes)
+                store(A.apply(a2), out + 2 * count); store(A.apply(b2), out + 2 * count + lanes)
+                base += step
+            }
+            o += 3
+        }
         while o < fanOut {
             var base = 0
             while base < count {
@@ -102,7 +129,7 @@ public enum DenseKernels {
             let label = UnsafeRawPointer(labels + base).loadUnaligned(as: IntVector.self)
             for c in 0..<classes {
                 var d = load(delta + c * count + base) * scale
-                d.replace(with: d - w, where: label .== Int32(c))
+                d.replace(with: d - w, where: label .== IntVector(repeating: Int32(c)))
                 store(d, delta + c * count + base)
             }
             base += lanes

@@ -50,7 +50,7 @@ public enum DistanceKernels {
                         multiplyAdd(&d2, diff, diff)
                     }
                     // Padding columns, and in the own block every column up to i, take no part.
-                    var excluded = load(valid + base) .== 0
+                    var excluded = load(valid + base) .== Vector.zero
                     if base == ownBlock {
                         excluded = excluded .| (laneIndex .<= IntVector(repeating: Int32(i - base)))
                     }
@@ -99,7 +99,7 @@ public enum DistanceKernels {
                     let diff = load(p + base) - Vector(repeating: p[i])
                     multiplyAdd(&d2, diff, diff)
                 }
-                var excluded = load(valid + base) .== 0
+                var excluded = load(valid + base) .== Vector.zero
                 if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
                 d2.replace(with: infinity, where: excluded)
                 store(d2, row + base)
