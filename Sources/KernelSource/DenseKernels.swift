@@ -167,14 +167,33 @@ public enum DenseKernels {
                 var a0 = Vector.zero, a1 = Vector.zero, a2 = Vector.zero, a3 = Vector.zero
                 var b0 = Vector.zero, b1 = Vector.zero, b2 = Vector.zero, b3 = Vector.zero
                 var base = 0
-                while base < count {
-                    let e0 = load(d0 + base), e1 = load(d1 + base)
-                    let v0 = load(x0 + base), v1 = load(x1 + base), v2 = load(x2 + base), v3 = load(x3 + base)
-                    multiplyAdd(&a0, v0, e0); multiplyAdd(&b0, v0, e1)
-                    multiplyAdd(&a1, v1, e0); multiplyAdd(&b1, v1, e1)
-                    multiplyAdd(&a2, v2, e0); multiplyAdd(&b2, v2, e1)
-                    multiplyAdd(&a3, v3, e0); multiplyAdd(&b3, v3, e1)
-                    base += lanes
+                if rows <= 2 && pair {
+                    // Edge tiles (e.g. the first layer at D = 2) compute only what they keep; each
+                    // sum runs in the same order as in the full tile.
+                    while base < count {
+                        let e0 = load(d0 + base), e1 = load(d1 + base)
+                        let v0 = load(x0 + base), v1 = load(x1 + base)
+                        multiplyAdd(&a0, v0, e0); multiplyAdd(&b0, v0, e1)
+                        multiplyAdd(&a1, v1, e0); multiplyAdd(&b1, v1, e1)
+                        base += lanes
+                    }
+                } else if !pair {
+                    while base < count {
+                        let e0 = load(d0 + base)
+                        multiplyAdd(&a0, load(x0 + base), e0); multiplyAdd(&a1, load(x1 + base), e0)
+                        multiplyAdd(&a2, load(x2 + base), e0); multiplyAdd(&a3, load(x3 + base), e0)
+                        base += lanes
+                    }
+                } else {
+                    while base < count {
+                        let e0 = load(d0 + base), e1 = load(d1 + base)
+                        let v0 = load(x0 + base), v1 = load(x1 + base), v2 = load(x2 + base), v3 = load(x3 + base)
+                        multiplyAdd(&a0, v0, e0); multiplyAdd(&b0, v0, e1)
+                        multiplyAdd(&a1, v1, e0); multiplyAdd(&b1, v1, e1)
+                        multiplyAdd(&a2, v2, e0); multiplyAdd(&b2, v2, e1)
+                        multiplyAdd(&a3, v3, e0); multiplyAdd(&b3, v3, e1)
+                        base += lanes
+                    }
                 }
                 let g = weightGradient + k * fanOut + o
                 g[0] = horizontalSum(a0)
