@@ -14,14 +14,17 @@ public enum DistanceKernels {
     ///
     /// - `points`: `depth x columns`, class segments starting at `segmentStart[c]` and padded to a
     ///   multiple of 16 columns; `valid[j]` is 1 for real columns, 0 for padding.
-    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of `columns`
-    ///   (one row of squared distances).
+    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of at least
+    ///   `lanes` floats.
+    /// - `neighbourColumn` (`columns x neighbours`): the previous call's neighbour columns on input
+    ///   (-1 where none; they only tighten the search), this call's on output.
     public static func pairwise(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, segmentStart: UnsafePointer<Int>, classes: Int,
         classSums: UnsafeMutablePointer<Float>, columnSums: UnsafeMutablePointer<Float>,
         neighbours k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
-        neighbourClass: UnsafeMutablePointer<Int32>, threshold: UnsafeMutablePointer<Float>
+        neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
+        threshold: UnsafeMutablePointer<Float>
     ) {
         columnSums.update(repeating: 0, count: classes * columns)
         if k > 0 {
@@ -68,30 +71,86 @@ public enum DistanceKernels {
         if k > 0 {
             nearestNeighbours(
                 points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
-                k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, row: threshold,
+                k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                neighbourColumn: neighbourColumn, row: threshold,
                 laneIndex: laneIndex, laneWeight: laneWeight)
         }
     }
 
-    /// Each real column's `k` nearest other columns. Row `i`'s squared distances go to `row`; the
-    /// lane-wise minimum over its blocks holds the distances to `lanes` distinct other points, so
-    /// the k-th smallest of those bounds the k-th nearest distance from above. Only columns within
-    /// that bound are inserted, in ascending order (ties stay with the earlier column): the same
-    /// list a scan of every column gives, with a handful of insertions instead of dozens.
+    /// Each real column's `k` nearest other columns. The scan admits only columns within an upper
+    /// bound of the k-th nearest squared distance, in ascending order (ties stay with the earlier
+    /// column), so it builds the same list a scan of every column gives, with a handful of
+    /// insertions instead of dozens. The bound is the farthest of the previous call's k neighbours
+    /// (k distinct other points; their distances recomputed now in double, with a margin above
+    /// float rounding), or, the first time, the k-th smallest lane-wise minimum of the row
+    /// (distances to `lanes` distinct other points).
     private static func nearestNeighbours(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
-        neighbourClass: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>,
-        laneIndex: IntVector, laneWeight: IntVector
+        neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
+        row: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
     ) {
         let infinity = Vector(repeating: .infinity)
+        let margin = 1 + Double(depth + 4) * 2.4e-7
         withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { scratch in
         guard let smallest = scratch.baseAddress else { return }
         let minima = smallest + k
         for i in 0..<columns where valid[i] != 0 {
-            var minimum = infinity
-            var base = 0
             let own = i / lanes * lanes
+            let best = neighbourDistance + i * k
+            let bestClass = neighbourClass + i * k
+            let bestColumn = neighbourColumn + i * k
+            var bound = Float.infinity
+            var previous = 0.0
+            var havePrevious = true
+            for b in 0..<k {
+                let j = Int(bestColumn[b])
+                guard j >= 0, j != i, j < columns, valid[j] != 0 else {
+                    havePrevious = false
+                    break
+                }
+                var s = 0.0
+                for m in 0..<depth {
+                    let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
+                    s += x * x
+                }
+                previous = Swift.max(previous, s)
+            }
+            if havePrevious {
+                bound = Float(previous * margin).nextUp
+            } else {
+                // First call: one pass for the row's squared distances and their lane minima.
+                var minimum = infinity
+                var base = 0
+                while base < columns {
+                    var d2 = Vector.zero
+                    for m in 0..<depth {
+                        let p = points + m * columns
+                        let diff = load(p + base) - Vector(repeating: p[i])
+                        multiplyAdd(&d2, diff, diff)
+                    }
+                    var excluded = load(valid + base) .== Vector.zero
+                    if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+                    d2.replace(with: infinity, where: excluded)
+                    minimum = FastMath.minimum(minimum, d2)
+                    base += lanes
+                }
+                for b in 0..<k { smallest[b] = .infinity }
+                store(minimum, minima)
+                for lane in 0..<lanes {
+                    let v = minima[lane]
+                    guard v < smallest[k - 1] else { continue }
+                    var slot = k - 1
+                    while slot > 0 && smallest[slot - 1] > v {
+                        smallest[slot] = smallest[slot - 1]
+                        slot -= 1
+                    }
+                    smallest[slot] = v
+                }
+                bound = smallest[k - 1].nextUp
+            }
+            var filled = 0
+            var base = 0
             while base < columns {
                 var d2 = Vector.zero
                 for m in 0..<depth {
@@ -99,57 +158,37 @@ public enum DistanceKernels {
                     let diff = load(p + base) - Vector(repeating: p[i])
                     multiplyAdd(&d2, diff, diff)
                 }
-                var excluded = load(valid + base) .== Vector.zero
-                if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
-                d2.replace(with: infinity, where: excluded)
-                store(d2, row + base)
-                minimum = FastMath.minimum(minimum, d2)
-                base += lanes
-            }
-            // The k-th smallest lane minimum; admit d2 <= bound (the next float up, strictly).
-            for b in 0..<k { smallest[b] = .infinity }
-            store(minimum, minima)
-            for lane in 0..<lanes {
-                let v = minima[lane]
-                guard v < smallest[k - 1] else { continue }
-                var slot = k - 1
-                while slot > 0 && smallest[slot - 1] > v {
-                    smallest[slot] = smallest[slot - 1]
-                    slot -= 1
-                }
-                smallest[slot] = v
-            }
-            var bound = smallest[k - 1].nextUp
-            let best = neighbourDistance + i * k
-            let bestClass = neighbourClass + i * k
-            var filled = 0
-            base = 0
-            while base < columns {
-                let d2 = load(row + base)
                 let admitted = d2 .< Vector(repeating: bound)
                 guard any(admitted) else {
                     base += lanes
                     continue
                 }
-                var bits = laneBits(admitted, laneWeight)
+                var excluded = load(valid + base) .== Vector.zero
+                if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+                d2.replace(with: infinity, where: excluded)
+                store(d2, row)
+                var bits = laneBits(admitted .& .!excluded, laneWeight)
                 while bits != 0 {
                     let lane = bits.trailingZeroBitCount
                     bits &= bits - 1
-                    let distance = row[base + lane]
+                    let distance = row[lane]
                     guard distance < bound else { continue }
                     var slot = Swift.min(filled, k - 1)
                     while slot > 0 && best[slot - 1] > distance {
                         best[slot] = best[slot - 1]
                         bestClass[slot] = bestClass[slot - 1]
+                        bestColumn[slot] = bestColumn[slot - 1]
                         slot -= 1
                     }
                     best[slot] = distance
                     bestClass[slot] = columnClass[base + lane]
+                    bestColumn[slot] = Int32(base + lane)
                     filled += 1
                     if filled >= k { bound = Swift.min(bound, best[k - 1]) }
                 }
                 base += lanes
             }
+            if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
         }
         }
     }

@@ -7,13 +7,18 @@ import Testing
     /// Evaluates `rows` (`N x D`) with `labels`.
     static func metrics(
         _ rows: [Float], dimension d: Int, labels: [Int], classes: Int, family: KernelFamily = .detected,
-        only metrics: Set<ClusterMetric> = Set(ClusterMetric.allCases)
+        only metrics: Set<ClusterMetric> = Set(ClusterMetric.allCases), after earlier: [[Float]] = []
     ) -> MetricValues {
         let n = labels.count
         let evaluator = ClusterEvaluator(count: n, dimension: d, classes: classes, labels: labels.map(Int32.init), kernels: family)
-        var featureMajor = [Float](repeating: 0, count: d * n)
-        for i in 0..<n { for k in 0..<d { featureMajor[k * n + i] = rows[i * d + k] } }
-        return featureMajor.withUnsafeBufferPointer { evaluator.evaluate(points: $0.baseAddress!, stride: n, loss: 0, metrics: metrics) }
+        func evaluate(_ rows: [Float]) -> MetricValues {
+            var featureMajor = [Float](repeating: 0, count: d * n)
+            for i in 0..<n { for k in 0..<d { featureMajor[k * n + i] = rows[i * d + k] } }
+            return featureMajor.withUnsafeBufferPointer { evaluator.evaluate(points: $0.baseAddress!, stride: n, loss: 0, metrics: metrics) }
+        }
+        // Earlier checks leave neighbour lists behind that bound the next search.
+        for rows in earlier { _ = evaluate(rows) }
+        return evaluate(rows)
     }
 
     static func randomData(n: Int, d: Int, classes: Int, seed: UInt64, separation: Double) -> ([Float], [Int]) {
@@ -73,6 +78,10 @@ import Testing
         let reference = Self.bruteForce(rows, d: size.d, labels: labels, classes: size.classes)
         #expect(abs(m.silhouette - reference.silhouette) < 1e-5, "\(family) \(size)")
         #expect(abs(m.knnAccuracy - reference.knn) < 1e-12, "\(family) \(size)")
+        // The same after a check on other points (whose neighbours then bound the search).
+        let (before, _) = Self.randomData(n: size.n, d: size.d, classes: size.classes, seed: 6, separation: 3)
+        let again = Self.metrics(rows, dimension: size.d, labels: labels, classes: size.classes, family: family, after: [before, rows])
+        #expect(again == m, "\(family) \(size)")
     }
 
     /// On an integer grid many distances tie; the documented rule (equal distances go to the point
@@ -84,7 +93,8 @@ import Testing
         let n = 90, classes = 3
         let labels = (0..<n).map { _ in rng.nextIndex(below: classes) }
         let rows = (0..<(2 * n)).map { _ in Float(rng.nextIndex(below: 5)) }
-        let m = Self.metrics(rows, dimension: 2, labels: labels, classes: classes, family: family)
+        let shuffled = rows.map { $0 + Float(rng.nextSymmetric(2)) }
+        let m = Self.metrics(rows, dimension: 2, labels: labels, classes: classes, family: family, after: [shuffled])
         // Class-sorted order: by label, then by index.
         let order = (0..<n).sorted { (labels[$0], $0) < (labels[$1], $1) }
         var position = [Int](repeating: 0, count: n)

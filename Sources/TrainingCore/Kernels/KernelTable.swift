@@ -22,7 +22,7 @@ struct KernelTable: Sendable {
     typealias Pairwise = @Sendable (
         UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Int32>, UnsafePointer<Int>, Int,
         UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, UnsafeMutablePointer<Float>,
-        UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>
+        UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>
     ) -> Void
     typealias FastMathApply = @Sendable (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     typealias FMAChains = @Sendable (Int, Float) -> Float

@@ -38,6 +38,9 @@ final class ClusterEvaluator {
     /// `columns x neighbours`: each column's nearest squared distances and their classes.
     private let neighbourDistance: UnsafeMutablePointer<Float>
     private let neighbourClass: UnsafeMutablePointer<Int32>
+    /// `columns x neighbours`: each column's neighbours at the last check, which bound the search
+    /// at the next (-1 before the first).
+    private let neighbourColumn: UnsafeMutablePointer<Int32>
     private var projected: [Double]
 
     init(count: Int, dimension: Int, classes: Int, labels: [Int32], kernels family: KernelFamily = .detected) {
@@ -80,6 +83,8 @@ final class ClusterEvaluator {
         threshold = Self.aligned(columns)
         neighbourDistance = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourClass = .allocate(capacity: max(columns * Self.neighbours, 1))
+        neighbourColumn = .allocate(capacity: max(columns * Self.neighbours, 1))
+        neighbourColumn.initialize(repeating: -1, count: max(columns * Self.neighbours, 1))
         projected = [Double](repeating: 0, count: max(classes - 1, 1))
     }
 
@@ -99,6 +104,7 @@ final class ClusterEvaluator {
         threshold.deallocate()
         neighbourDistance.deallocate()
         neighbourClass.deallocate()
+        neighbourColumn.deallocate()
     }
 
     /// The metrics of feature-major points (`dimension x stride`, point `i` in column `i`); `loss`
@@ -189,7 +195,7 @@ final class ClusterEvaluator {
         let k = nearestNeighbours ? min(Self.neighbours, count - 1) : 0
         kernels.pairwise(
             sorted, depth, columns, valid, columnClass, segmentStart, classes, classSums, columnSums,
-            max(k, 0), neighbourDistance, neighbourClass, threshold)
+            max(k, 0), neighbourDistance, neighbourClass, neighbourColumn, threshold)
         let nonEmpty = classCount.filter { $0 > 0 }.count
         var silhouetteSum = 0.0
         var correct = 0
