@@ -122,7 +122,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrainingCoreTests", dependencies: ["TrainingCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrainingCoreTests",
+            dependencies: ["TrainingCore", "KernelsAVX512", "KernelsAVX2", "KernelsBaseline"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], swiftSettings: swiftSettings),
         .testTarget(name: "SweepModelTests", dependencies: ["SweepModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SweepModel", "TrainingCore", "Charts"], resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: swiftSettings),

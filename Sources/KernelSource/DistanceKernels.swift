@@ -31,7 +31,6 @@ public enum DistanceKernels {
             neighbourDistance.update(repeating: .infinity, count: columns * k)
             neighbourClass.update(repeating: -1, count: columns * k)
         }
-        let infinity = Vector(repeating: .infinity)
         var laneIndex = IntVector.zero, laneWeight = IntVector.zero
         for lane in 0..<lanes {
             laneIndex[lane] = Int32(lane)

@@ -1,3 +1,6 @@
+import KernelsAVX2
+import KernelsAVX512
+import KernelsBaseline
 import Testing
 @testable import TrainingCore
 
@@ -52,5 +55,22 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// The dispatch table's literal constants agree with what each supported family was compiled as.
+@Suite struct KernelTableTests {
+    @Test(arguments: KernelFamily.allCases)
+    func tableConstants_matchTheCompiledFamily(_ family: KernelFamily) {
+        guard runnable(family) else { return }
+        let table = KernelTable.table(for: family)
+        let compiled: (name: String, lanes: Int, flops: Int) = switch family {
+        case .avx512: (KernelsAVX512.KernelBuild.family, KernelsAVX512.KernelBuild.vectorLanes, KernelsAVX512.Calibration.flopsPerIteration)
+        case .avx2: (KernelsAVX2.KernelBuild.family, KernelsAVX2.KernelBuild.vectorLanes, KernelsAVX2.Calibration.flopsPerIteration)
+        case .baseline: (KernelsBaseline.KernelBuild.family, KernelsBaseline.KernelBuild.vectorLanes, KernelsBaseline.Calibration.flopsPerIteration)
+        }
+        #expect(compiled.name == family.rawValue)
+        #expect(table.vectorLanes == compiled.lanes)
+        #expect(table.calibrationFlopsPerIteration == compiled.flops)
     }
 }
