@@ -73,6 +73,47 @@ public enum DenseKernels {
             }
             o += 8
         }
+        #elseif KERNELS_AVX2
+        // 16 registers: 6 outputs x 2 vectors of accumulators, 2 inputs and 1 weight.
+        while o + 6 <= fanOut {
+            var base = 0
+            while base < count {
+                var a0 = Vector(repeating: bias[o]), b0 = a0
+                var a1 = Vector(repeating: bias[o + 1]), b1 = a1
+                var a2 = Vector(repeating: bias[o + 2]), b2 = a2
+                var a3 = Vector(repeating: bias[o + 3]), b3 = a3
+                var a4 = Vector(repeating: bias[o + 4]), b4 = a4
+                var a5 = Vector(repeating: bias[o + 5]), b5 = a5
+                var row = input + base
+                var w = weights + o
+                for _ in 0..<fanIn {
+                    let x = load(row), y = load(row + lanes)
+                    var wv = Vector(repeating: w[0])
+                    multiplyAdd(&a0, x, wv); multiplyAdd(&b0, y, wv)
+                    wv = Vector(repeating: w[1])
+                    multiplyAdd(&a1, x, wv); multiplyAdd(&b1, y, wv)
+                    wv = Vector(repeating: w[2])
+                    multiplyAdd(&a2, x, wv); multiplyAdd(&b2, y, wv)
+                    wv = Vector(repeating: w[3])
+                    multiplyAdd(&a3, x, wv); multiplyAdd(&b3, y, wv)
+                    wv = Vector(repeating: w[4])
+                    multiplyAdd(&a4, x, wv); multiplyAdd(&b4, y, wv)
+                    wv = Vector(repeating: w[5])
+                    multiplyAdd(&a5, x, wv); multiplyAdd(&b5, y, wv)
+                    row += count
+                    w += fanOut
+                }
+                var out = output + o * count + base
+                store(A.apply(a0), out); store(A.apply(b0), out + lanes); out += count
+                store(A.apply(a1), out); store(A.apply(b1), out + lanes); out += count
+                store(A.apply(a2), out); store(A.apply(b2), out + lanes); out += count
+                store(A.apply(a3), out); store(A.apply(b3), out + lanes); out += count
+                store(A.apply(a4), out); store(A.apply(b4), out + lanes); out += count
+                store(A.apply(a5), out); store(A.apply(b5), out + lanes)
+                base += step
+            }
+            o += 6
+        }
         #endif
         while o + 4 <= fanOut {
             var base = 0
@@ -250,6 +291,46 @@ public enum DenseKernels {
                                     fanOut: fanOut, count: count, weightGradient: weightGradient + k * fanOut)
             }
             o += 8
+        }
+        #elseif KERNELS_AVX2
+        // 2 input rows x 6 outputs (12 of 16 registers): each input row is read fanOut / 6 times.
+        while o + 6 <= fanOut {
+            var k = 0
+            while k + 2 <= fanIn {
+                let x0 = input + k * count, x1 = x0 + count
+                let d = delta + o * count
+                var a0 = Vector.zero, a1 = Vector.zero, a2 = Vector.zero, a3 = Vector.zero, a4 = Vector.zero, a5 = Vector.zero
+                var b0 = Vector.zero, b1 = Vector.zero, b2 = Vector.zero, b3 = Vector.zero, b4 = Vector.zero, b5 = Vector.zero
+                var base = 0
+                while base < count {
+                    let v0 = load(x0 + base), v1 = load(x1 + base)
+                    var e = load(d + base)
+                    multiplyAdd(&a0, v0, e); multiplyAdd(&b0, v1, e)
+                    e = load(d + count + base)
+                    multiplyAdd(&a1, v0, e); multiplyAdd(&b1, v1, e)
+                    e = load(d + 2 * count + base)
+                    multiplyAdd(&a2, v0, e); multiplyAdd(&b2, v1, e)
+                    e = load(d + 3 * count + base)
+                    multiplyAdd(&a3, v0, e); multiplyAdd(&b3, v1, e)
+                    e = load(d + 4 * count + base)
+                    multiplyAdd(&a4, v0, e); multiplyAdd(&b4, v1, e)
+                    e = load(d + 5 * count + base)
+                    multiplyAdd(&a5, v0, e); multiplyAdd(&b5, v1, e)
+                    base += lanes
+                }
+                let g = weightGradient + k * fanOut + o
+                g[0] = horizontalSum(a0); g[1] = horizontalSum(a1); g[2] = horizontalSum(a2)
+                g[3] = horizontalSum(a3); g[4] = horizontalSum(a4); g[5] = horizontalSum(a5)
+                let h = g + fanOut
+                h[0] = horizontalSum(b0); h[1] = horizontalSum(b1); h[2] = horizontalSum(b2)
+                h[3] = horizontalSum(b3); h[4] = horizontalSum(b4); h[5] = horizontalSum(b5)
+                k += 2
+            }
+            if k < fanIn {
+                weightGradientTiles(input: input + k * count, fanIn: fanIn - k, delta: delta, o: o, oEnd: o + 6,
+                                    fanOut: fanOut, count: count, weightGradient: weightGradient + k * fanOut)
+            }
+            o += 6
         }
         #endif
         weightGradientTiles(input: input, fanIn: fanIn, delta: delta, o: o, oEnd: fanOut, fanOut: fanOut,
