@@ -14,8 +14,8 @@ public enum DistanceKernels {
     ///
     /// - `points`: `depth x columns`, class segments starting at `segmentStart[c]` and padded to a
     ///   multiple of 16 columns; `valid[j]` is 1 for real columns, 0 for padding.
-    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of at least
-    ///   `lanes` floats.
+    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of `columns`
+    ///   floats (at least `lanes`).
     /// - `neighbourColumn` (`columns x neighbours`): the previous call's neighbour columns on input
     ///   (-1 where none; they only tighten the search), this call's on output.
     public static func pairwise(
@@ -36,6 +36,13 @@ public enum DistanceKernels {
             laneIndex[lane] = Int32(lane)
             laneWeight[lane] = Int32(1) << Int32(lane)
         }
+        // With every column's previous neighbours at hand, the neighbour search rides along the
+        // symmetric sweep (each pair once); otherwise it is a separate row scan afterwards.
+        let fused = k > 0 && previousBounds(
+            points: points, depth: depth, columns: columns, valid: valid, k: k,
+            neighbourColumn: neighbourColumn, bound: threshold)
+        if fused { neighbourColumn.update(repeating: -1, count: columns * k) }
+        let infinity = Vector(repeating: .infinity)
         for i in 0..<columns where valid[i] != 0 {
             let ownClass = Int(columnClass[i])
             let ownBlock = i / lanes * lanes
@@ -59,6 +66,30 @@ public enum DistanceKernels {
                     let root = FastMath.squareRoot(d2.replacing(with: Vector.zero, where: excluded))
                     rowSum += root
                     store(load(columnSum + base) + root, columnSum + base)
+                    if fused {
+                        let candidate = d2.replacing(with: infinity, where: excluded)
+                        // i as a neighbour of each later column j: rows come in ascending order,
+                        // so every list still receives its candidates in ascending column order.
+                        let toColumns = candidate .< load(threshold + base)
+                        var bits = any(toColumns) ? laneBits(toColumns, laneWeight) : 0
+                        while bits != 0 {
+                            let lane = bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            insert(candidate[lane], Int32(ownClass), Int32(i), into: base + lane, k,
+                                   neighbourDistance, neighbourClass, neighbourColumn, threshold)
+                        }
+                        // Each later column j as a neighbour of i.
+                        let toRow = candidate .< Vector(repeating: threshold[i])
+                        bits = any(toRow) ? laneBits(toRow, laneWeight) : 0
+                        while bits != 0 {
+                            let lane = bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            if candidate[lane] < threshold[i] {
+                                insert(candidate[lane], columnClass[base + lane], Int32(base + lane), into: i, k,
+                                       neighbourDistance, neighbourClass, neighbourColumn, threshold)
+                            }
+                        }
+                    }
                     base += lanes
                 }
                 classSums[i * classes + c] = horizontalSum(rowSum)
@@ -67,7 +98,7 @@ public enum DistanceKernels {
         for i in 0..<columns where valid[i] != 0 {
             for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
         }
-        if k > 0 {
+        if k > 0 && !fused {
             nearestNeighbours(
                 points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
                 k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
@@ -190,6 +221,59 @@ public enum DistanceKernels {
             if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
         }
         }
+    }
+
+    /// Fills `bound[i]` (squared) from each real column's previous `k` neighbours, recomputed in
+    /// double with a margin above float rounding: an upper bound of the k-th nearest distance
+    /// (k distinct other points). Returns false, bounds unusable, if some column has none.
+    private static func previousBounds(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, k: Int,
+        neighbourColumn: UnsafePointer<Int32>, bound: UnsafeMutablePointer<Float>
+    ) -> Bool {
+        let margin = 1 + Double(depth + 4) * 2.4e-7
+        for i in 0..<columns {
+            guard valid[i] != 0 else {
+                bound[i] = 0
+                continue
+            }
+            var farthest = 0.0
+            for b in 0..<k {
+                let j = Int(neighbourColumn[i * k + b])
+                guard j >= 0, j != i, j < columns, valid[j] != 0 else { return false }
+                var s = 0.0
+                for m in 0..<depth {
+                    let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
+                    s += x * x
+                }
+                farthest = Swift.max(farthest, s)
+            }
+            bound[i] = Float(farthest * margin).nextUp
+        }
+        return true
+    }
+
+    /// Inserts a candidate into column `j`'s sorted list (equal distances stay behind earlier
+    /// ones) and tightens its admission bound to the k-th distance once the list is full.
+    @inline(__always)
+    private static func insert(
+        _ distance: Float, _ label: Int32, _ column: Int32, into j: Int, _ k: Int,
+        _ neighbourDistance: UnsafeMutablePointer<Float>, _ neighbourClass: UnsafeMutablePointer<Int32>,
+        _ neighbourColumn: UnsafeMutablePointer<Int32>, _ bound: UnsafeMutablePointer<Float>
+    ) {
+        let best = neighbourDistance + j * k
+        let bestClass = neighbourClass + j * k
+        let bestColumn = neighbourColumn + j * k
+        var slot = k - 1
+        while slot > 0 && best[slot - 1] > distance {
+            best[slot] = best[slot - 1]
+            bestClass[slot] = bestClass[slot - 1]
+            bestColumn[slot] = bestColumn[slot - 1]
+            slot -= 1
+        }
+        best[slot] = distance
+        bestClass[slot] = label
+        bestColumn[slot] = column
+        bound[j] = Swift.min(bound[j], best[k - 1])
     }
 
     /// The lanes of a mask as the bits of an integer (lane 0 in bit 0).
