@@ -1,11 +1,12 @@
 # ClusterSweep: `make run` and `make test` do all set-up on a fresh Debian machine with Swift.
 SHELL := /bin/bash
 SWIFT ?= swift
-# CPU the release binary is tuned for. `native` is fastest on the build machine; use a portable
-# name (e.g. CPU=haswell, AVX2+FMA, any x86-64 server since 2013) for binaries shipped to a cluster;
-# README.md "Speed and CPU flags" has the options and their measured speed.
-CPU ?= native
-RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc $(CPU)
+# The release binary is portable: it carries AVX-512, AVX2+FMA and baseline x86-64 kernels and
+# picks the widest the CPU runs at start-up (README.md "Speed and CPU flags"). CPU=<name> (e.g.
+# native, haswell) is an optional override that compiles everything for that CPU; such a binary
+# may not run on other machines.
+CPU ?=
+RELEASE_FLAGS := -c release $(if $(CPU),-Xswiftc -target-cpu -Xswiftc $(CPU))
 BIN := .build/release/clustersweep
 SYSTEM_PACKAGES := libzmq3-dev libsqlite3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -4,7 +4,10 @@
 // Modules form a DAG (arrows point to what a module uses):
 //   CZeroMQ       the libzmq system library; only ZeroMQ imports it
 //   ZeroMQ        -> CZeroMQ                       safe sockets, messages, poller, CURVE
-//   TrainingCore  (no dependencies, no I/O)        data, MLP, optimizers, metrics, time-to-cluster
+//   TrainingCore  -> Kernels*, CCPUID (no I/O)     data, MLP, optimizers, metrics, time-to-cluster
+//   Kernels*      (no dependencies)                the same kernel sources (Sources/KernelSource),
+//                                                  compiled per x86-64 level; chosen by CPUID
+//   CCPUID        (C header)                       the CPUID/XGETBV queries; only TrainingCore uses it
 //   Charts        (no dependencies)                SVG charts: scatter, lines, bands, step curves
 //   SweepModel    -> TrainingCore, Yams, Crypto    sweep files, job plans and ids, records
 //   SweepStore    -> SweepModel, GRDB              the durable SQLite result store
@@ -24,6 +27,19 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// One kernel family: the shared sources in Sources/KernelSource (each family's folder holds
+/// symlinks to them), compiled for one x86-64 level. `-target-cpu` needs `unsafeFlags`, which
+/// SwiftPM allows in a root package. TrainingCore picks the widest family the CPU runs (CPUID) at
+/// start-up, so the release binary is portable; README "Speed and CPU flags" has the measurements.
+func kernelFamily(_ name: String, cpu: String?, defines: [String]) -> Target {
+    var settings = swiftSettings + defines.map { SwiftSetting.define($0) }
+    if let cpu { settings.append(.unsafeFlags(["-target-cpu", cpu])) }
+    // Optimised in debug builds too: the tests train real runs on these kernels, which are ~50x
+    // slower at -Onone, and the three small targets compile in seconds either way.
+    settings.append(.unsafeFlags(["-O"], .when(configuration: .debug)))
+    return .target(name: name, swiftSettings: settings)
+}
+
 let package = Package(
     name: "ClusterSweep",
     platforms: [.macOS(.v14)],
@@ -41,7 +57,15 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: swiftSettings),
-        .target(name: "TrainingCore", swiftSettings: swiftSettings),
+        .target(name: "CCPUID"),
+        kernelFamily("KernelsAVX512", cpu: "skylake-avx512", defines: ["KERNELS_AVX512", "KERNELS_FMA"]),
+        kernelFamily("KernelsAVX2", cpu: "haswell", defines: ["KERNELS_AVX2", "KERNELS_FMA"]),
+        kernelFamily("KernelsBaseline", cpu: nil, defines: []),
+        .target(
+            name: "TrainingCore",
+            dependencies: ["CCPUID", "KernelsAVX512", "KernelsAVX2", "KernelsBaseline"],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Charts", swiftSettings: swiftSettings),
         .target(
             name: "SweepModel",
@@ -98,7 +122,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrainingCoreTests", dependencies: ["TrainingCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrainingCoreTests",
+            dependencies: ["TrainingCore", "KernelsAVX512", "KernelsAVX2", "KernelsBaseline"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], swiftSettings: swiftSettings),
         .testTarget(name: "SweepModelTests", dependencies: ["SweepModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SweepModel", "TrainingCore", "Charts"], resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: swiftSettings),

@@ -18,11 +18,13 @@ public struct TrainSummary: Codable, Sendable, Equatable {
     public var trainSeconds: Double
     /// `trainSeconds` per epoch, in milliseconds.
     public var msPerEpoch: Double
+    /// The kernel family that ran (`nil` in summaries written before families existed).
+    public var kernelFamily: KernelFamily?
 
     public init(
         config: ExperimentConfig, status: RunStatus, epochsRun: Int,
         timeToCluster: [String: ClusterTime?], final: MetricValues,
-        trainSeconds: Double, msPerEpoch: Double
+        trainSeconds: Double, msPerEpoch: Double, kernelFamily: KernelFamily? = nil
     ) {
         self.config = config
         self.status = status
@@ -31,6 +33,7 @@ public struct TrainSummary: Codable, Sendable, Equatable {
         self.final = final
         self.trainSeconds = trainSeconds
         self.msPerEpoch = msPerEpoch
+        self.kernelFamily = kernelFamily
     }
 
     enum CodingKeys: String, CodingKey {
@@ -40,6 +43,7 @@ public struct TrainSummary: Codable, Sendable, Equatable {
         case final
         case trainSeconds = "train_seconds"
         case msPerEpoch = "ms_per_epoch"
+        case kernelFamily = "kernel_family"
     }
 
     /// Time-to-cluster under `metric`, if reached.

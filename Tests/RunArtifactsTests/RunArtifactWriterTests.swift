@@ -35,6 +35,7 @@ import TrainingCore
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("summary.json"))) as? [String: Any]
         #expect(Set(summary?.keys.map { $0 } ?? []) == [
             "version", "config", "status", "epochs_run", "time_to_cluster", "final", "train_seconds", "ms_per_epoch",
+            "kernel_family",
         ])
         let ttc = summary?["time_to_cluster"] as? [String: Any]
         #expect(Set(ttc?.keys.map { $0 } ?? []) == ["lda_silhouette", "knn_accuracy", "silhouette", "fisher_ratio"])

@@ -4,14 +4,14 @@ import Testing
 
 /// Finite-difference checks of the engine's analytic gradients (weights and inputs).
 @Suite struct GradientTests {
-    static func engineAndReference(_ activation: Activation, optimizer: Optimizer = .adam) throws
+    static func engineAndReference(_ activation: Activation, optimizer: Optimizer = .adam, family: KernelFamily = .detected) throws
         -> (TrainingEngine, ReferenceNetwork, [Double], [Double], [Int])
     {
         var config = tinyConfig(points: 37, dimension: 3, hidden: [5, 4], activation: activation)
         config.optimizer = optimizer
         let state = try ExperimentRun(config: config).initialState
         let scale = config.resolved().effectiveInputScale
-        let engine = TrainingEngine(config: config.resolved())
+        let engine = TrainingEngine(config: config.resolved(), kernels: family)
         // Random, non-zero biases so relu units are not all at their kink.
         var rng = SeededGenerator(seed: 99)
         var flat = state.layers.flatMap { $0.weights.flatMap { $0 } + $0.bias }
@@ -27,9 +27,10 @@ import Testing
         return (f(h) - f(-h)) / (2 * h)
     }
 
-    @Test(arguments: [Activation.tanh, .relu])
-    func weightGradient_matchesFiniteDifferences(_ activation: Activation) throws {
-        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation)
+    @Test(arguments: [Activation.tanh, .relu], KernelFamily.allCases)
+    func weightGradient_matchesFiniteDifferences(_ activation: Activation, _ family: KernelFamily) throws {
+        guard runnable(family) else { return }
+        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation, family: family)
         engine.computeGradients()
         let analytic = engine.gradientArray().map(Double.init)
         let numeric = parameters.indices.map { i in
@@ -46,9 +47,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [Activation.tanh, .relu])
-    func inputGradient_matchesFiniteDifferences(_ activation: Activation) throws {
-        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation)
+    @Test(arguments: [Activation.tanh, .relu], KernelFamily.allCases)
+    func inputGradient_matchesFiniteDifferences(_ activation: Activation, _ family: KernelFamily) throws {
+        guard runnable(family) else { return }
+        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation, family: family)
         engine.computeGradients()
         let analytic = engine.pointGradientRows().map(Double.init)
         let numeric = points.indices.map { i in
@@ -65,9 +67,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [Activation.tanh, .relu])
-    func loss_matchesTheDoublePrecisionReference(_ activation: Activation) throws {
-        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation)
+    @Test(arguments: [Activation.tanh, .relu], KernelFamily.allCases)
+    func loss_matchesTheDoublePrecisionReference(_ activation: Activation, _ family: KernelFamily) throws {
+        guard runnable(family) else { return }
+        let (engine, reference, parameters, points, labels) = try Self.engineAndReference(activation, family: family)
         let expected = reference.loss(parameters: parameters, points: points, labels: labels)
         #expect(abs(engine.loss() - expected) < 1e-5 * max(1, expected))
     }

@@ -5,12 +5,20 @@ import Testing
 /// The four clustering metrics on constructed data, against hand values and brute-force references.
 @Suite struct MetricTests {
     /// Evaluates `rows` (`N x D`) with `labels`.
-    static func metrics(_ rows: [Float], dimension d: Int, labels: [Int], classes: Int) -> MetricValues {
+    static func metrics(
+        _ rows: [Float], dimension d: Int, labels: [Int], classes: Int, family: KernelFamily = .detected,
+        only metrics: Set<ClusterMetric> = Set(ClusterMetric.allCases), after earlier: [[Float]] = []
+    ) -> MetricValues {
         let n = labels.count
-        let evaluator = ClusterEvaluator(count: n, dimension: d, classes: classes, labels: labels.map(Int32.init))
-        var featureMajor = [Float](repeating: 0, count: d * n)
-        for i in 0..<n { for k in 0..<d { featureMajor[k * n + i] = rows[i * d + k] } }
-        return featureMajor.withUnsafeBufferPointer { evaluator.evaluate(points: $0.baseAddress!, stride: n, loss: 0) }
+        let evaluator = ClusterEvaluator(count: n, dimension: d, classes: classes, labels: labels.map(Int32.init), kernels: family)
+        func evaluate(_ rows: [Float]) -> MetricValues {
+            var featureMajor = [Float](repeating: 0, count: d * n)
+            for i in 0..<n { for k in 0..<d { featureMajor[k * n + i] = rows[i * d + k] } }
+            return featureMajor.withUnsafeBufferPointer { evaluator.evaluate(points: $0.baseAddress!, stride: n, loss: 0, metrics: metrics) }
+        }
+        // Earlier checks leave neighbour lists behind that bound the next search.
+        for rows in earlier { _ = evaluate(rows) }
+        return evaluate(rows)
     }
 
     static func randomData(n: Int, d: Int, classes: Int, seed: UInt64, separation: Double) -> ([Float], [Int]) {
@@ -62,12 +70,60 @@ import Testing
         #expect(m.knnAccuracy == 0)  // k = 3 (N - 1): the two others of the other class outvote the one
     }
 
-    @Test func silhouetteAndKNN_matchBruteForce_onRandomLabels() {
-        let (rows, labels) = Self.randomData(n: 61, d: 3, classes: 3, seed: 5, separation: 0.7)
-        let m = Self.metrics(rows, dimension: 3, labels: labels, classes: 3)
-        let reference = Self.bruteForce(rows, d: 3, labels: labels, classes: 3)
-        #expect(abs(m.silhouette - reference.silhouette) < 1e-5)
-        #expect(abs(m.knnAccuracy - reference.knn) < 1e-12)
+    @Test(arguments: KernelFamily.allCases, [(61, 3, 3), (150, 7, 4), (97, 1, 2), (40, 130, 3)])
+    func silhouetteAndKNN_matchBruteForce_onRandomLabels(_ family: KernelFamily, _ size: (n: Int, d: Int, classes: Int)) {
+        guard runnable(family) else { return }
+        let (rows, labels) = Self.randomData(n: size.n, d: size.d, classes: size.classes, seed: 5, separation: 0.7)
+        let m = Self.metrics(rows, dimension: size.d, labels: labels, classes: size.classes, family: family)
+        let reference = Self.bruteForce(rows, d: size.d, labels: labels, classes: size.classes)
+        #expect(abs(m.silhouette - reference.silhouette) < 1e-5, "\(family) \(size)")
+        #expect(abs(m.knnAccuracy - reference.knn) < 1e-12, "\(family) \(size)")
+        // The same after a check on other points (whose neighbours then bound the search).
+        let (before, _) = Self.randomData(n: size.n, d: size.d, classes: size.classes, seed: 6, separation: 3)
+        let again = Self.metrics(rows, dimension: size.d, labels: labels, classes: size.classes, family: family, after: [before, rows])
+        #expect(again == m, "\(family) \(size)")
+    }
+
+    /// On an integer grid many distances tie; the documented rule (equal distances go to the point
+    /// earlier in class-sorted order) must hold exactly, as a plain sorted scan gives it.
+    @Test(arguments: KernelFamily.allCases, [11, 12, 13] as [UInt64])
+    func knnAccuracy_breaksDistanceTiesByClassSortedOrder(_ family: KernelFamily, _ seed: UInt64) {
+        guard runnable(family) else { return }
+        var rng = SeededGenerator(seed: seed)
+        let n = 90, classes = 3
+        let labels = (0..<n).map { _ in rng.nextIndex(below: classes) }
+        let rows = (0..<(2 * n)).map { _ in Float(rng.nextIndex(below: 5)) }
+        let shuffled = rows.map { $0 + Float(rng.nextSymmetric(2)) }
+        let m = Self.metrics(rows, dimension: 2, labels: labels, classes: classes, family: family, after: [shuffled])
+        // Class-sorted order: by label, then by index.
+        let order = (0..<n).sorted { (labels[$0], $0) < (labels[$1], $1) }
+        var position = [Int](repeating: 0, count: n)
+        for (p, i) in order.enumerated() { position[i] = p }
+        var correct = 0
+        for i in 0..<n {
+            func d2(_ j: Int) -> Float {
+                let a = rows[2 * i] - rows[2 * j], b = rows[2 * i + 1] - rows[2 * j + 1]
+                return a * a + b * b
+            }
+            let nearest = (0..<n).filter { $0 != i }.sorted { (d2($0), position[$0]) < (d2($1), position[$1]) }.prefix(5)
+            var votes = [Int](repeating: 0, count: classes)
+            var winner = -1, best = 0
+            for j in nearest { votes[labels[j]] += 1; if votes[labels[j]] > best { best = votes[labels[j]]; winner = labels[j] } }
+            if winner == labels[i] { correct += 1 }
+        }
+        #expect(m.knnAccuracy == Double(correct) / Double(n), "\(family) seed \(seed)")
+    }
+
+    @Test(arguments: KernelFamily.allCases)
+    func eachMetric_isTheSameWhetherComputedAloneOrWithTheOthers(_ family: KernelFamily) {
+        guard runnable(family) else { return }
+        let (rows, labels) = Self.randomData(n: 83, d: 5, classes: 3, seed: 8, separation: 1)
+        let all = Self.metrics(rows, dimension: 5, labels: labels, classes: 3, family: family)
+        for metric in ClusterMetric.allCases {
+            let alone = Self.metrics(rows, dimension: 5, labels: labels, classes: 3, family: family, only: [metric])
+            #expect(alone[metric] == all[metric], "\(metric)")
+            for other in ClusterMetric.allCases where other != metric { #expect(alone[other].isNaN) }
+        }
     }
 
     @Test func allMetrics_separateClusteredFromRandomPoints() {

@@ -1,5 +1,7 @@
-/// Timing loops for the training core (`clustersweep bench core`): milliseconds per epoch and
-/// GFLOP/s of the training step, the cost of one metric check, and a whole default run.
+/// Timing loops for the training core (`clustersweep bench core`): the calibrated fp32 peak of a
+/// kernel family, milliseconds per epoch and GFLOP/s of the training step (and their fraction of
+/// that peak), the cost of one metric check, and whole default runs with the share of their time
+/// spent in metric checks.
 ///
 /// Lives in the library so the command stays thin and anyone can time the same thing in code.
 public enum CoreBenchmark {
@@ -8,25 +10,46 @@ public enum CoreBenchmark {
         public var points: Int
         public var dimension: Int
         public var epochs: Int
+        public var family: KernelFamily
         /// Best of the repetitions, milliseconds per epoch (forward + backward + both updates).
         public var msPerEpoch: Double
         /// Useful floating-point operations per second of the step (6 per multiply-add per point:
         /// forward, weight gradient and input gradient), in GFLOP/s.
         public var gflops: Double
-        /// Milliseconds of one metric check (loss + the four metrics).
+        /// Milliseconds of one metric check (loss + the four metrics), best of the checks.
         public var msPerCheck: Double
+    }
+
+    /// The fp32 peak of `family` on this core in GFLOP/s: the best of `repetitions` runs of the
+    /// family's calibration microkernel (independent FMA chains on its widest vectors).
+    public static func peakGflops(family: KernelFamily, repetitions: Int = 7) -> Double {
+        let table = KernelTable.table(for: family)
+        let iterations = 2_000_000
+        let clock = ContinuousClock()
+        var best = Double.infinity
+        var sink: Float = 0
+        for r in 0..<repetitions {
+            let start = clock.now
+            sink += table.fmaChains(iterations, Float(r) * 1e-3)
+            best = min(best, seconds(clock.now - start))
+        }
+        let flops = Double(iterations * table.calibrationFlopsPerIteration)
+        return sink.isNaN ? 0 : flops / best / 1e9
     }
 
     /// Times `epochs` training steps (best of `repetitions`) and `checks` metric checks for the
     /// default network with N = `points` and D = `dimension`.
-    public static func step(points: Int, dimension: Int, epochs: Int, repetitions: Int = 5, checks: Int = 20) -> StepTiming {
+    public static func step(
+        points: Int, dimension: Int, epochs: Int, repetitions: Int = 5, checks: Int = 20,
+        family: KernelFamily = .detected
+    ) -> StepTiming {
         var config = ExperimentConfig()
         config.points = points
         config.dimension = dimension
         config.seed = 1
         let resolved = config.resolved()
         let state = InitialState.draw(for: resolved)
-        let engine = TrainingEngine(config: resolved)
+        let engine = TrainingEngine(config: resolved, kernels: family)
         let labels = state.labels.map { Int32($0) }
         let scale = resolved.effectiveInputScale
         engine.load(
@@ -40,27 +63,57 @@ public enum CoreBenchmark {
             for _ in 0..<epochs { engine.step() }
             best = min(best, seconds(clock.now - start) / Double(epochs))
         }
-        let evaluator = ClusterEvaluator(count: points, dimension: dimension, classes: resolved.classes, labels: labels)
+        let evaluator = ClusterEvaluator(
+            count: points, dimension: dimension, classes: resolved.classes, labels: labels, kernels: family)
         var sink = 0.0
-        let checkStart = clock.now
-        for _ in 0..<checks {
+        var bestCheck = Double.infinity
+        for _ in 0..<max(checks, 1) {
+            let start = clock.now
             sink += evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: engine.loss()).silhouette
+            bestCheck = min(bestCheck, seconds(clock.now - start))
         }
-        let checkSeconds = seconds(clock.now - checkStart) / Double(checks)
         let flops = 6.0 * Double(points * engine.shape.multiplyAddsPerPoint)
         return StepTiming(
-            points: points, dimension: dimension, epochs: epochs, msPerEpoch: best * 1000,
-            gflops: sink.isNaN ? 0 : flops / best / 1e9, msPerCheck: checkSeconds * 1000)
+            points: points, dimension: dimension, epochs: epochs, family: family, msPerEpoch: best * 1000,
+            gflops: sink.isNaN ? 0 : flops / best / 1e9, msPerCheck: bestCheck * 1000)
     }
 
-    /// A whole run at the defaults (checks included) for `seed`, as `clustersweep train` would do it.
-    public static func defaultRun(seed: UInt64, dimension: Int = 2) -> TrainSummary? {
+    /// A whole run at the defaults and the share of its time spent in metric checks.
+    public struct RunTiming: Sendable {
+        public var summary: TrainSummary
+        /// Milliseconds per epoch of the same epochs from the same start with no check.
+        public var msPerEpochWithoutChecks: Double
+        /// `1 - msPerEpochWithoutChecks / summary.msPerEpoch`, floored at 0.
+        public var checkShare: Double
+    }
+
+    /// A whole run at the defaults (checks included) for `seed`, as a sweep job runs it, then the
+    /// same number of epochs without the checks, to measure what the checks cost.
+    public static func defaultRun(
+        seed: UInt64, dimension: Int = 2, family: KernelFamily = .detected, fullCurve: Bool = false
+    ) -> RunTiming? {
         var config = ExperimentConfig()
         config.seed = seed
         config.dimension = dimension
         config.snapshotEpochs = []
         guard var run = try? ExperimentRun(config: config) else { return nil }
-        return run.run().summary
+        run.kernelFamily = family
+        run.recordsFullCurve = fullCurve
+        let summary = run.run().summary
+        // The same epochs from the same start with no check at all.
+        let engine = TrainingEngine(config: run.config, kernels: family)
+        let scale = run.config.effectiveInputScale
+        engine.load(
+            points: run.initialState.points.flatMap { $0.map { Float($0 * scale) } },
+            labels: run.initialState.labels.map { Int32($0) },
+            parameters: run.initialState.layers.flatMap { $0.weights.flatMap { $0 } + $0.bias })
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<summary.epochsRun { engine.step() }
+        let perEpoch = seconds(clock.now - start) * 1000 / Double(max(summary.epochsRun, 1))
+        return RunTiming(
+            summary: summary, msPerEpochWithoutChecks: perEpoch,
+            checkShare: max(0, 1 - perEpoch / summary.msPerEpoch))
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -10,6 +10,14 @@ public struct ExperimentRun: Sendable {
     public let config: ExperimentConfig
     /// The starting points, labels and weights (drawn from the seed unless given).
     public let initialState: ModelState
+    /// The kernels that train and evaluate (default: the widest this CPU runs). Results are
+    /// bit-identical for a seed within one family; not part of the configuration or the job id.
+    public var kernelFamily: KernelFamily = .detected
+    /// Whether every check computes the loss and all four metrics (for `curve.csv`). When false,
+    /// a metric is computed only until it reaches its threshold and the loss only at the last
+    /// check; skipped values are NaN. Times to cluster and `final` are identical either way
+    /// (`MetricSkippingTests`).
+    public var recordsFullCurve: Bool = true
 
     /// Validates `config` and, when given, that `initialState` fits it (else draws one from the seed).
     public init(config: ExperimentConfig, initialState: ModelState? = nil) throws(ExperimentError) {
@@ -33,14 +41,16 @@ public struct ExperimentRun: Sendable {
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
         let scale = config.effectiveInputScale
-        let engine = TrainingEngine(config: config)
+        let engine = TrainingEngine(config: config, kernels: kernelFamily)
         let labels32 = initialState.labels.map { Int32($0) }
         engine.load(
             points: initialState.points.flatMap { row in row.map { Float($0 * scale) } },
             labels: labels32,
             parameters: initialState.layers.flatMap { $0.weights.flatMap { $0 } + $0.bias })
         let evaluator = ClusterEvaluator(
-            count: config.points, dimension: config.dimension, classes: config.classes, labels: labels32)
+            count: config.points, dimension: config.dimension, classes: config.classes, labels: labels32,
+            kernels: kernelFamily)
+        let allMetrics = Set(ClusterMetric.allCases)
         let snapshotEpochs = Set(config.snapshotEpochs)
         let criterion = config.metric
         var curve: [CheckRecord] = []
@@ -58,7 +68,10 @@ public struct ExperimentRun: Sendable {
         }
         /// Checks the metrics; returns whether the run should go on.
         func check() -> Bool {
-            let values = evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: engine.loss())
+            let needed = recordsFullCurve ? allMetrics : allMetrics.filter { reached[$0] == nil }
+            let values = evaluator.evaluate(
+                points: engine.points, stride: engine.paddedCount, loss: recordsFullCurve ? engine.loss() : .nan,
+                metrics: needed)
             let record = CheckRecord(epoch: epoch, seconds: elapsed(), values: values)
             curve.append(record)
             for metric in ClusterMetric.allCases where reached[metric] == nil {
@@ -93,6 +106,13 @@ public struct ExperimentRun: Sendable {
                 final = curve.last?.values
             }
         }
+        // Skipped metrics are computed once more at the last check, so `final` is always complete
+        // (the points have not moved since: every way out of the loop but divergence is a check).
+        if !recordsFullCurve, status != .diverged, let last = curve.last, last.epoch == epoch {
+            let values = evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: engine.loss())
+            curve[curve.count - 1] = CheckRecord(epoch: last.epoch, seconds: last.seconds, values: values)
+            final = values
+        }
         if status != .diverged && snapshots.last?.epoch != epoch { snapshot() }
         let seconds = elapsed()
 
@@ -101,7 +121,8 @@ public struct ExperimentRun: Sendable {
         let summary = TrainSummary(
             config: config, status: status, epochsRun: epoch, timeToCluster: timeToCluster,
             final: final ?? MetricValues(loss: .nan, ldaSilhouette: .nan, knnAccuracy: .nan, silhouette: .nan, fisherRatio: .nan),
-            trainSeconds: seconds, msPerEpoch: seconds * 1000 / Double(max(epoch, 1)))
+            trainSeconds: seconds, msPerEpoch: seconds * 1000 / Double(max(epoch, 1)),
+            kernelFamily: kernelFamily)
         return ExperimentOutcome(
             summary: summary, curve: curve, snapshots: snapshots,
             finalState: state(of: engine, epoch: initialState.epoch + epoch), aborted: aborted)

@@ -2,18 +2,19 @@
 /// optimizer and the input update, in float32 on one preallocated arena.
 ///
 /// Layout: activations are *feature-major* (`width x paddedN`), so every kernel is vectorised over
-/// points with `SIMD16<Float>` whatever the layer widths (2, 3 or 16); `paddedN` rounds N up to a
-/// multiple of 32 and padding points carry zero weight in the loss, so they never affect a
-/// gradient. All buffers are allocated once in `init`; `step()` allocates nothing.
+/// points whatever the layer widths (2, 3 or 16); `paddedN` rounds N up to a multiple of 32 and
+/// padding points carry zero weight in the loss, so they never affect a gradient. All buffers are
+/// allocated once in `init` (64-byte aligned); `step()` allocates nothing. The kernels are those of
+/// `kernels` (one `KernelFamily`), chosen at construction.
 ///
 /// The engine is a class because it owns raw memory (freed in `deinit`); it is used by one run on
 /// one thread and never shared.
 final class TrainingEngine {
-    typealias Vector = SIMD16<Float>
-    static let lanes = 16
     static let block = 32
 
     let shape: NetworkShape
+    /// The kernel family every step runs.
+    let kernels: KernelTable
     let pointCount: Int
     let paddedCount: Int
     let activation: Activation
@@ -45,7 +46,8 @@ final class TrainingEngine {
     /// Whether `outputs` hold the forward pass of the current (W, X).
     private var forwardIsCurrent = false
 
-    init(config: ExperimentConfig) {
+    init(config: ExperimentConfig, kernels family: KernelFamily = .detected) {
+        kernels = KernelTable.table(for: family)
         shape = NetworkShape(dimension: config.dimension, hidden: config.hidden, classes: config.classes)
         pointCount = config.points
         paddedCount = (config.points + Self.block - 1) / Self.block * Self.block
@@ -59,7 +61,8 @@ final class TrainingEngine {
         let activationFloats = shape.widths.dropFirst().reduce(0, +) * paddedCount
         arenaCount = 2 * config.dimension * paddedCount + activationFloats + 2 * maxWidth * paddedCount
             + paddedCount + 4 * p
-        arena = .allocate(capacity: arenaCount)
+        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaCount * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: arenaCount)
         arena.initialize(repeating: 0, count: arenaCount)
         labelBuffer = .allocate(capacity: paddedCount)
         labelBuffer.initialize(repeating: -1, count: paddedCount)
@@ -176,10 +179,10 @@ final class TrainingEngine {
         var input = UnsafePointer(points)
         for l in 0..<shape.layerCount {
             let isLast = l == shape.layerCount - 1
-            DenseKernels.forward(
-                input: input, fanIn: shape.fanIn(l), output: outputs[l], fanOut: shape.fanOut(l),
-                weights: parameters + shape.weightOffsets[l], bias: parameters + shape.biasOffsets[l],
-                count: paddedCount, activation: isLast ? nil : activation)
+            kernels.forward(
+                input, shape.fanIn(l), outputs[l], shape.fanOut(l),
+                parameters + shape.weightOffsets[l], parameters + shape.biasOffsets[l],
+                paddedCount, isLast ? 0 : activation.kernelCode)
             input = UnsafePointer(outputs[l])
         }
         forwardIsCurrent = true
@@ -187,22 +190,19 @@ final class TrainingEngine {
 
     /// Backward pass into `gradients` and `pointGradient`; returns whether all logits were finite.
     private func backward() -> Bool {
-        let logitsFinite = DenseKernels.softmaxCrossEntropyGradient(
-            logits: logits, labels: labels, weights: pointWeight, classes: classes,
-            count: paddedCount, delta: deltaA)
+        let logitsFinite = kernels.softmaxCrossEntropyGradient(
+            logits, labels, pointWeight, classes, paddedCount, deltaA)
         var delta = deltaA
         var spare = deltaB
         for l in stride(from: shape.layerCount - 1, through: 0, by: -1) {
             let input: UnsafePointer<Float> = l == 0 ? UnsafePointer(points) : UnsafePointer(outputs[l - 1])
-            DenseKernels.weightGradient(
-                input: input, fanIn: shape.fanIn(l), delta: delta, fanOut: shape.fanOut(l),
-                count: paddedCount, weightGradient: gradients + shape.weightOffsets[l],
-                biasGradient: gradients + shape.biasOffsets[l])
+            kernels.weightGradient(
+                input, shape.fanIn(l), delta, shape.fanOut(l), paddedCount,
+                gradients + shape.weightOffsets[l], gradients + shape.biasOffsets[l])
             let target = l == 0 ? pointGradient : spare
-            DenseKernels.inputGradient(
-                delta: delta, fanOut: shape.fanOut(l), weights: parameters + shape.weightOffsets[l],
-                fanIn: shape.fanIn(l), count: paddedCount, output: target,
-                activation: l == 0 ? nil : activation, activationOutput: input)
+            kernels.inputGradient(
+                delta, shape.fanOut(l), parameters + shape.weightOffsets[l], shape.fanIn(l), paddedCount,
+                target, l == 0 ? 0 : activation.kernelCode, input)
             if l > 0 { swap(&delta, &spare) }
         }
         return logitsFinite
@@ -235,18 +235,7 @@ final class TrainingEngine {
 
     /// `X <- X - input_learning_rate * N * dJ/dX`; returns whether every point stayed finite.
     private func updatePoints() -> Bool {
-        let total = dimension * paddedCount
-        let step = Vector(repeating: inputStep)
-        var sum = Vector.zero
-        var i = 0
-        while i < total {
-            let p = UnsafeMutableRawPointer(points + i)
-            let x = p.loadUnaligned(as: Vector.self) - step * UnsafeRawPointer(pointGradient + i).loadUnaligned(as: Vector.self)
-            p.storeBytes(of: x, as: Vector.self)
-            sum += x
-            i += Self.lanes
-        }
-        return DenseKernels.horizontalSum(sum).isFinite
+        kernels.updatePoints(points, pointGradient, dimension * paddedCount, inputStep)
     }
 
     /// `base^exponent` for the Adam bias correction, by repeated squaring (no libm needed).

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import TrainingCore
 
-/// `clustersweep bench core`: ms/epoch and GFLOP/s of the training step for N = 500 and 5000,
-/// D = 2 and 16 (single-threaded), the cost of one metric check, and whole default runs.
+/// `clustersweep bench core`: the calibrated fp32 peak of the kernel family, then ms/epoch, GFLOP/s
+/// and fraction of that peak of the training step for N = 500 and 5000, D = 2 and 16 (single
+/// thread), the cost of one metric check, and whole default runs with their share of check time.
 struct BenchCoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "core",
-        abstract: "Time the training step, a metric check and whole default runs (single thread)."
+        abstract: "Time the training step against the calibrated peak, a metric check and whole default runs (single thread)."
     )
 
     @Option(help: "Seeds of the whole default runs (comma-separated; empty for none).")
@@ -16,9 +17,21 @@ struct BenchCoreCommand: ParsableCommand {
     @Option(help: "Epochs timed per repetition for N = 500 (N = 5000 uses a tenth).")
     var epochs: Int = 4000
 
+    @Option(help: "Kernel family: avx512, avx2 or baseline (default: the widest this CPU runs).")
+    var kernels: String?
+
+    @Flag(help: "Also time larger problems (N = 20000; D = 1024).")
+    var large = false
+
     func validate() throws {
         guard epochs >= 10 else { throw ValidationError("--epochs must be at least 10 (got \(epochs))") }
         guard parsedSeeds != nil else { throw ValidationError("--run-seeds must be comma-separated integers (got '\(runSeeds)')") }
+        if let kernels {
+            guard let family = KernelFamily(rawValue: kernels) else {
+                throw ValidationError("--kernels must be one of \(KernelFamily.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(kernels)')")
+            }
+            guard family.isSupported else { throw ValidationError("--kernels \(kernels): this CPU does not support that family") }
+        }
     }
 
     private var parsedSeeds: [UInt64]? {
@@ -28,17 +41,26 @@ struct BenchCoreCommand: ParsableCommand {
     }
 
     func run() throws {
+        let family = kernels.flatMap(KernelFamily.init(rawValue:)) ?? .detected
+        let peak = CoreBenchmark.peakGflops(family: family)
+        print("kernel family: \(family) (detected: \(KernelFamily.detected.rawValue); supported: \(KernelFamily.supported.map(\.rawValue).joined(separator: ", ")))")
+        print(String(format: "calibrated fp32 peak: %.1f GFLOP/s (independent FMA chains, %d-float vectors)", peak, family.vectorLanes))
         print("training step, default network (hidden 16,16, tanh, adam), single thread:")
-        print("     N    D   ms/epoch   GFLOP/s   ms/check")
-        for (n, d) in [(500, 2), (500, 16), (5000, 2), (5000, 16)] {
-            let t = CoreBenchmark.step(points: n, dimension: d, epochs: n >= 5000 ? max(epochs / 10, 10) : epochs)
-            print(String(format: "%6d %4d %10.4f %9.1f %10.3f", n, d, t.msPerEpoch, t.gflops, t.msPerCheck))
+        print("     N    D   ms/epoch   GFLOP/s  of peak   ms/check")
+        var sizes = [(500, 2), (500, 16), (5000, 2), (5000, 16)]
+        if large { sizes += [(20000, 2), (20000, 16), (500, 1024), (5000, 1024)] }
+        for (n, d) in sizes {
+            let scaled = n >= 20000 ? max(epochs / 40, 10) : n >= 5000 || d >= 1024 ? max(epochs / 10, 10) : epochs
+            let checks = n >= 20000 || d >= 1024 ? 2 : n >= 5000 ? 5 : 20
+            let t = CoreBenchmark.step(points: n, dimension: d, epochs: scaled, checks: checks, family: family)
+            print(String(format: "%6d %4d %10.4f %9.1f %7.0f%% %10.3f", n, d, t.msPerEpoch, t.gflops, 100 * t.gflops / peak, t.msPerCheck))
         }
         for seed in parsedSeeds ?? [] {
-            guard let s = CoreBenchmark.defaultRun(seed: seed) else { continue }
+            guard let r = CoreBenchmark.defaultRun(seed: seed, family: family) else { continue }
+            let s = r.summary
             let lda = s.timeToCluster(.ldaSilhouette).map { "\($0.epoch)" } ?? "-"
-            print(String(format: "whole default run (D=2, seed %llu): %@ after %d epochs (lda_silhouette at %@), %.4f ms/epoch incl. checks",
-                         seed, s.status.rawValue, s.epochsRun, lda, s.msPerEpoch))
+            print(String(format: "whole default run (D=2, seed %llu): %@ after %d epochs (lda_silhouette at %@), %.4f ms/epoch incl. checks, %.4f without: checks %.0f%% of the run",
+                         seed, s.status.rawValue, s.epochsRun, lda, s.msPerEpoch, r.msPerEpochWithoutChecks, 100 * r.checkShare))
         }
     }
 }

@@ -124,6 +124,9 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw TrainFailure(initState.map { "--init-state \($0): \(error)" } ?? "\(error)")
         }
+        // curve.csv needs every metric at every check; without --out, each is computed only
+        // until it reaches its threshold (the times to cluster are the same).
+        experiment.recordsFullCurve = out != nil
         let outcome = experiment.run()
         print(Self.summaryLine(outcome.summary))
         if let out, let writer {

@@ -1,0 +1,1 @@
+// CPUID queries are static inline functions in include/ccpuid.h; SwiftPM needs one source file.

@@ -1,0 +1,284 @@
+/// The O(N^2 D) part of a metric check: every pairwise distance of class-sorted points, summed per
+/// class for the silhouettes, and each point's nearest neighbours for the kNN accuracy.
+///
+/// Distances are symmetric, so each pair is computed once: row `i` visits only the column blocks
+/// from its own onwards, adds each distance to its own per-class sum (a register accumulator, since
+/// a block never straddles two classes) and to column `j`'s sum for `i`'s class (`columnSums`).
+/// Rows are visited in ascending order, so every point's neighbour candidates still arrive in
+/// ascending column order, and ties keep going to the earlier point exactly as a full scan would.
+public enum DistanceKernels {
+    /// Fills `classSums[i * classes + c]` with the summed distance from column `i` to the real
+    /// columns of class `c` (excluding `i`), and, when `neighbours > 0`, `neighbourDistance` and
+    /// `neighbourClass` (`columns x neighbours`, nearest first; squared distances, class -1 and
+    /// +inf where fewer exist).
+    ///
+    /// - `points`: `depth x columns`, class segments starting at `segmentStart[c]` and padded to a
+    ///   multiple of 16 columns; `valid[j]` is 1 for real columns, 0 for padding.
+    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of `columns`
+    ///   floats (at least `lanes`).
+    /// - `neighbourColumn` (`columns x neighbours`): the previous call's neighbour columns on input
+    ///   (-1 where none; they only tighten the search), this call's on output.
+    public static func pairwise(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, segmentStart: UnsafePointer<Int>, classes: Int,
+        classSums: UnsafeMutablePointer<Float>, columnSums: UnsafeMutablePointer<Float>,
+        neighbours k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
+        neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
+        threshold: UnsafeMutablePointer<Float>
+    ) {
+        columnSums.update(repeating: 0, count: classes * columns)
+        if k > 0 {
+            neighbourDistance.update(repeating: .infinity, count: columns * k)
+            neighbourClass.update(repeating: -1, count: columns * k)
+        }
+        var laneIndex = IntVector.zero, laneWeight = IntVector.zero
+        for lane in 0..<lanes {
+            laneIndex[lane] = Int32(lane)
+            laneWeight[lane] = Int32(1) << Int32(lane)
+        }
+        // With every column's previous neighbours at hand, the neighbour search rides along the
+        // symmetric sweep (each pair once); otherwise it is a separate row scan afterwards.
+        let fused = k > 0 && previousBounds(
+            points: points, depth: depth, columns: columns, valid: valid, k: k,
+            neighbourColumn: neighbourColumn, bound: threshold)
+        if fused { neighbourColumn.update(repeating: -1, count: columns * k) }
+        let infinity = Vector(repeating: .infinity)
+        for i in 0..<columns where valid[i] != 0 {
+            let ownClass = Int(columnClass[i])
+            let ownBlock = i / lanes * lanes
+            let columnSum = columnSums + ownClass * columns
+            for c in 0..<classes {
+                let segmentEnd = c + 1 < classes ? segmentStart[c + 1] : columns
+                var base = Swift.max(segmentStart[c], ownBlock)
+                var rowSum = Vector.zero
+                while base < segmentEnd {
+                    var d2 = Vector.zero
+                    for m in 0..<depth {
+                        let row = points + m * columns
+                        let diff = load(row + base) - Vector(repeating: row[i])
+                        multiplyAdd(&d2, diff, diff)
+                    }
+                    // Padding columns, and in the own block every column up to i, take no part.
+                    var excluded = load(valid + base) .== Vector.zero
+                    if base == ownBlock {
+                        excluded = excluded .| (laneIndex .<= IntVector(repeating: Int32(i - base)))
+                    }
+                    let root = FastMath.squareRoot(d2.replacing(with: Vector.zero, where: excluded))
+                    rowSum += root
+                    store(load(columnSum + base) + root, columnSum + base)
+                    if fused {
+                        let candidate = d2.replacing(with: infinity, where: excluded)
+                        // i as a neighbour of each later column j: rows come in ascending order,
+                        // so every list still receives its candidates in ascending column order.
+                        let toColumns = candidate .< load(threshold + base)
+                        var bits = any(toColumns) ? laneBits(toColumns, laneWeight) : 0
+                        while bits != 0 {
+                            let lane = bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            insert(candidate[lane], Int32(ownClass), Int32(i), into: base + lane, k,
+                                   neighbourDistance, neighbourClass, neighbourColumn, threshold)
+                        }
+                        // Each later column j as a neighbour of i.
+                        let toRow = candidate .< Vector(repeating: threshold[i])
+                        bits = any(toRow) ? laneBits(toRow, laneWeight) : 0
+                        while bits != 0 {
+                            let lane = bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            if candidate[lane] < threshold[i] {
+                                insert(candidate[lane], columnClass[base + lane], Int32(base + lane), into: i, k,
+                                       neighbourDistance, neighbourClass, neighbourColumn, threshold)
+                            }
+                        }
+                    }
+                    base += lanes
+                }
+                classSums[i * classes + c] = horizontalSum(rowSum)
+            }
+        }
+        for i in 0..<columns where valid[i] != 0 {
+            for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
+        }
+        if k > 0 && !fused {
+            nearestNeighbours(
+                points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                neighbourColumn: neighbourColumn, row: threshold,
+                laneIndex: laneIndex, laneWeight: laneWeight)
+        }
+    }
+
+    /// Each real column's `k` nearest other columns. The scan admits only columns within an upper
+    /// bound of the k-th nearest squared distance, in ascending order (ties stay with the earlier
+    /// column), so it builds the same list a scan of every column gives, with a handful of
+    /// insertions instead of dozens. The bound is the farthest of the previous call's k neighbours
+    /// (k distinct other points; their distances recomputed now in double, with a margin above
+    /// float rounding), or, the first time, the k-th smallest lane-wise minimum of the row
+    /// (distances to `lanes` distinct other points).
+    private static func nearestNeighbours(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
+        neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
+        row: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
+    ) {
+        let infinity = Vector(repeating: .infinity)
+        let margin = 1 + Double(depth + 4) * 2.4e-7
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { scratch in
+        guard let smallest = scratch.baseAddress else { return }
+        let minima = smallest + k
+        for i in 0..<columns where valid[i] != 0 {
+            let own = i / lanes * lanes
+            let best = neighbourDistance + i * k
+            let bestClass = neighbourClass + i * k
+            let bestColumn = neighbourColumn + i * k
+            var bound = Float.infinity
+            var previous = 0.0
+            var havePrevious = true
+            for b in 0..<k {
+                let j = Int(bestColumn[b])
+                guard j >= 0, j != i, j < columns, valid[j] != 0 else {
+                    havePrevious = false
+                    break
+                }
+                var s = 0.0
+                for m in 0..<depth {
+                    let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
+                    s += x * x
+                }
+                previous = Swift.max(previous, s)
+            }
+            if havePrevious {
+                bound = Float(previous * margin).nextUp
+            } else {
+                // First call: one pass for the row's squared distances and their lane minima.
+                var minimum = infinity
+                var base = 0
+                while base < columns {
+                    var d2 = Vector.zero
+                    for m in 0..<depth {
+                        let p = points + m * columns
+                        let diff = load(p + base) - Vector(repeating: p[i])
+                        multiplyAdd(&d2, diff, diff)
+                    }
+                    var excluded = load(valid + base) .== Vector.zero
+                    if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+                    d2.replace(with: infinity, where: excluded)
+                    minimum = FastMath.minimum(minimum, d2)
+                    base += lanes
+                }
+                for b in 0..<k { smallest[b] = .infinity }
+                store(minimum, minima)
+                for lane in 0..<lanes {
+                    let v = minima[lane]
+                    guard v < smallest[k - 1] else { continue }
+                    var slot = k - 1
+                    while slot > 0 && smallest[slot - 1] > v {
+                        smallest[slot] = smallest[slot - 1]
+                        slot -= 1
+                    }
+                    smallest[slot] = v
+                }
+                bound = smallest[k - 1].nextUp
+            }
+            var filled = 0
+            var base = 0
+            while base < columns {
+                var d2 = Vector.zero
+                for m in 0..<depth {
+                    let p = points + m * columns
+                    let diff = load(p + base) - Vector(repeating: p[i])
+                    multiplyAdd(&d2, diff, diff)
+                }
+                let admitted = d2 .< Vector(repeating: bound)
+                guard any(admitted) else {
+                    base += lanes
+                    continue
+                }
+                var excluded = load(valid + base) .== Vector.zero
+                if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+                d2.replace(with: infinity, where: excluded)
+                store(d2, row)
+                var bits = laneBits(admitted .& .!excluded, laneWeight)
+                while bits != 0 {
+                    let lane = bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    let distance = row[lane]
+                    guard distance < bound else { continue }
+                    var slot = Swift.min(filled, k - 1)
+                    while slot > 0 && best[slot - 1] > distance {
+                        best[slot] = best[slot - 1]
+                        bestClass[slot] = bestClass[slot - 1]
+                        bestColumn[slot] = bestColumn[slot - 1]
+                        slot -= 1
+                    }
+                    best[slot] = distance
+                    bestClass[slot] = columnClass[base + lane]
+                    bestColumn[slot] = Int32(base + lane)
+                    filled += 1
+                    if filled >= k { bound = Swift.min(bound, best[k - 1]) }
+                }
+                base += lanes
+            }
+            if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
+        }
+        }
+    }
+
+    /// Fills `bound[i]` (squared) from each real column's previous `k` neighbours, recomputed in
+    /// double with a margin above float rounding: an upper bound of the k-th nearest distance
+    /// (k distinct other points). Returns false, bounds unusable, if some column has none.
+    private static func previousBounds(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, k: Int,
+        neighbourColumn: UnsafePointer<Int32>, bound: UnsafeMutablePointer<Float>
+    ) -> Bool {
+        let margin = 1 + Double(depth + 4) * 2.4e-7
+        for i in 0..<columns {
+            guard valid[i] != 0 else {
+                bound[i] = 0
+                continue
+            }
+            var farthest = 0.0
+            for b in 0..<k {
+                let j = Int(neighbourColumn[i * k + b])
+                guard j >= 0, j != i, j < columns, valid[j] != 0 else { return false }
+                var s = 0.0
+                for m in 0..<depth {
+                    let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
+                    s += x * x
+                }
+                farthest = Swift.max(farthest, s)
+            }
+            bound[i] = Float(farthest * margin).nextUp
+        }
+        return true
+    }
+
+    /// Inserts a candidate into column `j`'s sorted list (equal distances stay behind earlier
+    /// ones) and tightens its admission bound to the k-th distance once the list is full.
+    @inline(__always)
+    private static func insert(
+        _ distance: Float, _ label: Int32, _ column: Int32, into j: Int, _ k: Int,
+        _ neighbourDistance: UnsafeMutablePointer<Float>, _ neighbourClass: UnsafeMutablePointer<Int32>,
+        _ neighbourColumn: UnsafeMutablePointer<Int32>, _ bound: UnsafeMutablePointer<Float>
+    ) {
+        let best = neighbourDistance + j * k
+        let bestClass = neighbourClass + j * k
+        let bestColumn = neighbourColumn + j * k
+        var slot = k - 1
+        while slot > 0 && best[slot - 1] > distance {
+            best[slot] = best[slot - 1]
+            bestClass[slot] = bestClass[slot - 1]
+            bestColumn[slot] = bestColumn[slot - 1]
+            slot -= 1
+        }
+        best[slot] = distance
+        bestClass[slot] = label
+        bestColumn[slot] = column
+        bound[j] = Swift.min(bound[j], best[k - 1])
+    }
+
+    /// The lanes of a mask as the bits of an integer (lane 0 in bit 0).
+    @inline(__always)
+    private static func laneBits(_ mask: SIMDMask<IntVector>, _ weights: IntVector) -> UInt32 {
+        return UInt32(truncatingIfNeeded: IntVector.zero.replacing(with: weights, where: mask).wrappedSum())
+    }
+}

@@ -1,0 +1,97 @@
+import KernelsAVX2
+import KernelsAVX512
+import KernelsBaseline
+
+/// One kernel family's entry points as function values, so the engine and the evaluator dispatch
+/// once per kernel call (never per vector). Only `KernelFamily.isSupported` families may be run:
+/// the AVX-512 set raises SIGILL on a CPU without it. Building a table runs no code of its module
+/// (function references and literal constants only; `KernelTableTests` checks the constants), so
+/// naming an unsupported family is safe.
+struct KernelTable: Sendable {
+    typealias Forward = @Sendable (
+        UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, Int
+    ) -> Void
+    typealias SoftmaxGradient = @Sendable (
+        UnsafePointer<Float>, UnsafePointer<Int32>, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>
+    ) -> Bool
+    typealias WeightGradient = @Sendable (
+        UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>
+    ) -> Void
+    typealias InputGradient = @Sendable (
+        UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>
+    ) -> Void
+    typealias UpdatePoints = @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Float) -> Bool
+    typealias Pairwise = @Sendable (
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Int32>, UnsafePointer<Int>, Int,
+        UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, UnsafeMutablePointer<Float>,
+        UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>
+    ) -> Void
+    typealias FastMathApply = @Sendable (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    typealias FMAChains = @Sendable (Int, Float) -> Float
+
+    let family: KernelFamily
+    let vectorLanes: Int
+    let forward: Forward
+    let softmaxCrossEntropyGradient: SoftmaxGradient
+    let weightGradient: WeightGradient
+    let inputGradient: InputGradient
+    let updatePoints: UpdatePoints
+    let pairwise: Pairwise
+    let fastMath: FastMathApply
+    let fmaChains: FMAChains
+    let calibrationFlopsPerIteration: Int
+
+    static func table(for family: KernelFamily) -> KernelTable {
+        switch family {
+        case .avx512: avx512
+        case .avx2: avx2
+        case .baseline: baseline
+        }
+    }
+
+    static let avx512 = KernelTable(
+        family: .avx512, vectorLanes: 16,
+        forward: KernelsAVX512.DenseKernels.forward,
+        softmaxCrossEntropyGradient: KernelsAVX512.DenseKernels.softmaxCrossEntropyGradient,
+        weightGradient: KernelsAVX512.DenseKernels.weightGradient,
+        inputGradient: KernelsAVX512.DenseKernels.inputGradient,
+        updatePoints: KernelsAVX512.DenseKernels.updatePoints,
+        pairwise: KernelsAVX512.DistanceKernels.pairwise,
+        fastMath: KernelsAVX512.FastMathKernels.apply,
+        fmaChains: KernelsAVX512.Calibration.fmaChains,
+        calibrationFlopsPerIteration: 12 * 2 * 16)
+
+    static let avx2 = KernelTable(
+        family: .avx2, vectorLanes: 8,
+        forward: KernelsAVX2.DenseKernels.forward,
+        softmaxCrossEntropyGradient: KernelsAVX2.DenseKernels.softmaxCrossEntropyGradient,
+        weightGradient: KernelsAVX2.DenseKernels.weightGradient,
+        inputGradient: KernelsAVX2.DenseKernels.inputGradient,
+        updatePoints: KernelsAVX2.DenseKernels.updatePoints,
+        pairwise: KernelsAVX2.DistanceKernels.pairwise,
+        fastMath: KernelsAVX2.FastMathKernels.apply,
+        fmaChains: KernelsAVX2.Calibration.fmaChains,
+        calibrationFlopsPerIteration: 12 * 2 * 8)
+
+    static let baseline = KernelTable(
+        family: .baseline, vectorLanes: 4,
+        forward: KernelsBaseline.DenseKernels.forward,
+        softmaxCrossEntropyGradient: KernelsBaseline.DenseKernels.softmaxCrossEntropyGradient,
+        weightGradient: KernelsBaseline.DenseKernels.weightGradient,
+        inputGradient: KernelsBaseline.DenseKernels.inputGradient,
+        updatePoints: KernelsBaseline.DenseKernels.updatePoints,
+        pairwise: KernelsBaseline.DistanceKernels.pairwise,
+        fastMath: KernelsBaseline.FastMathKernels.apply,
+        fmaChains: KernelsBaseline.Calibration.fmaChains,
+        calibrationFlopsPerIteration: 12 * 2 * 4)
+}
+
+extension Activation {
+    /// The kernels' code for this activation.
+    var kernelCode: Int {
+        switch self {
+        case .tanh: 1
+        case .relu: 2
+        }
+    }
+}
