@@ -82,3 +82,26 @@ import TrainingCore
         #expect(ReportHTML.render(report, pictures: none).contains("were not replayed"))
     }
 }
+
+extension ClusteringPicturesTests {
+    /// Every family this CPU runs replays a run bit for bit when the summary names it.
+    @Test(arguments: KernelFamily.supported)
+    func replay_usesTheWorkersKernelFamily(family: KernelFamily) throws {
+        var config = ExperimentConfig()
+        config.points = 40
+        config.dimension = 3
+        config.seed = 5
+        config.maxEpochs = 150
+        config.inputLearningRate = 0.003
+        var run = try ExperimentRun(config: config)
+        run.kernelFamily = family
+        let summary = run.run().summary
+        #expect(summary.kernelFamily == family)
+        let epochs = summary.timeToCluster(.ldaSilhouette)?.epoch ?? summary.epochsRun
+        let representative = RepresentativeRun(
+            jobID: "job", seed: .int(5), epochs: Double(epochs), clustered: summary.timeToCluster(.ldaSilhouette) != nil)
+        let picture = try #require(ClusteringPictures.replay(
+            summary.config, family: family, run: representative, metric: .ldaSilhouette, series: 0, dimension: 3))
+        #expect(picture.mismatch == nil, "\(picture.mismatch ?? "")")
+    }
+}

@@ -6,11 +6,13 @@ import TrainingCore
 /// its representative run (`DimensionSeries.Point.representative`) at epoch 0, halfway, and at
 /// its time-to-cluster (or its last epoch), drawn as `train --out` draws snapshots.
 ///
-/// The points are not stored: a run is a pure function of its resolved configuration, so the
-/// report replays it (`ExperimentRun`) up to the pictured epoch. That keeps the store free of
-/// point clouds. A replay on a CPU whose kernel family differs from the worker's (AVX-512, AVX2,
-/// baseline) can round differently and cluster a check or two earlier or later; the replay is then
-/// still shown, with a note giving both epochs, since it is the same experiment.
+/// The points are not stored: a run is a pure function of its resolved configuration and its
+/// kernel family, so the report replays it (`ExperimentRun`) up to the pictured epoch, with the
+/// kernel family the worker recorded in the summary when this CPU supports it: then the replay is
+/// bit-identical to the worker's run. When it does not (an AVX-512 run pictured on an AVX2-only
+/// machine), the widest family here replays it, which can round differently and cluster a check
+/// or two earlier or later; the replay is then still shown, with a note giving both epochs and
+/// both families, since it is the same experiment.
 public struct ClusteringPictures: Sendable {
     /// One replayed run.
     public struct Picture: Sendable {
@@ -46,8 +48,9 @@ public struct ClusteringPictures: Sendable {
         var spent = 0.0
         for (index, series) in report.dimensionEffect.enumerated() {
             for point in series.points {
-                guard let run = point.representative, let config = jobs[run.jobID]?.result?.config,
+                guard let run = point.representative, let summary = jobs[run.jobID]?.result,
                       let metric = ClusterMetric(name: series.metric) else { continue }
+                let config = summary.config
                 let last = Int(run.epochs)
                 let cost = Double(last) * Double(config.points) * Double(config.dimension + 64)
                 guard spent + cost <= budget else {
@@ -55,7 +58,9 @@ public struct ClusteringPictures: Sendable {
                     continue
                 }
                 spent += cost
-                if let picture = replay(config, run: run, metric: metric, series: index, dimension: point.dimension) {
+                if let picture = replay(
+                    config, family: summary.kernelFamily, run: run, metric: metric, series: index, dimension: point.dimension)
+                {
                     pictures.append(picture)
                 }
             }
@@ -63,23 +68,31 @@ public struct ClusteringPictures: Sendable {
         return ClusteringPictures(pictures: pictures, skipped: skipped)
     }
 
-    /// Replays one run up to `run.epochs`, keeping three snapshots.
-    static func replay(_ stored: ExperimentConfig, run: RepresentativeRun, metric: ClusterMetric, series: Int, dimension: Int) -> Picture? {
+    /// Replays one run up to `run.epochs`, keeping three snapshots, with the worker's kernel
+    /// `family` when this CPU runs it (the widest family here otherwise).
+    static func replay(
+        _ stored: ExperimentConfig, family: KernelFamily?, run: RepresentativeRun, metric: ClusterMetric, series: Int,
+        dimension: Int
+    ) -> Picture? {
         let last = Int(run.epochs)
         var config = stored
         config.snapshotEpochs = Array(Set([0, last / 2, last])).sorted()
         config.maxEpochs = min(stored.maxEpochs, last)
         config.keepGoing = false
         guard var experiment = try? ExperimentRun(config: config) else { return nil }
+        if let family, family.isSupported { experiment.kernelFamily = family }
         let outcome = experiment.run()
         var mismatch: String?
         let replayed = outcome.summary.timeToCluster(metric)?.epoch
+        let why = family.map { $0 == experiment.kernelFamily
+            ? "with the worker's \($0.rawValue) kernels; a different build?"
+            : "the worker ran \($0.rawValue) kernels, this machine replayed with \(experiment.kernelFamily.rawValue), which round differently"
+        } ?? "the stored run does not say which kernels it ran; another family rounds differently"
         if run.clustered, replayed != last {
             mismatch = "The replay clustered at \(replayed.map { "epoch \($0)" } ?? "no epoch up to \(last)") where the "
-                + "stored run did at epoch \(last) (a different CPU kernel family rounds differently)."
+                + "stored run did at epoch \(last) (\(why))."
         } else if !run.clustered, let replayed {
-            mismatch = "The replay clustered at epoch \(replayed) where the stored run never did "
-                + "(a different CPU kernel family rounds differently)."
+            mismatch = "The replay clustered at epoch \(replayed) where the stored run never did (\(why))."
         }
         return Picture(
             series: series, dimension: dimension, run: run, snapshots: outcome.snapshots,
