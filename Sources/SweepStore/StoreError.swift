@@ -10,6 +10,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case migrate
         case submit(SweepID)
         case retry(SweepID)
+        case delete(SweepID)
         case apply(changes: Int)
         case read(String)
 
@@ -19,6 +20,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             case .migrate: "migrating the store"
             case .submit(let sweep): "submitting sweep \(sweep.short)"
             case .retry(let sweep): "re-queueing jobs of sweep \(sweep.short)"
+            case .delete(let sweep): "deleting sweep \(sweep.short)"
             case .apply(let count): "committing \(count) change\(count == 1 ? "" : "s")"
             case .read(let what): "reading \(what)"
             }

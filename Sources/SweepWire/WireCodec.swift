@@ -46,6 +46,7 @@ public enum WireCodec {
         case .report(let body): try frames(request.kind, body, requestID: requestID)
         case .retry(let body): try frames(request.kind, body, requestID: requestID)
         case .plan(let body): try frames(request.kind, body, requestID: requestID)
+        case .delete(let body): try frames(request.kind, body, requestID: requestID)
         }
     }
 
@@ -59,6 +60,7 @@ public enum WireCodec {
         case .report(let body): try frames(reply.kind, body, requestID: requestID)
         case .retried(let body): try frames(reply.kind, body, requestID: requestID)
         case .planned(let body): try frames(reply.kind, body, requestID: requestID)
+        case .deleted(let body): try frames(reply.kind, body, requestID: requestID)
         case .error(let body): try frames(reply.kind, body, requestID: requestID)
         }
     }
@@ -80,7 +82,7 @@ public enum WireCodec {
         case "worker.released": return .worker(.released(try payload.body()))
         case "worker.goodbye": return .worker(.goodbye(try payload.body()))
         case "client.submit", "client.status", "client.cancel", "client.workers", "client.report", "client.retry",
-            "client.plan":
+            "client.plan", "client.delete":
             let requestID = try payload.requestID()
             switch payload.kind {
             case "client.submit": return .client(requestID: requestID, .submit(try payload.body()))
@@ -89,6 +91,7 @@ public enum WireCodec {
             case "client.workers": try payload.noBody(); return .client(requestID: requestID, .workers)
             case "client.retry": return .client(requestID: requestID, .retry(try payload.body()))
             case "client.plan": return .client(requestID: requestID, .plan(try payload.body()))
+            case "client.delete": return .client(requestID: requestID, .delete(try payload.body()))
             default: return .client(requestID: requestID, .report(try payload.body()))
             }
         default: throw .unknownKind(payload.kind)
@@ -153,7 +156,7 @@ public enum WireCodec {
     ) throws(WireError) -> (requestID: UInt64, reply: ClientReply) {
         var payload = try Payload(frames, limit: limit)
         let known = [
-            "reply.submitted", "reply.status", "reply.cancelled", "reply.workers", "reply.report", "reply.retried", "reply.planned",
+            "reply.submitted", "reply.status", "reply.cancelled", "reply.workers", "reply.report", "reply.retried", "reply.planned", "reply.deleted",
             "reply.error",
         ]
         guard known.contains(payload.kind) else { throw .unknownKind(payload.kind) }
@@ -166,6 +169,7 @@ public enum WireCodec {
         case "reply.report": return (requestID, .report(try payload.body()))
         case "reply.retried": return (requestID, .retried(try payload.body()))
         case "reply.planned": return (requestID, .planned(try payload.body()))
+        case "reply.deleted": return (requestID, .deleted(try payload.body()))
         default: return (requestID, .error(try payload.body()))
         }
     }

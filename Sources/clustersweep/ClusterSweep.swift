@@ -21,6 +21,7 @@ struct ClusterSweep: AsyncParsableCommand {
             WatchCommand.self,
             CancelCommand.self,
             RetryCommand.self,
+            DeleteCommand.self,
             WorkersCommand.self,
             ReportCommand.self,
             KeygenCommand.self,

@@ -110,3 +110,56 @@ struct SweepLifecycleTests {
         #expect(report.jobs.allSatisfy { $0.attempts == 2 && $0.status == "completed" })
     }
 }
+
+extension SweepLifecycleTests {
+    static func noopSweep(_ name: String, seeds: String) -> String {
+        "version: 1\nname: \(name)\nkind: noop\nseeds: \(seeds)\nmax_attempts: 2\n"
+    }
+
+    @Test func delete_removesAnEndedSweep_keepsSharedResults_andTheSweepCanRunAgain() throws {
+        let cluster = try LocalTestCluster()
+        try cluster.startCoordinator()
+        let env = cluster.clientEnvironment
+        try cluster.startWorker(slots: 2)
+        // a: seeds 0..3; b: seeds 2..5 shares two jobs with a.
+        let a = try cluster.submit(cluster.writeSweep("a", Self.noopSweep("del-a", seeds: "0..3")))
+        let b = try cluster.submit(cluster.writeSweep("b", Self.noopSweep("del-b", seeds: "2..5")))
+        _ = try cluster.waitUntilFinished(sweep: a, timeout: 60)
+        _ = try cluster.waitUntilFinished(sweep: b, timeout: 60)
+
+        let unconfirmed = try runCommand(["delete", a], in: cluster.directory, environment: env)
+        #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("pass --yes"), "stderr: \(unconfirmed.stderr)")
+        let deleted = try runCommand(["delete", a, "--yes"], in: cluster.directory, environment: env)
+        #expect(deleted.status == 0, "stderr: \(deleted.stderr)")
+        #expect(deleted.stdout.contains("2 jobs removed, 2 kept for other sweeps"), "stdout: \(deleted.stdout)")
+        let sweeps = try runCommand(["sweeps"], in: cluster.directory, environment: env)
+        #expect(!sweeps.stdout.contains("del-a") && sweeps.stdout.contains("del-b"), "stdout: \(sweeps.stdout)")
+        #expect(try cluster.jobRecords(sweep: b).allSatisfy { $0.status == .completed && $0.attempts.count == 1 })
+
+        // The same sweep again: the two shared results are reused, the two removed jobs run again.
+        let again = try runCommand(["submit", cluster.writeSweep("a2", Self.noopSweep("del-a", seeds: "0..3"))], in: cluster.directory, environment: env)
+        #expect(again.stdout.contains("4 jobs, 2 already done"), "stdout: \(again.stdout)")
+        _ = try cluster.waitUntilFinished(sweep: a, timeout: 60)
+
+        // A running sweep is refused; offline deletion is refused while the coordinator holds the file.
+        let open = try cluster.submit(cluster.writeSweep("slow", """
+            version: 1
+            name: slow
+            kind: sleep
+            experiment:
+              sleep_ms: 60000
+            seeds: 0..0
+            """))
+        let refused = try runCommand(["delete", open, "--yes"], in: cluster.directory, environment: env)
+        #expect(refused.status == 1 && refused.stderr.contains("is still running; cancel it first"), "stderr: \(refused.stderr)")
+        let offlineBusy = try runCommand(["delete", b, "--yes", "--state", cluster.statePath], in: cluster.directory)
+        #expect(offlineBusy.status == 1 && offlineBusy.stderr.contains("in use by coordinator"), "stderr: \(offlineBusy.stderr)")
+
+        // With the coordinator stopped, offline deletion works.
+        cluster.coordinator?.signal(SIGTERM)
+        _ = try cluster.coordinator?.wait(timeout: 20)
+        let offline = try runCommand(["delete", b, "--yes", "--state", cluster.statePath, "--json"], in: cluster.directory)
+        #expect(offline.status == 0, "stderr: \(offline.stderr)")
+        #expect(offline.stdout.contains("\"jobs_kept\" : 2") && offline.stdout.contains("\"jobs_removed\" : 2"), "stdout: \(offline.stdout)")
+    }
+}

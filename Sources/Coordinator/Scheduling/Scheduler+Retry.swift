@@ -51,3 +51,31 @@ extension Scheduler {
     /// Whether the scheduler holds `job` in memory (a restarted one holds only open jobs).
     public func holds(_ job: JobID) -> Bool { jobIndex[job] != nil }
 }
+
+extension Scheduler {
+    /// The store deleted an ended sweep: the scheduler forgets it and the jobs only it held, so a
+    /// later submission of the same sweep or jobs starts afresh. Jobs another sweep shares stay
+    /// with that sweep. The sweep's slot stays as an empty, finished tombstone (indices are stable).
+    public mutating func forget(_ sweepID: SweepID) {
+        guard let s = sweepIndex.removeValue(forKey: sweepID) else { return }
+        for j in sweeps[s].jobs {
+            if jobs[j].primarySweep == s {
+                if jobs[j].otherSweeps.isEmpty {
+                    if jobs[j].status == .pending { pendingCount -= 1 }
+                    jobIndex.removeValue(forKey: jobs[j].id)
+                } else {
+                    jobs[j].primarySweep = jobs[j].otherSweeps.removeFirst()
+                }
+            } else {
+                jobs[j].otherSweeps.removeAll { $0 == s }
+            }
+        }
+        sweeps[s].jobs = []
+        sweeps[s].head = 0
+        sweeps[s].retries = []
+        sweeps[s].retryHead = 0
+        sweeps[s].counts = JobStatusCounts()
+        sweeps[s].cancelled = true
+        sweeps[s].finished = true
+    }
+}

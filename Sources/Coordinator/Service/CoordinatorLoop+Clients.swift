@@ -29,6 +29,7 @@ extension CoordinatorLoop {
             case .report(let report): reply = try self.report(of: report.sweep)
             case .retry(let retry): reply = try self.retry(retry)
             case .plan(let plan): reply = try self.plan(plan)
+            case .delete(let delete): reply = try self.delete(delete.sweep)
             }
         } catch {
             reply = .error(error.failure)
@@ -186,6 +187,28 @@ extension CoordinatorLoop {
             "maxAttempts": "\(outcome.sweep.maxAttempts)",
         ])
         return .retried(.init(sweep: record.id, failed: failed, cancelled: cancelled, maxAttempts: outcome.sweep.maxAttempts))
+    }
+
+    /// Removes an ended sweep (finished or cancelled) and the jobs only it holds; an open one
+    /// is refused (cancel it first), so nothing a worker runs can lose its sweep.
+    private func delete(_ reference: SweepID) throws(RefusedRequest) -> ClientReply {
+        let record = try resolve(reference)
+        guard record.finishedAt != nil || record.cancelled else {
+            throw RefusedRequest(.badRequest, "sweep \(record.id.short) ('\(record.name)') is still running; cancel it first")
+        }
+        let outcome: DeleteOutcome
+        do {
+            outcome = try store.delete(sweep: record.id)
+        } catch {
+            logger.error("deleting a sweep failed", metadata: ["sweep": "\(record.id)", "error": "\(error)"])
+            throw RefusedRequest(.unavailable, error.description)
+        }
+        scheduler.forget(record.id)
+        directory.remove(record.id)
+        logger.info("sweep deleted", metadata: [
+            "sweep": "\(record.id)", "removed": "\(outcome.jobsRemoved)", "kept": "\(outcome.jobsKept)",
+        ])
+        return .deleted(.init(sweep: record.id, name: record.name, jobsRemoved: outcome.jobsRemoved, jobsKept: outcome.jobsKept))
     }
 
     /// The live workers, sorted by id.

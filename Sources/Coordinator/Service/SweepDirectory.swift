@@ -33,6 +33,15 @@ struct SweepDirectory: Sendable {
 
     func record(_ id: SweepID) -> SweepRecord? { index[id].map { records[$0] } }
 
+    /// Forgets a deleted sweep.
+    mutating func remove(_ id: SweepID) {
+        guard let i = index[id] else { return }
+        records.remove(at: i)
+        index = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($0.element.id, $0.offset) })
+        storedCounts[id] = nil
+        descriptions[id] = nil
+    }
+
     func contains(_ id: SweepID) -> Bool { index[id] != nil }
 
     func isCancelled(_ id: SweepID) -> Bool { index[id].map { records[$0].cancelled } ?? false }

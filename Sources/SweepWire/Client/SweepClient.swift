@@ -67,6 +67,13 @@ public final class SweepClient {
         return retried
     }
 
+    /// Removes an ended sweep and the results only it holds.
+    public func delete(_ sweep: SweepID) throws(SweepClientError) -> ClientReply.Deleted {
+        let request = ClientRequest.delete(.init(sweep: sweep))
+        guard case .deleted(let deleted) = try call(request) else { throw unexpected(request) }
+        return deleted
+    }
+
     /// The workers the coordinator considers alive.
     public func workers() throws(SweepClientError) -> [ClientReply.WorkerInfo] {
         let request = ClientRequest.workers

@@ -10,6 +10,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
     case report(Report)
     case retried(Retried)
     case planned(Planned)
+    case deleted(Deleted)
     case error(Failure)
 
     /// The kind name on the wire.
@@ -22,6 +23,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
         case .report: "reply.report"
         case .retried: "reply.retried"
         case .planned: "reply.planned"
+        case .deleted: "reply.deleted"
         case .error: "reply.error"
         }
     }
@@ -224,6 +226,22 @@ public enum ClientReply: Codable, Sendable, Equatable {
             self.alreadyDone = alreadyDone
             self.alreadyFailed = alreadyFailed
             self.alreadySubmitted = alreadySubmitted
+        }
+    }
+
+    /// What a `delete` removed.
+    public struct Deleted: Codable, Sendable, Equatable {
+        public var sweep: SweepID
+        public var name: String
+        /// Jobs removed with their attempts and results.
+        public var jobsRemoved: Int
+        /// Jobs kept, with their results, because another sweep holds them too.
+        public var jobsKept: Int
+        public init(sweep: SweepID, name: String, jobsRemoved: Int, jobsKept: Int) {
+            self.sweep = sweep
+            self.name = name
+            self.jobsRemoved = jobsRemoved
+            self.jobsKept = jobsKept
         }
     }
 

@@ -10,6 +10,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     case report(Report)
     case retry(Retry)
     case plan(Submit)
+    case delete(Delete)
 
     /// The kind name on the wire.
     public var kind: String {
@@ -21,6 +22,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
         case .report: "client.report"
         case .retry: "client.retry"
         case .plan: "client.plan"
+        case .delete: "client.delete"
         }
     }
 
@@ -28,7 +30,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     /// client request needs a client key, reads included (see `PeerRole` in the Coordinator).
     public var changesState: Bool {
         switch self {
-        case .submit, .cancel, .retry: true
+        case .submit, .cancel, .retry, .delete: true
         case .status, .workers, .report, .plan: false
         }
     }
@@ -69,6 +71,12 @@ public enum ClientRequest: Codable, Sendable, Equatable {
             self.cancelled = cancelled
             self.maxAttempts = maxAttempts
         }
+    }
+
+    /// Removes an ended sweep and the results only it holds.
+    public struct Delete: Codable, Sendable, Equatable {
+        public var sweep: SweepID
+        public init(sweep: SweepID) { self.sweep = sweep }
     }
 
     /// The sweep record and every job record of one sweep, at this moment.
