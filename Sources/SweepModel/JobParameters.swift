@@ -35,6 +35,8 @@ public struct JobParameters: Codable, Sendable, Hashable {
 extension JobParameters: OptionRoot {
     /// A train job with the default experiment.
     public static var defaults: JobParameters { JobParameters(kind: .train, experiment: ExperimentConfig()) }
+    /// A `noop` job (with the default experiment, unused), for benchmarks of the machinery.
+    public static var noop: JobParameters { JobParameters(kind: .noop, experiment: ExperimentConfig()) }
 
     /// Largest `sleep_ms` accepted: one hour.
     public static let maxSleepMs = 3_600_000

@@ -4,6 +4,7 @@ import SweepStore
 import SweepWire
 import Testing
 @testable import Coordinator
+import TrainingCore
 
 /// The event loop's pure parts: outbox merging, peer table, sweep lookup, persistence mapping,
 /// log throttling, and reading a request id out of an undecodable client message.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Reporting
+import SweepModel
+import TrainingCore
 
 /// Golden files live in `Tests/ReportingTests/Golden`. Regenerate them after an intended change:
 /// `REPORTING_UPDATE_GOLDEN=1 swift test --filter ReportingTests`, then review the diff.

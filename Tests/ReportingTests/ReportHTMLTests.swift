@@ -2,6 +2,8 @@ import Charts
 import Foundation
 import Testing
 @testable import Reporting
+import SweepModel
+import TrainingCore
 
 private let largeReport = SweepReport.build(
     sweep: ReportFixtures.sweep(name: "dimensions", finished: true), jobs: ReportFixtures.largeJobs(),

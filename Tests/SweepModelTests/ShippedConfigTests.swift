@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SweepModel
+import TrainingCore
 
 /// The shipped sweep files in `configs/`, located from this file's path.
 enum ShippedConfigs {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SweepModel
+import TrainingCore
 
 /// Thousands of mutated shipped configs (seeded, so a failure reproduces): the parser never
 /// crashes and either returns a valid spec or an error located in the text with a reason.

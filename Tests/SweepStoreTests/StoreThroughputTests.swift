@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SweepStore
+import SweepModel
 
 @Suite("Throughput (prints, never asserts timing)")
 struct StoreThroughputTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZeroMQ
 @testable import SweepWire
+import SweepModel
 
 /// The protocol over real ZeroMQ sockets: one ROUTER serving a worker DEALER and a client DEALER.
 @Suite struct WireSocketTests {

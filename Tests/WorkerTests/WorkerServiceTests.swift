@@ -49,13 +49,13 @@ final class FakeCoordinator {
 /// Runs a `WorkerService` on its own thread and hands back how it ended.
 final class WorkerRunner: Sendable {
     let service: WorkerService
-    private let outcome = Mutex<Result<WorkerExit, ZMQError>?>(nil)
+    private let outcome = Mutex<Result<WorkerExit, WorkerStartError>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     init(_ configuration: WorkerConfiguration) throws {
         service = try WorkerService(configuration: configuration)
         let thread = Thread { [self] in
-            do throws(ZMQError) {
+            do throws(WorkerStartError) {
                 let exit = try service.run()
                 outcome.withLock { $0 = .success(exit) }
             } catch {

@@ -1,4 +1,5 @@
 import SweepModel
+import Foundation
 
 /// A micro-benchmark of the scheduler alone: `jobs` no-op jobs through simulated workers that
 /// answer every assignment at once, so the figure is the state machine's own cost per event
@@ -22,7 +23,7 @@ public enum SchedulerBenchmark {
     /// Runs `jobs` jobs through `workers` workers of `slots` slots each, reporting results in
     /// batches of `batch` (1: one event per result).
     public static func run(jobs: Int, workers: Int = 2, slots: Int = 1, batch: Int = 1) -> Outcome {
-        let parameters = JobParameters(kind: .noop, experiment: .init())
+        let parameters = JobParameters.noop
         let record = SweepRecord(
             id: SweepID(rawValue: "bench"), name: "bench", sourceText: "", sourceName: "bench.yaml", maxAttempts: 3,
             jobTimeoutSeconds: 60, createdAt: .init(timeIntervalSince1970: 0))

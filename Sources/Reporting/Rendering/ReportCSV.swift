@@ -1,5 +1,6 @@
 import Foundation
 import TrainingCore
+import SweepModel
 
 /// Renders one CSV row per job, for readers who analyse sweeps in pandas or R.
 ///

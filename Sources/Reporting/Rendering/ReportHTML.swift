@@ -1,6 +1,7 @@
 import Charts
 import Foundation
 import SweepModel
+import TrainingCore
 
 /// Renders a report as one self-contained HTML page (inline CSS and SVG, no scripts, no network)
 /// that answers "how does dimension change time-to-cluster, and how sure are we?" and prints well.

@@ -1,5 +1,6 @@
 import Foundation
 import TrainingCore
+import Charts
 
 /// Writes the files of one `clustersweep train --out DIR` run: `summary.json`, `curve.csv`, one
 /// `snapshot-epoch-NNNNN.svg` per snapshot and, when asked, `animation.svg`.

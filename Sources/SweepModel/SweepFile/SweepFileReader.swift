@@ -1,5 +1,6 @@
 import TrainingCore
 import Yams
+import Foundation
 
 /// Reads a composed YAML tree into a `SweepSpec`, collecting every problem with the line, column
 /// and key path of the node it concerns.

@@ -1,4 +1,5 @@
 import ZeroMQ
+import SweepModel
 
 /// A synchronous request/reply client of a coordinator, for the CLI's client commands.
 ///

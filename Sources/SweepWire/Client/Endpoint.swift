@@ -1,3 +1,4 @@
+import Foundation
 /// A ZeroMQ endpoint as users type it, checked before any socket sees it, so a typo gets a
 /// message naming what is wrong instead of libzmq's bare `EINVAL`.
 public struct Endpoint: Sendable, Hashable, CustomStringConvertible {

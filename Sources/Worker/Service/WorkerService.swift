@@ -20,17 +20,21 @@ public final class WorkerService: Sendable {
     public init(
         configuration: WorkerConfiguration, executor: any JobExecutor = BuiltinJobExecutor(),
         logger: Logger = Logger(label: "clustersweep.worker")
-    ) throws(ZMQError) {
+    ) throws(WorkerStartError) {
         self.configuration = configuration
         self.executor = executor
         self.logger = logger
-        self.context = try ZMQContext()
+        do {
+            self.context = try ZMQContext()
+        } catch {
+            throw WorkerStartError("creating the ZeroMQ context", error)
+        }
         self.controlEndpoint = "inproc://clustersweep-worker-control-\(UUID().uuidString)"
     }
 
     /// Runs until stopped, shut down by the coordinator, out of `maxJobs`, or idle for `idleExit`.
     /// Throws only if the worker cannot start (e.g. a malformed endpoint).
-    public func run() throws(ZMQError) -> WorkerExit {
+    public func run() throws(WorkerStartError) -> WorkerExit {
         let loop: WorkerLoop
         do throws(ZMQError) {
             loop = try WorkerLoop(
@@ -39,7 +43,7 @@ public final class WorkerService: Sendable {
         } catch {
             // Slot threads may already be waiting on their sockets: wake them so they end.
             context.shutdown()
-            throw error
+            throw WorkerStartError("starting the worker (connecting to \(configuration.endpoint))", error)
         }
         let exit = loop.run()
         loop.close()

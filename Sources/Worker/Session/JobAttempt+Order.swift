@@ -1,4 +1,5 @@
 import SweepWire
+import SweepModel
 
 extension JobAttempt {
     /// A fixed order (job id, then attempt number) for attempts taken out of a dictionary, so the

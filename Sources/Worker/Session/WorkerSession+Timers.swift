@@ -1,4 +1,5 @@
 import SweepWire
+import SweepModel
 
 // MARK: Timers, flow control and draining (each `tick`)
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Reporting
 import SweepModel
+import SweepWire
 
 /// `clustersweep jobs SWEEP`: every job of a sweep with its status, attempts, worker, time and
 /// last error: the way to read failures without a report.

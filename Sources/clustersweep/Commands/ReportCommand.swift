@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import SweepWire
 
 /// `clustersweep report`: writes report.json, report.html and report.csv for a sweep, from a
 /// running coordinator (`SWEEP --coordinator ENDPOINT`) or from a store file (`--state FILE`).

@@ -4,6 +4,8 @@ import LocalCluster
 import Logging
 import Reporting
 import Synchronization
+import SweepModel
+import SweepWire
 
 /// `clustersweep run CONFIG`: the whole sweep on this machine, in one command.
 struct RunCommand: ParsableCommand {

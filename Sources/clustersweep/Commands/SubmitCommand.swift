@@ -2,6 +2,7 @@ import ArgumentParser
 import Reporting
 import SweepModel
 import SweepWire
+import Foundation
 
 /// `clustersweep submit CONFIG`: validates a sweep file locally, submits it, prints its id.
 struct SubmitCommand: ParsableCommand {

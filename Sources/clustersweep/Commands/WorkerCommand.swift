@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SweepWire
 import Worker
+import Logging
 
 /// `clustersweep worker --connect ENDPOINT`: runs jobs for a coordinator until stopped.
 struct WorkerCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import ZeroMQ
 @testable import Coordinator
+import SweepWire
 
 /// Real CURVE handshakes over tcp://127.0.0.1: a ROUTER set up the way the coordinator does it
 /// (`CoordinatorSecurity` started before bind, its `serverSocketOptions`), and DEALER clients in

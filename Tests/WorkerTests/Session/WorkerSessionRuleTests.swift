@@ -2,6 +2,7 @@ import SweepModel
 import SweepWire
 import Testing
 @testable import Worker
+import TrainingCore
 
 /// One test per rule of `WorkerSession`, without sockets or threads: events in, actions out, the
 /// clock moved by hand. Each step also checks the session's own invariants (`SessionDriver`).
