@@ -76,6 +76,7 @@ enum StoreSchema {
                 """)
         }
         migrator.registerMigration("v2-integer-job-keys") { db in try migrateToIntegerJobKeys(db) }
+        migrator.registerMigration("v3-finish-log") { db in try addFinishLog(db) }
         return migrator
     }
 

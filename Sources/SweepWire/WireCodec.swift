@@ -44,6 +44,7 @@ public enum WireCodec {
         case .cancel(let body): try frames(request.kind, body, requestID: requestID)
         case .workers: try frames(request.kind, Empty?.none, requestID: requestID)
         case .report(let body): try frames(request.kind, body, requestID: requestID)
+        case .results(let body): try frames(request.kind, body, requestID: requestID)
         }
     }
 
@@ -55,6 +56,7 @@ public enum WireCodec {
         case .cancelled(let body): try frames(reply.kind, body, requestID: requestID)
         case .workers(let body): try frames(reply.kind, body, requestID: requestID)
         case .report(let body): try frames(reply.kind, body, requestID: requestID)
+        case .results(let body): try frames(reply.kind, body, requestID: requestID)
         case .error(let body): try frames(reply.kind, body, requestID: requestID)
         }
     }
@@ -75,13 +77,14 @@ public enum WireCodec {
         case "worker.failures": return .worker(.failures(try payload.body()))
         case "worker.released": return .worker(.released(try payload.body()))
         case "worker.goodbye": return .worker(.goodbye(try payload.body()))
-        case "client.submit", "client.status", "client.cancel", "client.workers", "client.report":
+        case "client.submit", "client.status", "client.cancel", "client.workers", "client.report", "client.results":
             let requestID = try payload.requestID()
             switch payload.kind {
             case "client.submit": return .client(requestID: requestID, .submit(try payload.body()))
             case "client.status": return .client(requestID: requestID, .status(try payload.body()))
             case "client.cancel": return .client(requestID: requestID, .cancel(try payload.body()))
             case "client.workers": try payload.noBody(); return .client(requestID: requestID, .workers)
+            case "client.results": return .client(requestID: requestID, .results(try payload.body()))
             default: return .client(requestID: requestID, .report(try payload.body()))
             }
         default: throw .unknownKind(payload.kind)
@@ -145,7 +148,7 @@ public enum WireCodec {
         _ frames: Frames, limit: Int = WireProtocol.maxClientReplyBytes
     ) throws(WireError) -> (requestID: UInt64, reply: ClientReply) {
         var payload = try Payload(frames, limit: limit)
-        let known = ["reply.submitted", "reply.status", "reply.cancelled", "reply.workers", "reply.report", "reply.error"]
+        let known = ["reply.submitted", "reply.status", "reply.cancelled", "reply.workers", "reply.report", "reply.results", "reply.error"]
         guard known.contains(payload.kind) else { throw .unknownKind(payload.kind) }
         let requestID = try payload.requestID()
         switch payload.kind {
@@ -154,6 +157,7 @@ public enum WireCodec {
         case "reply.cancelled": return (requestID, .cancelled(try payload.body()))
         case "reply.workers": return (requestID, .workers(try payload.body()))
         case "reply.report": return (requestID, .report(try payload.body()))
+        case "reply.results": return (requestID, .results(try payload.body()))
         default: return (requestID, .error(try payload.body()))
         }
     }

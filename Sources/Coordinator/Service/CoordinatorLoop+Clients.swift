@@ -27,6 +27,7 @@ extension CoordinatorLoop {
             case .cancel(let cancel): reply = try self.cancel(cancel.sweep)
             case .workers: reply = workers()
             case .report(let report): reply = try self.report(of: report.sweep)
+            case .results(let results): reply = try self.results(results)
             }
         } catch {
             reply = .error(error.failure)
@@ -148,7 +149,7 @@ extension CoordinatorLoop {
     }
 
     /// A sweep named by full id, unique id prefix or name (as `ResultStore.lookupSweep`).
-    private func resolve(_ reference: SweepID) throws(RefusedRequest) -> SweepRecord {
+    func resolve(_ reference: SweepID) throws(RefusedRequest) -> SweepRecord {
         switch directory.lookup(reference.rawValue) {
         case .found(let record):
             return record

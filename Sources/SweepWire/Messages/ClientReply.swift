@@ -8,6 +8,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
     case cancelled(Cancelled)
     case workers(Workers)
     case report(Report)
+    case results(Results)
     case error(Failure)
 
     /// The kind name on the wire.
@@ -18,6 +19,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
         case .cancelled: "reply.cancelled"
         case .workers: "reply.workers"
         case .report: "reply.report"
+        case .results: "reply.results"
         case .error: "reply.error"
         }
     }

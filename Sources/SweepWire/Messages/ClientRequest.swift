@@ -8,6 +8,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     case cancel(Cancel)
     case workers
     case report(Report)
+    case results(Results)
 
     /// The kind name on the wire.
     public var kind: String {
@@ -17,6 +18,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
         case .cancel: "client.cancel"
         case .workers: "client.workers"
         case .report: "client.report"
+        case .results: "client.results"
         }
     }
 
@@ -25,7 +27,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     public var changesState: Bool {
         switch self {
         case .submit, .cancel: true
-        case .status, .workers, .report: false
+        case .status, .workers, .report, .results: false
         }
     }
 
