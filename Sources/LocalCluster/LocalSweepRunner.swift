@@ -23,6 +23,11 @@ public struct LocalSweepRunner {
         public var workerExecutable: URL
         /// Seconds between progress updates.
         public var progressInterval: Double = 0.25
+        /// Called with the embedded coordinator's endpoint once it listens (`run --dashboard`).
+        public var onCoordinatorReady: @Sendable (String) -> Void = { _ in }
+        /// Called once the report is written, before the coordinator stops (`run --dashboard`
+        /// keeps the page up here until Ctrl-C).
+        public var beforeStopping: @Sendable (_ reportFiles: [URL]) -> Void = { _ in }
 
         public init(sweepPath: String, workerExecutable: URL) {
             self.sweepPath = sweepPath
@@ -83,6 +88,7 @@ public struct LocalSweepRunner {
             pool?.stop()
         }
         let endpoint = try coordinator.waitUntilReady()
+        configuration.onCoordinatorReady(endpoint)
         let client: SweepClient
         do {
             client = try SweepClient(endpoint: endpoint, timeoutSeconds: 30)
@@ -138,6 +144,7 @@ public struct LocalSweepRunner {
         } catch {
             throw .report("\(error)")
         }
+        configuration.beforeStopping(reportFiles)
         return Outcome(
             sweep: submitted.sweep, name: submitted.name, directory: directory, counts: final.counts,
             reportFiles: reportFiles, seconds: (ContinuousClock.now - start).seconds,

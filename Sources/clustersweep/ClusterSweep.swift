@@ -20,6 +20,7 @@ struct ClusterSweep: AsyncParsableCommand {
             WorkersCommand.self,
             ReportCommand.self,
             KeygenCommand.self,
+            DashboardCommand.self,
         ]
     )
 }
