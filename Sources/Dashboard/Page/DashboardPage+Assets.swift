@@ -67,6 +67,9 @@ extension DashboardPage {
           var s=current(snap);if(s&&!selected)selected=s.id;
           set("sweeps",sweeps(snap));set("selected",chosen(s));set("workers",workers(snap));set("failures",failures(s));
           document.getElementById("version").textContent=snap.version;
+          var log=document.getElementById("update-log"),cs=s?s.counts:null;
+          if(log&&cs){var line=snap.version+" "+(total(cs)-cs.pending-cs.running)+"/"+total(cs)+(s.headline_svg?" chart":"");
+            if(log.lastLine!==line){log.lastLine=line;log.textContent+=line+"\n";}}
           document.getElementById("generated").textContent=snap.generated_at;
         }
         document.addEventListener("click",function(e){
@@ -77,8 +80,13 @@ extension DashboardPage {
             .then(function(r){return r.text();}).then(function(t){window.alert(t);});
         });
         if(!window.EventSource)return;
+        // ?updates=N closes the stream after N snapshots (scripted checks, e.g. headless browsers).
+        var limit=parseInt(new URLSearchParams(window.location.search).get("updates")||"0",10),seen=0;
         var source=new EventSource("/api/events?sweep="+encodeURIComponent(selected));
-        source.addEventListener("snapshot",function(e){try{draw(JSON.parse(e.data));}catch(err){}});
+        source.addEventListener("snapshot",function(e){
+          try{draw(JSON.parse(e.data));}catch(err){}
+          seen+=1;if(limit>0&&seen>=limit){source.close();document.body.setAttribute("data-followed",String(seen));}
+        });
         source.onerror=function(){var c=document.getElementById("connection");c.className="down";c.textContent="dashboard connection lost; retrying";};
         })();
         """#

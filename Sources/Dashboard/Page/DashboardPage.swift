@@ -28,7 +28,8 @@ public enum DashboardPage {
             <section><h2>Recent failures</h2><div id="failures">\(failuresTable(selected))</div></section>
             </main>
             <footer>Snapshot <span id="version">\(page.version)</span> at <span id="generated">\(escape(iso(page.generatedAt)))</span>.
-            Machine-readable: <a href="/api/status">/api/status</a>, <a href="/metrics">/metrics</a>.</footer>
+            Machine-readable: <a href="/api/status">/api/status</a>, <a href="/metrics">/metrics</a>.
+            <pre id="update-log" hidden></pre></footer>
             <script>\(script)</script>
             </body></html>
             """
