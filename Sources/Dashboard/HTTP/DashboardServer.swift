@@ -41,7 +41,7 @@ public struct DashboardServer: Sendable {
             router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
             configuration: .init(
-                address: .hostname(listen.host, port: listen.port), serverName: nil, backlog: 256,
+                address: .hostname(listen.host, port: listen.port), serverName: nil, backlog: 1024,
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             onServerRunning: { channel in onListening(listen.url(port: channel.localAddress?.port)) },
             logger: logger)
