@@ -50,6 +50,9 @@ public final class CoordinatorFeed: Sendable {
 
     private var isStopped: Bool { stopped.load(ordering: .relaxed) }
 
+    /// How often an ended sweep whose last read found nothing is read again.
+    static let endedSweepReadInterval = Duration.seconds(2)
+
     // MARK: - The loop
 
     private func loop() {
@@ -80,18 +83,15 @@ public final class CoordinatorFeed: Sendable {
                 metrics.record(status)
                 for sweep in status.sweeps {
                     var tracker = trackers[sweep.sweep] ?? SweepTracker(id: sweep.sweep)
-                    if !tracker.caughtUp {
+                    let quiet = sweep.hasEnded && tracker.lastEmptyRead.map { started - $0 < Self.endedSweepReadInterval } == true
+                    if !quiet {
                         for _ in 0..<configuration.pagesPerPoll {
                             let page = try client.results(sweep.sweep, after: tracker.cursor)
                             for seconds in tracker.ingest(page, failuresKept: configuration.failuresKept) {
                                 metrics.recordJobDuration(seconds: seconds)
                             }
-                            if !page.more {
-                                // Ended before this read began: nothing more can finish.
-                                tracker.caughtUp = sweep.hasEnded
-                                break
-                            }
-                            if isStopped { break }
+                            tracker.lastEmptyRead = page.jobs.isEmpty && !page.more ? started : nil
+                            if !page.more || isStopped { break }
                         }
                     }
                     tracker.refreshIfDue(now: clock.now, interval: statisticsInterval)

@@ -9,8 +9,9 @@ struct SweepTracker {
     let id: SweepID
     /// The finish-log position read up to.
     var cursor: Int64 = 0
-    /// Whether every finished job of an ended sweep has been read.
-    var caughtUp = false
+    /// When a read last found nothing new (an ended sweep is then read again only now and then:
+    /// the coordinator may report it ended a moment before its last results are committed).
+    var lastEmptyRead: ContinuousClock.Instant?
     var effect = LiveDimensionEffect()
     var failures: [LiveFailure] = []
     var verdicts: [String] = []
