@@ -18,6 +18,8 @@ struct SweepTracker {
     var headlineSVG: String?
     var kaplanMeierSVG: [String] = []
     var lastComputed: ContinuousClock.Instant?
+    /// Jobs whose stored text did not decode (a newer or damaged store); left out of the statistics.
+    var undecodable = 0
 
     init(id: SweepID) { self.id = id }
 
@@ -25,7 +27,11 @@ struct SweepTracker {
     mutating func ingest(_ page: ClientReply.Results, failuresKept: Int) -> [Double] {
         cursor = max(cursor, page.cursor)
         var seconds: [Double] = []
-        for record in page.jobs {
+        for finished in page.jobs {
+            guard let record = try? finished.record() else {
+                undecodable += 1
+                continue
+            }
             let job = ReportJob(record: record)
             if record.status == .failed {
                 failures.insert(
@@ -33,8 +39,8 @@ struct SweepTracker {
                         job: String(record.id.rawValue.prefix(12)),
                         parameters: job.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                             .joined(separator: " "),
-                        error: String((record.lastError ?? "no error text").prefix(500)),
-                        at: record.attempts.last?.endedAt),
+                        error: String((finished.error ?? "no error text").prefix(500)),
+                        at: nil),
                     at: 0)
                 if failures.count > failuresKept { failures.removeLast(failures.count - failuresKept) }
             } else {

@@ -72,11 +72,13 @@ import Testing
         #expect(log.contains { $0.hasSuffix("chart") }, "the headline chart appeared: \(log)")
         #expect(dom.contains("id=\"headline\"") && dom.contains("<svg"), "the chart is in the page")
 
-        // Metrics, parsed by the prometheus_client parser, match `status --json`.
-        try Self.waitUntil(timeout: 10) {
+        // Metrics, parsed by the prometheus_client parser, match `status --json` (the results
+        // behind the duration histogram may be read a poll or two after the counts).
+        try Self.waitUntil(timeout: 20) {
             let status = try Self.statusJSON(cluster)
             let metrics = try Self.parsedMetrics(port: port)
             return Self.countsMatch(status: status, metrics: metrics, sweepName: "live-e2e")
+                && metrics["clustersweep_job_duration_seconds_count"]?.first?.value == 24
         }
         let metrics = try Self.parsedMetrics(port: port)
         #expect(metrics["clustersweep_coordinator_up"]?.first?.value == 1)

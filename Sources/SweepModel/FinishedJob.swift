@@ -1,0 +1,38 @@
+import Foundation
+
+/// A job that reached a final status, as the store keeps it: parameters and result stay the JSON
+/// text they are stored as, so the coordinator hands them on (`client.results`) without decoding
+/// and re-encoding them; the client decodes (`record()`).
+public struct FinishedJob: Codable, Sendable, Equatable {
+    public var id: JobID
+    /// Position in the sweep's plan.
+    public var index: Int
+    public var status: JobStatus
+    /// `JobParameters` as stored: JSON with sorted keys.
+    public var parametersJSON: String
+    /// `JobResult` as stored; `nil` for a failed job.
+    public var resultJSON: String?
+    /// Why the job failed, for a failed job.
+    public var error: String?
+
+    public init(id: JobID, index: Int, status: JobStatus, parametersJSON: String, resultJSON: String?, error: String?) {
+        self.id = id
+        self.index = index
+        self.status = status
+        self.parametersJSON = parametersJSON
+        self.resultJSON = resultJSON
+        self.error = error
+    }
+
+    /// The job record (without attempts), decoding parameters and result; throws
+    /// `DecodingError` for text that is not what the store writes.
+    public func record() throws -> JobRecord {
+        let decoder = JSONDecoder()
+        // As the store writes them: a diverged run's NaN or infinite loss is a string.
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return JobRecord(
+            id: id, index: index, parameters: try decoder.decode(JobParameters.self, from: Data(parametersJSON.utf8)),
+            status: status, result: try resultJSON.map { try decoder.decode(JobResult.self, from: Data($0.utf8)) })
+    }
+}
