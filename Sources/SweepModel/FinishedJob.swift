@@ -27,12 +27,21 @@ public struct FinishedJob: Codable, Sendable, Equatable {
     /// The job record (without attempts), decoding parameters and result; throws
     /// `DecodingError` for text that is not what the store writes.
     public func record() throws -> JobRecord {
+        JobRecord(
+            id: id, index: index, parameters: try Self.decoder.decode(JobParameters.self, from: Data(parametersJSON.utf8)),
+            status: status, result: try result())
+    }
+
+    /// The result alone (cheaper than `record()` when the parameters are not needed).
+    public func result() throws -> JobResult? {
+        try resultJSON.map { try Self.decoder.decode(JobResult.self, from: Data($0.utf8)) }
+    }
+
+    /// As the store writes them: a diverged run's NaN or infinite loss is a string.
+    private static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
-        // As the store writes them: a diverged run's NaN or infinite loss is a string.
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return JobRecord(
-            id: id, index: index, parameters: try decoder.decode(JobParameters.self, from: Data(parametersJSON.utf8)),
-            status: status, result: try resultJSON.map { try decoder.decode(JobResult.self, from: Data($0.utf8)) })
+        return decoder
     }
 }

@@ -28,6 +28,12 @@ struct SweepTracker {
         cursor = max(cursor, page.cursor)
         var seconds: [Double] = []
         for finished in page.jobs {
+            // A result without a train summary (noop, sleep) feeds only the duration histogram:
+            // its parameters are not decoded at all.
+            if finished.status.isCompleted, let result = try? finished.result(), result.summary == nil {
+                seconds.append(result.seconds)
+                continue
+            }
             guard let record = try? finished.record() else {
                 undecodable += 1
                 continue
