@@ -14,14 +14,20 @@ public struct FinishedJob: Codable, Sendable, Equatable {
     public var resultJSON: String?
     /// Why the job failed, for a failed job.
     public var error: String?
+    /// When its result or failure was recorded.
+    public var completedAt: Date?
 
-    public init(id: JobID, index: Int, status: JobStatus, parametersJSON: String, resultJSON: String?, error: String?) {
+    public init(
+        id: JobID, index: Int, status: JobStatus, parametersJSON: String, resultJSON: String?, error: String?,
+        completedAt: Date? = nil
+    ) {
         self.id = id
         self.index = index
         self.status = status
         self.parametersJSON = parametersJSON
         self.resultJSON = resultJSON
         self.error = error
+        self.completedAt = completedAt
     }
 
     /// The job record (without attempts), decoding parameters and result; throws

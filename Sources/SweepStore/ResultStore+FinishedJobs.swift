@@ -32,7 +32,7 @@ extension ResultStore {
         return try read("the finished jobs of sweep \(sweep.short)") { db, _ in
             let last = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM finish_log") ?? 0
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(Self.jobColumns), sj.plan_index, f.seq, j.error FROM finish_log f
+                SELECT \(Self.jobColumns), sj.plan_index, f.seq, j.error, j.completed_at FROM finish_log f
                 JOIN sweep_jobs sj ON sj.job_seq = f.job_seq AND sj.sweep_id = ?
                 JOIN jobs j ON j.seq = f.job_seq \(Self.jobJoins)
                 WHERE f.seq > ? AND f.seq <= ?
@@ -46,7 +46,8 @@ extension ResultStore {
                     id: JobID(rawValue: stored.key), index: try stored.int(4, "plan_index"),
                     status: try stored.value(2, "status", as: JobStatus.self),
                     parametersJSON: try stored.string(1, "parameters"), resultJSON: try stored.optionalString(3, "result"),
-                    error: try stored.optionalString(6, "error")))
+                    error: try stored.optionalString(6, "error"),
+                    completedAt: try stored.optionalDouble(7, "completed_at").map(StoreCoding.date)))
                 if jobs.count == limit { cursor = Int64(try stored.int(5, "seq")) }
             }
             return FinishedJobsPage(jobs: jobs, cursor: max(cursor, after), more: cursor < last)

@@ -34,6 +34,7 @@ import Testing
             let second = try store.finishedJobs(sweep: sweepRecord(1).id, after: first.cursor, limit: 2)
             #expect(second.jobs.map(\.id) == [one[9], one[4]])
             #expect(second.jobs.last?.status == .failed && second.jobs.last?.error == "boom")
+            #expect(second.jobs.last?.completedAt == at(10))
             #expect(second.jobs.last?.resultJSON == nil)
             let third = try store.finishedJobs(sweep: sweepRecord(1).id, after: second.cursor, limit: 2)
             #expect(third.jobs.isEmpty && !third.more)

@@ -46,7 +46,7 @@ struct SweepTracker {
                         parameters: job.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                             .joined(separator: " "),
                         error: String((finished.error ?? "no error text").prefix(500)),
-                        at: nil),
+                        at: finished.completedAt),
                     at: 0)
                 if failures.count > failuresKept { failures.removeLast(failures.count - failuresKept) }
             } else {
