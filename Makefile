@@ -9,13 +9,23 @@ CPU ?=
 RELEASE_FLAGS := -c release $(if $(CPU),-Xswiftc -target-cpu -Xswiftc $(CPU))
 BIN := .build/release/clustersweep
 SYSTEM_PACKAGES := libzmq3-dev libsqlite3-dev pkg-config
+# What only the tests need: a headless browser and a Prometheus parser (the dashboard's tests).
+TEST_PACKAGES := chromium python3-prometheus-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release run test bench chaos clean
 
 ## deps: install the missing Debian packages (libzmq, SQLite headers).
 deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(SYSTEM_PACKAGES)"
+
+## test-deps: also what the tests need.
+.PHONY: test-deps install-packages
+test-deps: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -30,8 +40,11 @@ release: deps
 
 ## run: the main job: the paper's sweep (configs/paper.yaml) on an embedded coordinator with local
 ## workers; writes runs/paper/report.{json,html,csv}. Run again to resume; `make clean` to start over.
+## It prints the URL of the live dashboard (DASHBOARD=HOST:PORT, default 127.0.0.1:8080) and, in a
+## terminal, keeps the page up after the sweep until Ctrl-C.
+DASHBOARD ?= 127.0.0.1:8080
 run: release
-	$(BIN) run configs/paper.yaml --out runs/paper
+	$(BIN) run configs/paper.yaml --out runs/paper --dashboard $(DASHBOARD)
 
 ## figures: the paper's figures for one D=2 run (scatter snapshots and an animation).
 .PHONY: figures
@@ -39,7 +52,7 @@ figures: release
 	$(BIN) train --dimension 2 --seed 1 --snapshot-epochs 0,500,1000,1500,2500 --keep-going --max-epochs 2500 --animate --force --out runs/paper-d2
 
 ## test: the full test suite (unit, integration, end to end with real processes).
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

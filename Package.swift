@@ -16,6 +16,7 @@
 //   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
 //   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
 //   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`, benches)
+//   Dashboard     -> SweepWire, Reporting, Hummingbird, Prometheus   live page, /metrics, report downloads
 //   clustersweep  -> everything, ArgumentParser    the thin command-line executable
 //
 // SweepModel depends on TrainingCore for the experiment's own types (ExperimentConfig,
@@ -54,6 +55,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
@@ -112,11 +117,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "SweepWire", "SweepModel", "Reporting", "Charts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "clustersweep",
             dependencies: [
                 "ZeroMQ", "TrainingCore", "Charts", "SweepModel", "SweepStore", "Reporting",
-                "SweepWire", "Coordinator", "Worker", "LocalCluster",
+                "SweepWire", "Coordinator", "Worker", "LocalCluster", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,6 +161,7 @@ let package = Package(
         .testTarget(name: "RunArtifactsTests", dependencies: ["Reporting", "Charts", "TrainingCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["SweepModel", "SweepStore", "SweepWire", "ZeroMQ", "Worker", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "SweepModel", "SweepWire", "Reporting"], swiftSettings: swiftSettings),
         .testTarget(name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
     ]
 )

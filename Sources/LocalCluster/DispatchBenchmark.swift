@@ -20,6 +20,9 @@ public struct DispatchBenchmark {
         public var prefetch: Int?
         /// The `clustersweep` executable the workers run.
         public var workerExecutable: URL
+        /// Called with the coordinator's endpoint once it listens (`--with-dashboard` attaches a
+        /// dashboard process here, to measure what it costs the coordinator).
+        public var onCoordinatorReady: @Sendable (String) -> Void = { _ in }
 
         public init(workerExecutable: URL) {
             self.workerExecutable = workerExecutable
@@ -121,6 +124,7 @@ public struct DispatchBenchmark {
         do {
             coordinator = try EmbeddedCoordinator(configuration: coordinatorConfiguration, logger: logger)
             endpoint = try coordinator.waitUntilReady()
+            c.onCoordinatorReady(endpoint)
             pool = try LocalWorkerPool(
                 count: c.workers, executable: c.workerExecutable, endpoint: endpoint, slots: c.slots,
                 logDirectory: directory, extraArguments: c.prefetch.map { ["--prefetch", "\($0)"] } ?? [])

@@ -25,6 +25,11 @@ public struct LocalSweepRunner {
         public var progressInterval: Double = 0.25
         /// Re-queue the sweep's failed jobs (from an earlier run on the same directory) before running.
         public var retryFailed = false
+        /// Called with the embedded coordinator's endpoint once it listens (`run --dashboard`).
+        public var onCoordinatorReady: @Sendable (String) -> Void = { _ in }
+        /// Called once the report is written, before the coordinator stops (`run --dashboard`
+        /// keeps the page up here until Ctrl-C).
+        public var beforeStopping: @Sendable (_ reportFiles: [URL]) -> Void = { _ in }
 
         public init(sweepPath: String, workerExecutable: URL) {
             self.sweepPath = sweepPath
@@ -91,6 +96,7 @@ public struct LocalSweepRunner {
             pool?.stop()
         }
         let endpoint = try coordinator.waitUntilReady()
+        configuration.onCoordinatorReady(endpoint)
         let client: SweepClient
         do {
             client = try SweepClient(endpoint: endpoint, timeoutSeconds: 30)
@@ -157,6 +163,7 @@ public struct LocalSweepRunner {
         } catch {
             throw .report("\(error)")
         }
+        configuration.beforeStopping(reportFiles)
         return Outcome(
             sweep: submitted.sweep, name: submitted.name, directory: directory, counts: final.counts,
             reportFiles: reportFiles, seconds: (ContinuousClock.now - start).seconds,

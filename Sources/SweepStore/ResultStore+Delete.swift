@@ -37,6 +37,7 @@ extension ResultStore {
             let removed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doomed_jobs") ?? 0
             try db.execute(sql: "DELETE FROM sweep_jobs WHERE sweep_id = ?", arguments: [sweep.rawValue])
             try db.execute(sql: """
+                DELETE FROM finish_log WHERE job_seq IN (SELECT seq FROM doomed_jobs);
                 DELETE FROM attempts WHERE job_seq IN (SELECT seq FROM doomed_jobs);
                 DELETE FROM results WHERE job_seq IN (SELECT seq FROM doomed_jobs);
                 DELETE FROM job_parameters WHERE job_seq IN (SELECT seq FROM doomed_jobs);

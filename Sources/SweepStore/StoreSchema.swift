@@ -8,7 +8,7 @@ import GRDB
 /// refuses the file instead of misreading it.
 enum StoreSchema {
     /// The newest store format this binary reads and writes.
-    static let formatVersion = 3
+    static let formatVersion = 4
     /// `PRAGMA application_id`: "CSwp", marks the file as a ClusterSweep store.
     static let applicationID: Int32 = 0x4353_7770
     /// The `meta` key holding the format version.
@@ -87,6 +87,8 @@ enum StoreSchema {
                 UPDATE meta SET value = '3' WHERE key = '\(formatVersionKey)';
                 """)
         }
+        // Format 4: the finish log the dashboard pages through (`client.results`).
+        migrator.registerMigration("v4-finish-log") { db in try addFinishLog(db) }
         return migrator
     }
 

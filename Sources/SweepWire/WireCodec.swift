@@ -47,6 +47,7 @@ public enum WireCodec {
         case .retry(let body): try frames(request.kind, body, requestID: requestID)
         case .plan(let body): try frames(request.kind, body, requestID: requestID)
         case .delete(let body): try frames(request.kind, body, requestID: requestID)
+        case .results(let body): try frames(request.kind, body, requestID: requestID)
         }
     }
 
@@ -61,6 +62,7 @@ public enum WireCodec {
         case .retried(let body): try frames(reply.kind, body, requestID: requestID)
         case .planned(let body): try frames(reply.kind, body, requestID: requestID)
         case .deleted(let body): try frames(reply.kind, body, requestID: requestID)
+        case .results(let body): try frames(reply.kind, body, requestID: requestID)
         case .error(let body): try frames(reply.kind, body, requestID: requestID)
         }
     }
@@ -82,7 +84,7 @@ public enum WireCodec {
         case "worker.released": return .worker(.released(try payload.body()))
         case "worker.goodbye": return .worker(.goodbye(try payload.body()))
         case "client.submit", "client.status", "client.cancel", "client.workers", "client.report", "client.retry",
-            "client.plan", "client.delete":
+            "client.plan", "client.delete", "client.results":
             let requestID = try payload.requestID()
             switch payload.kind {
             case "client.submit": return .client(requestID: requestID, .submit(try payload.body()))
@@ -92,6 +94,7 @@ public enum WireCodec {
             case "client.retry": return .client(requestID: requestID, .retry(try payload.body()))
             case "client.plan": return .client(requestID: requestID, .plan(try payload.body()))
             case "client.delete": return .client(requestID: requestID, .delete(try payload.body()))
+            case "client.results": return .client(requestID: requestID, .results(try payload.body()))
             default: return .client(requestID: requestID, .report(try payload.body()))
             }
         default: throw .unknownKind(payload.kind)
@@ -157,7 +160,7 @@ public enum WireCodec {
         var payload = try Payload(frames, limit: limit)
         let known = [
             "reply.submitted", "reply.status", "reply.cancelled", "reply.workers", "reply.report", "reply.retried", "reply.planned", "reply.deleted",
-            "reply.error",
+            "reply.results", "reply.error",
         ]
         guard known.contains(payload.kind) else { throw .unknownKind(payload.kind) }
         let requestID = try payload.requestID()
@@ -170,6 +173,7 @@ public enum WireCodec {
         case "reply.retried": return (requestID, .retried(try payload.body()))
         case "reply.planned": return (requestID, .planned(try payload.body()))
         case "reply.deleted": return (requestID, .deleted(try payload.body()))
+        case "reply.results": return (requestID, .results(try payload.body()))
         default: return (requestID, .error(try payload.body()))
         }
     }

@@ -25,6 +25,7 @@ struct ClusterSweep: AsyncParsableCommand {
             WorkersCommand.self,
             ReportCommand.self,
             KeygenCommand.self,
+            DashboardCommand.self,
         ]
     )
 

@@ -260,7 +260,7 @@ final class WorkerRunner: Sendable {
 @Suite(.serialized) struct WorkerThroughputTests {
     @Test func worker_refusesAMalformedEndpoint() throws {
         let service = try WorkerService(configuration: WorkerConfiguration(endpoint: "nonsense"))
-        #expect(throws: ZMQError.self) { try service.run() }
+        #expect(throws: WorkerStartError.self) { try service.run() }
     }
 
     /// Pumps noop jobs through one real worker (2 slots) with the protocol's credit rule, as a

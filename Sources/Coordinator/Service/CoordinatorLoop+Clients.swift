@@ -30,6 +30,7 @@ extension CoordinatorLoop {
             case .retry(let retry): reply = try self.retry(retry)
             case .plan(let plan): reply = try self.plan(plan)
             case .delete(let delete): reply = try self.delete(delete.sweep)
+            case .results(let results): reply = try self.results(results)
             }
         } catch {
             reply = .error(error.failure)
@@ -236,7 +237,7 @@ extension CoordinatorLoop {
     }
 
     /// A sweep named by full id, unique id prefix or name (as `ResultStore.lookupSweep`).
-    private func resolve(_ reference: SweepID) throws(RefusedRequest) -> SweepRecord {
+    func resolve(_ reference: SweepID) throws(RefusedRequest) -> SweepRecord {
         switch directory.lookup(reference.rawValue) {
         case .found(let record):
             return record

@@ -118,6 +118,12 @@ public final class SweepClient {
 
     // MARK: - Requests
 
+    /// Sends `request`; an `error` reply becomes `SweepClientError.refused`. For extensions that
+    /// add a request in their own file.
+    func send(_ request: ClientRequest) throws(SweepClientError) -> ClientReply {
+        try call(request)
+    }
+
     /// Sends `request`; an `error` reply becomes `SweepClientError.refused`.
     private func call(_ request: ClientRequest) throws(SweepClientError) -> ClientReply {
         let reply: ClientReply

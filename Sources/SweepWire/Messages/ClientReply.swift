@@ -11,6 +11,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
     case retried(Retried)
     case planned(Planned)
     case deleted(Deleted)
+    case results(Results)
     case error(Failure)
 
     /// The kind name on the wire.
@@ -24,6 +25,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
         case .retried: "reply.retried"
         case .planned: "reply.planned"
         case .deleted: "reply.deleted"
+        case .results: "reply.results"
         case .error: "reply.error"
         }
     }

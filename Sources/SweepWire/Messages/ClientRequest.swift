@@ -11,6 +11,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     case retry(Retry)
     case plan(Submit)
     case delete(Delete)
+    case results(Results)
 
     /// The kind name on the wire.
     public var kind: String {
@@ -23,6 +24,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
         case .retry: "client.retry"
         case .plan: "client.plan"
         case .delete: "client.delete"
+        case .results: "client.results"
         }
     }
 
@@ -31,7 +33,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     public var changesState: Bool {
         switch self {
         case .submit, .cancel, .retry, .delete: true
-        case .status, .workers, .report, .plan: false
+        case .status, .workers, .report, .plan, .results: false
         }
     }
 

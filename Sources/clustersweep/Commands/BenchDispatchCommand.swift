@@ -29,6 +29,9 @@ struct BenchDispatchCommand: ParsableCommand {
     @Option(help: "Jobs each worker may hold beyond its slots (both sides' prefetch).")
     var prefetch: Int?
 
+    @Flag(help: "Attach a 'clustersweep dashboard' process (127.0.0.1, a free port) to the coordinator during the run.")
+    var withDashboard = false
+
     func validate() throws {
         guard (1...1_000_000).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 1000000 (got \(jobs))") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64 (got \(workers))") }
@@ -48,13 +51,20 @@ struct BenchDispatchCommand: ParsableCommand {
         configuration.workers = workers
         configuration.slots = slots
         configuration.prefetch = prefetch
+        let dashboard = AttachedDashboard()
+        defer { dashboard.stop() }
+        if withDashboard {
+            configuration.onCoordinatorReady = { endpoint in dashboard.start(coordinator: endpoint) }
+        }
         let result: DispatchBenchmark.Result
         do {
             result = try DispatchBenchmark(configuration: configuration, logger: Logger(label: "clustersweep.coordinator")).run()
         } catch {
             throw CommandFailure(error.description)
         }
+        dashboard.stop()
         for line in result.lines { print(line) }
+        if withDashboard { print("with a dashboard process attached (its own CPU is not counted above): \(dashboard.cpuText)") }
         guard result.verified else {
             throw CommandFailure("bench dispatch: the store does not hold every job exactly once")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import LocalCluster
 import Logging
@@ -36,9 +37,22 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Log the coordinator's activity (info level) on standard error.")
     var verbose = false
 
+    @Option(
+        name: .customLong("dashboard"), parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Serve the live dashboard of this sweep (default address \(ListenAddress.defaultText)); put it after the config.",
+            discussion: "With a terminal attached the page stays up after the sweep until Ctrl-C.",
+            valueName: "host:port"))
+    var dashboard: [String] = []
+
+    @OptionGroup var dashboardAccess: DashboardAccessOptions
+
     mutating func validate() throws {
         if let workers, !(1...256).contains(workers) {
             throw ValidationError("--workers must be between 1 and 256 (got \(workers))")
+        }
+        if dashboard.count > 1 {
+            throw ValidationError("--dashboard takes at most one HOST:PORT (got \(dashboard.joined(separator: " ")))")
         }
     }
 
@@ -53,9 +67,20 @@ struct RunCommand: ParsableCommand {
         configuration.outDirectory = out
         if let workers { configuration.workers = workers }
         configuration.retryFailed = retryFailed
+        let stop = StopRequest()
+        // `--dashboard` may come without a value, which ArgumentParser cannot tell from absence.
+        let live = try Self.dashboardRequested(CommandLine.arguments) || !dashboard.isEmpty
+            ? LiveDashboard(
+                listen: dashboard.first ?? ListenAddress.defaultText, access: dashboardAccess, stop: stop,
+                keepUp: isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
+            : nil
+        if let live {
+            configuration.onCoordinatorReady = { endpoint in live.start(coordinator: endpoint) }
+            configuration.beforeStopping = { _ in live.holdUntilStopped() }
+        }
+        defer { live?.stop() }
         let runner = LocalSweepRunner(configuration: configuration, logger: Logger(label: "clustersweep.run"))
 
-        let stop = StopRequest()
         let sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -110,6 +135,11 @@ struct RunCommand: ParsableCommand {
         }
         writeOut(Verdict.terminalText(outcome.verdicts))
         if c.failed > 0 || c.cancelled > 0 { throw ExitStatus.failure }
+    }
+
+    /// Whether `arguments` hold `--dashboard` (with or without a value) before any `--`.
+    static func dashboardRequested(_ arguments: [String]) -> Bool {
+        arguments.prefix { $0 != "--" }.contains { $0 == "--dashboard" || $0.hasPrefix("--dashboard=") }
     }
 
     /// This process's own executable, so the workers run the very same build.

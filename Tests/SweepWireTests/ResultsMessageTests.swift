@@ -1,0 +1,43 @@
+import Foundation
+import SweepModel
+import TrainingCore
+import Testing
+@testable import SweepWire
+
+/// `client.results` / `reply.results` travel like every other client message.
+@Suite struct ResultsMessageTests {
+    @Test func resultsRequestAndReply_roundTrip() throws {
+        let request = ClientRequest.results(.init(sweep: SweepID(rawValue: "abc"), after: 42, limit: 500))
+        let frames = try WireCodec.encode(request, requestID: 7)
+        #expect(try WireCodec.decodeInbound(frames) == .client(requestID: 7, request))
+        #expect(!request.changesState)
+
+        let job = FinishedJob(
+            id: JobID(rawValue: String(repeating: "a", count: 64)), index: 3, status: .failed,
+            parametersJSON: "{\"kind\":\"noop\"}", resultJSON: nil, error: "boom")
+        let reply = ClientReply.results(.init(sweep: SweepID(rawValue: "abc"), jobs: [job], cursor: 99, more: true))
+        let decoded = try WireCodec.decodeClientReply(try WireCodec.encode(reply, requestID: 7))
+        #expect(decoded.requestID == 7)
+        #expect(decoded.reply == reply)
+    }
+}
+
+/// `FinishedJob.record()` reads the store's JSON text back, NaN losses included.
+@Suite struct FinishedJobDecodingTests {
+    @Test func record_decodesStoredTextLikeTheStore_andRefusesOtherText() throws {
+        let parameters = JobParameters(kind: .noop, experiment: .init())
+        let result = JobResult(status: .diverged, summary: nil, seconds: 1.5)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let job = FinishedJob(
+            id: JobID(rawValue: "j"), index: 4, status: .diverged,
+            parametersJSON: String(decoding: try encoder.encode(parameters), as: UTF8.self),
+            resultJSON: String(decoding: try encoder.encode(result), as: UTF8.self), error: nil)
+        let record = try job.record()
+        #expect(record.parameters == parameters && record.result == result && record.index == 4 && record.status == .diverged)
+        var broken = job
+        broken.parametersJSON = "{not json"
+        #expect(throws: DecodingError.self) { try broken.record() }
+    }
+}
