@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import SweepModel
 import SweepWire
@@ -118,21 +119,8 @@ public enum DashboardPage {
 
     // MARK: - Text
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Escapes text for HTML content and attributes (the one escaping the reports use too).
+    static func escape(_ text: String) -> String { SVGDocument.escape(text) }
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
