@@ -21,10 +21,22 @@ public final class BackgroundDashboard: Sendable {
             do {
                 try await group.run()
             } catch {
-                onFailure("\(error)")
+                onFailure(Self.reason(error))
             }
             done.signal()
         }
+    }
+
+    /// Why the server stopped, in words (NIO's bind error reads `bind(descriptor:ptr:bytes:): ...`).
+    public static func reason(_ error: any Error, flag: String = "--dashboard") -> String {
+        let text = "\(error)"
+        if text.contains("errno: 98") || text.contains("Address already in use") {
+            return "its address is already in use (another dashboard or server?); choose another with \(flag) HOST:PORT"
+        }
+        if text.contains("errno: 13") || text.contains("Permission denied") {
+            return "it may not listen on that address (permission denied; ports below 1024 need root)"
+        }
+        return text
     }
 
     /// Shuts the dashboard down and waits (at most `timeoutSeconds`) for it to finish.

@@ -39,7 +39,7 @@ struct DashboardCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
-            throw CommandFailure("the dashboard stopped: \(error)")
+            throw CommandFailure("the dashboard stopped: \(BackgroundDashboard.reason(error, flag: "--listen"))")
         }
     }
 }
