@@ -182,13 +182,7 @@ public final class CoordinatorService: Sendable {
     public func stopOnSignals(
         _ signals: [Int32] = [SIGTERM, SIGINT], shutdownWorkers: Bool = false
     ) -> [any DispatchSourceSignal] {
-        signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.requestStop(shutdownWorkers: shutdownWorkers) }
-            source.resume()
-            return source
-        }
+        SignalHandlers.install(signals) { [weak self] _ in self?.requestStop(shutdownWorkers: shutdownWorkers) }
     }
 
     /// Re-reads the authorized keys file on SIGHUP (new connections use the new keys; on error
@@ -196,9 +190,7 @@ public final class CoordinatorService: Sendable {
     public func reloadKeysOnHangup() -> (any DispatchSourceSignal)? {
         guard let security else { return nil }
         let logger = self.logger
-        signal(SIGHUP, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        source.setEventHandler {
+        return SignalHandlers.install([SIGHUP]) { _ in
             do {
                 let keys = try security.reloadAuthorizedKeys()
                 logger.notice("authorized keys reloaded", metadata: [
@@ -209,9 +201,7 @@ public final class CoordinatorService: Sendable {
                     "error": "\(error)",
                 ])
             }
-        }
-        source.resume()
-        return source
+        }.first
     }
 
     private func terminateContext() {

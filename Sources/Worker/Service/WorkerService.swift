@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import SweepWire
 import ZeroMQ
 
 /// A worker process's service: connects to the coordinator, runs jobs on slot threads, keeps
@@ -66,12 +67,6 @@ public final class WorkerService: Sendable {
     /// Calls `requestStop()` on each of `signals` (default SIGTERM and SIGINT) instead of dying.
     /// Keep the returned sources alive as long as the handlers should stay installed.
     public func stopOnSignals(_ signals: [Int32] = [SIGTERM, SIGINT]) -> [any DispatchSourceSignal] {
-        signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.requestStop() }
-            source.resume()
-            return source
-        }
+        SignalHandlers.install(signals) { [weak self] _ in self?.requestStop() }
     }
 }

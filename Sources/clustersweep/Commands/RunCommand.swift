@@ -81,13 +81,7 @@ struct RunCommand: ParsableCommand {
         defer { live?.stop() }
         let runner = LocalSweepRunner(configuration: configuration, logger: Logger(label: "clustersweep.run"))
 
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.request() }
-            source.resume()
-            return source
-        }
+        let sources = SignalHandlers.install([SIGINT, SIGTERM]) { _ in stop.request() }
         defer { withExtendedLifetime(sources) {} }
 
         let interactive = isatty(STDOUT_FILENO) == 1
