@@ -86,7 +86,14 @@ public final class StateFileLock: Sendable {
             if fd < 0 && errno == EEXIST { fd = open(lockFile, O_RDWR | O_CLOEXEC) }
         }
         guard fd >= 0 else {
-            throw .cannotLock(lockFile: lockFile, reason: String(cString: strerror(errno)))
+            let code = errno
+            // Name the condition the way the store's own errors do ("read-only", "the disk is full").
+            let reason = switch code {
+            case EROFS: "the file system is read-only, so no coordinator can write this state file"
+            case ENOSPC: "the disk is full"
+            default: String(cString: strerror(code))
+            }
+            throw .cannotLock(lockFile: lockFile, reason: reason)
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
