@@ -5,7 +5,8 @@ import SweepModel
 extension ResultStore {
     // MARK: - Submitting
 
-    /// Stores a sweep and links its planned jobs, in one transaction.
+    /// Stores a sweep and links all its planned jobs, in one transaction (a small plan, or a
+    /// test): `submit(sweep:)` then `planJobs` of the whole plan.
     ///
     /// Idempotent: a sweep id already in the store changes nothing (`alreadySubmitted`). A job the
     /// store already holds (from another sweep) is linked, not duplicated, and keeps its status
@@ -19,67 +20,179 @@ extension ResultStore {
             }
             firstIndex[job.id] = job.index
         }
+        var record = sweep
+        record.jobCount = jobs.count
+        record.plannedJobs = 0
         return try write(.submit(sweep.id)) { db, coding in
             if let existing = try Self.fetchSweep(db, id: sweep.id) {
                 return SubmitOutcome(
                     sweep: existing, alreadySubmitted: true, insertedJobs: 0, sharedJobs: 0,
                     reopenedJobs: [], counts: try Self.fetchCounts(db, sweep: sweep.id))
             }
-            let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM sweeps") ?? 0) + 1
-            try db.execute(
-                sql: """
-                    INSERT INTO sweeps (id, seq, name, source_text, source_name, max_attempts,
-                        job_timeout_seconds, created_at, finished_at, cancelled)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    sweep.id.rawValue, seq, sweep.name, sweep.sourceText, sweep.sourceName, sweep.maxAttempts,
-                    sweep.jobTimeoutSeconds, StoreCoding.seconds(sweep.createdAt),
-                    sweep.finishedAt.map(StoreCoding.seconds), sweep.cancelled,
-                ])
-            let insertJob = try db.cachedStatement(sql: """
-                INSERT INTO jobs (id, status) VALUES (?, 'pending') ON CONFLICT (id) DO NOTHING
-                """)
-            let insertParameters = try db.cachedStatement(sql: """
-                INSERT INTO job_parameters (job_seq, parameters) VALUES (?, ?)
-                """)
-            let findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
-            let reopenJob = try db.cachedStatement(sql: """
-                UPDATE jobs SET status = 'pending', completed_at = NULL WHERE seq = ? AND status = 'cancelled'
-                """)
-            let link = try db.cachedStatement(sql: """
-                INSERT INTO sweep_jobs (sweep_id, plan_index, job_seq) VALUES (?, ?, ?)
-                """)
-            var inserted = 0
-            var shared = 0
-            var reopened: [JobID] = []
-            for job in jobs {
-                try insertJob.execute(arguments: [job.id.rawValue])
-                let seq: Int64
-                if db.changesCount == 1 {
-                    inserted += 1
-                    seq = db.lastInsertedRowID
-                    try insertParameters.execute(arguments: [seq, try coding.json(job.parameters)])
-                } else {
-                    shared += 1
-                    guard let existing = try Int64.fetchOne(findJob, arguments: [job.id.rawValue]) else {
-                        throw StoreError(path: path, operation: .submit(sweep.id), reason: .unexpected(
-                            "job \(job.id.short) neither inserted nor found"))
-                    }
-                    seq = existing
-                    try reopenJob.execute(arguments: [seq])
-                    if db.changesCount == 1 { reopened.append(job.id) }
-                }
-                try link.execute(arguments: [sweep.id.rawValue, job.index, seq])
-            }
+            try Self.insertSweep(record, db: db)
+            let linked = try Self.link(jobs, to: sweep.id, db: db, coding: coding, path: path)
             guard let stored = try Self.fetchSweep(db, id: sweep.id) else {
                 throw StoreError(path: path, operation: .submit(sweep.id), reason: .unexpected(
                     "the sweep row vanished inside its own transaction"))
             }
             return SubmitOutcome(
-                sweep: stored, alreadySubmitted: false, insertedJobs: inserted, sharedJobs: shared,
-                reopenedJobs: reopened, counts: try Self.fetchCounts(db, sweep: sweep.id))
+                sweep: stored, alreadySubmitted: false, insertedJobs: linked.inserted, sharedJobs: linked.shared,
+                reopenedJobs: linked.reopened, counts: try Self.fetchCounts(db, sweep: sweep.id))
         }
+    }
+
+    /// Stores a sweep as its file and plan size (`sweep.jobCount`) only: no job row yet. Its jobs
+    /// are created as they are needed, slice by slice, with `planJobs`. Costs the same for ten
+    /// jobs or a million. Idempotent, as `submit(sweep:jobs:)`.
+    public func submit(sweep: SweepRecord) throws(StoreError) -> SubmitOutcome {
+        var record = sweep
+        record.plannedJobs = 0
+        return try write(.submit(sweep.id)) { db, _ in
+            if let existing = try Self.fetchSweep(db, id: sweep.id) {
+                return SubmitOutcome(
+                    sweep: existing, alreadySubmitted: true, insertedJobs: 0, sharedJobs: 0,
+                    reopenedJobs: [], counts: try Self.fetchCounts(db, sweep: sweep.id))
+            }
+            try Self.insertSweep(record, db: db)
+            var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
+            counts[.pending] = record.jobCount
+            return SubmitOutcome(
+                sweep: record, alreadySubmitted: false, insertedJobs: 0, sharedJobs: 0, reopenedJobs: [],
+                counts: counts)
+        }
+    }
+
+    /// Creates the job rows of the sweep's next plan positions, in one transaction: `jobs` must
+    /// start at the sweep's `plannedJobs` and be consecutive. Returns each job's record as the
+    /// scheduler needs it: a new job is `pending` with no history; a job another sweep already
+    /// holds keeps its status, attempts and result (a `cancelled` one is `pending` again).
+    public func planJobs(sweep: SweepID, jobs: [PlannedJob]) throws(StoreError) -> [JobRecord] {
+        try write(.submit(sweep)) { db, coding in
+            guard let record = try Self.fetchSweep(db, id: sweep) else {
+                throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected("no sweep \(sweep.short) to plan"))
+            }
+            let expected = record.plannedJobs..<(record.plannedJobs + jobs.count)
+            guard jobs.map(\.index) == Array(expected), expected.upperBound <= record.jobCount else {
+                throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected(
+                    "plan positions \(jobs.first?.index ?? 0)..<\((jobs.last?.index ?? -1) + 1) do not continue "
+                        + "the \(record.plannedJobs) of \(record.jobCount) already planned"))
+            }
+            let linked = try Self.link(jobs, to: sweep, db: db, coding: coding, path: path)
+            return linked.records
+        }
+    }
+
+    private static func insertSweep(_ sweep: SweepRecord, db: Database) throws {
+        let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM sweeps") ?? 0) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO sweeps (id, seq, name, source_text, source_name, max_attempts,
+                    job_timeout_seconds, created_at, finished_at, cancelled, job_count, planned_jobs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                sweep.id.rawValue, seq, sweep.name, sweep.sourceText, sweep.sourceName, sweep.maxAttempts,
+                sweep.jobTimeoutSeconds, StoreCoding.seconds(sweep.createdAt),
+                sweep.finishedAt.map(StoreCoding.seconds), sweep.cancelled, sweep.jobCount, sweep.plannedJobs,
+            ])
+    }
+
+    /// What `link` did.
+    private struct Linked {
+        var inserted = 0
+        var shared = 0
+        var reopened: [JobID] = []
+        var records: [JobRecord] = []
+    }
+
+    /// Inserts or finds each job, links it to the sweep at its plan index and advances the
+    /// sweep's `planned_jobs` past them.
+    private static func link(
+        _ jobs: [PlannedJob], to sweep: SweepID, db: Database, coding: StoreCoding, path: String
+    ) throws -> Linked {
+        let insertJob = try db.cachedStatement(sql: """
+            INSERT INTO jobs (id, status) VALUES (?, 'pending') ON CONFLICT (id) DO NOTHING
+            """)
+        let insertParameters = try db.cachedStatement(sql: """
+            INSERT INTO job_parameters (job_seq, parameters) VALUES (?, ?)
+            """)
+        let findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
+        let reopenJob = try db.cachedStatement(sql: """
+            UPDATE jobs SET status = 'pending', completed_at = NULL WHERE seq = ? AND status = 'cancelled'
+            """)
+        let link = try db.cachedStatement(sql: """
+            INSERT INTO sweep_jobs (sweep_id, plan_index, job_seq) VALUES (?, ?, ?)
+            """)
+        let alreadyLinked = try db.cachedStatement(sql: """
+            SELECT plan_index FROM sweep_jobs WHERE sweep_id = ? AND job_seq = ?
+            """)
+        var linked = Linked()
+        var sharedSeqs: [(seq: Int64, index: Int)] = []
+        linked.records.reserveCapacity(jobs.count)
+        for job in jobs {
+            try insertJob.execute(arguments: [job.id.rawValue])
+            let seq: Int64
+            if db.changesCount == 1 {
+                linked.inserted += 1
+                seq = db.lastInsertedRowID
+                try insertParameters.execute(arguments: [seq, try coding.json(job.parameters)])
+                linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
+            } else {
+                linked.shared += 1
+                guard let existing = try Int64.fetchOne(findJob, arguments: [job.id.rawValue]) else {
+                    throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected(
+                        "job \(job.id.short) neither inserted nor found"))
+                }
+                seq = existing
+                if let first = try Int.fetchOne(alreadyLinked, arguments: [sweep.rawValue, seq]) {
+                    throw StoreError(path: path, operation: .submit(sweep), reason: .duplicateJobInPlan(
+                        job.id, firstIndex: first, secondIndex: job.index))
+                }
+                try reopenJob.execute(arguments: [seq])
+                if db.changesCount == 1 { linked.reopened.append(job.id) }
+                sharedSeqs.append((seq, job.index))
+                linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
+            }
+            try link.execute(arguments: [sweep.rawValue, job.index, seq])
+        }
+        try db.execute(
+            sql: "UPDATE sweeps SET planned_jobs = planned_jobs + ? WHERE id = ?", arguments: [jobs.count, sweep.rawValue])
+        if !sharedSeqs.isEmpty {
+            let stored = try fetchJobRecords(db, seqs: sharedSeqs, coding: coding)
+            for (offset, record) in linked.records.enumerated() {
+                if let known = stored[record.id] { linked.records[offset] = known }
+            }
+        }
+        return linked
+    }
+
+    /// The records (with attempts and result) of jobs given by key, at the given plan index.
+    private static func fetchJobRecords(
+        _ db: Database, seqs: [(seq: Int64, index: Int)], coding: StoreCoding
+    ) throws -> [JobID: JobRecord] {
+        var records: [JobID: JobRecord] = [:]
+        for start in stride(from: 0, to: seqs.count, by: 500) {
+            let chunk = seqs[start..<min(start + 500, seqs.count)]
+            let placeholders = chunk.map { _ in "?" }.joined(separator: ", ")
+            let keys = StatementArguments(chunk.map(\.seq))
+            var attempts = try fetchAttempts(db, sql: """
+                SELECT \(attemptColumns) FROM attempts a JOIN jobs j ON j.seq = a.job_seq
+                WHERE a.job_seq IN (\(placeholders)) ORDER BY a.job_seq, a.number
+                """, arguments: keys)
+            let indexBySeq = Dictionary(chunk.map { ($0.seq, $0.index) }, uniquingKeysWith: { first, _ in first })
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(jobColumns), j.seq, j.retry_base FROM jobs j \(jobJoins) WHERE j.seq IN (\(placeholders))
+                """, arguments: keys)
+            while let row = try rows.next() {
+                let stored = StoredRow(row, table: "jobs", keyColumn: 0)
+                let seq = Int64(try stored.int(4, "seq"))
+                var record = try jobRecord(stored, index: 4, retryBase: 5, coding: coding)
+                record.index = indexBySeq[seq] ?? record.index
+                record.attempts = attempts.removeValue(forKey: record.id) ?? []
+                records[record.id] = record
+            }
+        }
+        return records
     }
 
     // MARK: - Group commit

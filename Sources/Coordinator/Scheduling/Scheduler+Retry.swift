@@ -17,7 +17,12 @@ extension Scheduler {
             dispatch(into: &out)
             return out.actions()
         }
-        if reopen { sweeps[s].cancelled = false }
+        if reopen && sweeps[s].cancelled {
+            sweeps[s].cancelled = false
+            sweeps[s].counts[.cancelled] -= sweeps[s].unplanned
+            sweeps[s].counts[.pending] += sweeps[s].unplanned
+            if sweeps[s].unplanned > 0 { sweeps[s].finished = false }
+        }
         let maxAttempts = max(1, stored.record.maxAttempts)
         sweeps[s].maxAttempts = maxAttempts
         for record in stored.jobs {
@@ -75,6 +80,7 @@ extension Scheduler {
         sweeps[s].retries = []
         sweeps[s].retryHead = 0
         sweeps[s].counts = JobStatusCounts()
+        sweeps[s].unplanned = 0
         sweeps[s].cancelled = true
         sweeps[s].finished = true
     }

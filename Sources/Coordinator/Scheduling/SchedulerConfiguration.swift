@@ -23,6 +23,11 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     /// The span over which `SweepProgress` measures the recent completion rate. Default 10 s.
     public var rateWindow: Duration = .seconds(10)
 
+    /// Pending jobs the scheduler keeps planned (with job rows and in memory) ahead of dispatch;
+    /// the rest of a lazily planned sweep stays a count until the window has room. Default 20,000:
+    /// about half a second of dispatch at full speed, a few MB of memory.
+    public var planningWindow: Int = 20_000
+
     public init() {}
 
     /// Silence after which a worker is dead: `heartbeatInterval × missedHeartbeatsBeforeDead`.

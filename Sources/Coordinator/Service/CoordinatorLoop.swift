@@ -38,6 +38,10 @@ final class CoordinatorLoop {
     var outbox = Outbox()
     var batch = PersistenceBatch()
     var phase = Phase.serving
+    /// Submitted and dry-run plans being hashed into their sweep ids, oldest first.
+    var hashing: [PlanHashing] = []
+    /// Expanders of the sweeps being planned, kept between slices (their template caches).
+    var plans: [SweepID: SweepPlan] = [:]
 
     let router: ZMQSocket
     let control: ZMQSocket
@@ -137,12 +141,27 @@ final class CoordinatorLoop {
                 }
             }
             moreWaiting = try receiveBatch()
+            moreWaiting = try advanceBackgroundWork() || moreWaiting
             perform(scheduler.tick(now))
             purgePeers()
             try commitAndSend()
             discountStall(busyFor: ContinuousClock.now - busySince)
             if shutdownComplete() { return }
         }
+    }
+
+    /// Hashes submitted plans and creates the jobs the scheduler wants next, each within a share
+    /// of the iteration (`backgroundBudget`), so neither a million-job submission nor its
+    /// dispatch stalls the loop. Returns whether work is left (the next poll does not wait).
+    private func advanceBackgroundWork() throws(CoordinatorError) -> Bool {
+        let budget = configuration.backgroundBudget
+        let start = ContinuousClock.now
+        var left = hashing.isEmpty ? false : advancePlanHashing(budget: budget)
+        while ContinuousClock.now - start < budget {
+            guard try advancePlanning(limit: configuration.planningSlice) else { return left }
+        }
+        left = left || scheduler.planningWanted(limit: 1) != nil
+        return left
     }
 
     /// The scheduler's clock: time since the service started, less the time the loop itself was
