@@ -84,7 +84,20 @@ extension Scheduler {
 
     /// After an attempt ended without a result: charge it (errors and expiries), then fail the job
     /// at `max_attempts` or queue it again.
+    ///
+    /// A released attempt (handed back, or lost in transit and missing from a hello) is free, but
+    /// only `maxFreeReleases` times per job: past that every release is charged, so no worker that
+    /// keeps reconnecting or handing jobs back can push a job's attempt numbers up for ever.
     mutating func settleUnsuccessfulAttempt(of j: Int, charged: Bool, error: String?, into out: inout ActionBuffer) {
+        var charged = charged
+        var error = error
+        if !charged {
+            jobs[j].freeReleases += 1
+            if jobs[j].freeReleases > configuration.maxFreeReleases {
+                charged = true
+                error = "released \(jobs[j].freeReleases) times without a result (workers kept losing or handing back the job)"
+            }
+        }
         if charged {
             jobs[j].chargedAttempts += 1
             if let error { jobs[j].lastError = error }

@@ -23,6 +23,9 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     /// The span over which `SweepProgress` measures the recent completion rate. Default 10 s.
     public var rateWindow: Duration = .seconds(10)
 
+    /// Released attempts (handed back, or lost with a worker's connection) a job may have before
+    /// further releases count against `max_attempts`, which bounds its attempt numbers. Default 10.
+    public var maxFreeReleases: Int = 10
     /// Pending jobs the scheduler keeps planned (with job rows and in memory) ahead of dispatch;
     /// the rest of a lazily planned sweep stays a count until the window has room. Default 20,000:
     /// about half a second of dispatch at full speed, a few MB of memory.
