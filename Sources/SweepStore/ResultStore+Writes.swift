@@ -30,7 +30,7 @@ extension ResultStore {
                     reopenedJobs: [], counts: try Self.fetchCounts(db, sweep: sweep.id))
             }
             try Self.insertSweep(record, db: db)
-            let linked = try Self.link(jobs, to: sweep.id, db: db, coding: coding, path: path)
+            let linked = try Self.link(jobs, encoded: nil, to: sweep.id, db: db, coding: coding, path: path)
             guard let stored = try Self.fetchSweep(db, id: sweep.id) else {
                 throw StoreError(path: path, operation: .submit(sweep.id), reason: .unexpected(
                     "the sweep row vanished inside its own transaction"))
@@ -66,7 +66,12 @@ extension ResultStore {
     /// start at the sweep's `plannedJobs` and be consecutive. Returns each job's record as the
     /// scheduler needs it: a new job is `pending` with no history; a job another sweep already
     /// holds keeps its status, attempts and result (a `cancelled` one is `pending` again).
-    public func planJobs(sweep: SweepID, jobs: [PlannedJob]) throws(StoreError) -> [JobRecord] {
+    ///
+    /// `encodedParameters`, when given, are the jobs' parameters already encoded as JSON (their
+    /// canonical form, `SweepPlan.encodedJobs`), stored as they are.
+    public func planJobs(
+        sweep: SweepID, jobs: [PlannedJob], encodedParameters: [String]? = nil
+    ) throws(StoreError) -> [JobRecord] {
         try write(.submit(sweep)) { db, coding in
             guard let record = try Self.fetchSweep(db, id: sweep) else {
                 throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected("no sweep \(sweep.short) to plan"))
@@ -77,7 +82,8 @@ extension ResultStore {
                     "plan positions \(jobs.first?.index ?? 0)..<\((jobs.last?.index ?? -1) + 1) do not continue "
                         + "the \(record.plannedJobs) of \(record.jobCount) already planned"))
             }
-            let linked = try Self.link(jobs, to: sweep, db: db, coding: coding, path: path)
+            let encoded = encodedParameters?.count == jobs.count ? encodedParameters : nil
+            let linked = try Self.link(jobs, encoded: encoded, to: sweep, db: db, coding: coding, path: path)
             return linked.records
         }
     }
@@ -108,7 +114,7 @@ extension ResultStore {
     /// Inserts or finds each job, links it to the sweep at its plan index and advances the
     /// sweep's `planned_jobs` past them.
     private static func link(
-        _ jobs: [PlannedJob], to sweep: SweepID, db: Database, coding: StoreCoding, path: String
+        _ jobs: [PlannedJob], encoded: [String]?, to sweep: SweepID, db: Database, coding: StoreCoding, path: String
     ) throws -> Linked {
         let insertJob = try db.cachedStatement(sql: """
             INSERT INTO jobs (id, status) VALUES (?, 'pending') ON CONFLICT (id) DO NOTHING
@@ -129,13 +135,13 @@ extension ResultStore {
         var linked = Linked()
         var sharedSeqs: [(seq: Int64, index: Int)] = []
         linked.records.reserveCapacity(jobs.count)
-        for job in jobs {
+        for (offset, job) in jobs.enumerated() {
             try insertJob.execute(arguments: [job.id.rawValue])
             let seq: Int64
             if db.changesCount == 1 {
                 linked.inserted += 1
                 seq = db.lastInsertedRowID
-                try insertParameters.execute(arguments: [seq, try coding.json(job.parameters)])
+                try insertParameters.execute(arguments: [seq, try encoded?[offset] ?? coding.json(job.parameters)])
                 linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
             } else {
                 linked.shared += 1

@@ -31,6 +31,9 @@ import TrainingCore
                 let job = plan.job(at: position)
                 #expect(job.id == job.parameters.jobID, "\(text) position \(position)")
                 #expect(plan.jobID(at: position) == job.id)
+                let encoded = plan.encodedJob(at: position)
+                #expect(encoded.job == job)
+                #expect(encoded.canonicalJSON == String(decoding: job.parameters.canonicalJSON, as: UTF8.self))
             }
         }
     }

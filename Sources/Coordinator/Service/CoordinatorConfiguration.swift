@@ -22,8 +22,9 @@ public struct CoordinatorConfiguration: Sendable {
     /// creating the jobs of lazily planned sweeps. Default 15 ms, so any request waits at most
     /// that long behind it.
     public var backgroundBudget: Duration = .milliseconds(15)
-    /// Jobs created per store transaction when a sweep's plan is expanded. Default 2,048.
-    public var planningSlice: Int = 2_048
+    /// Jobs created per store transaction when a sweep's plan is expanded. Default 512 (a few
+    /// ms); several slices fit in one iteration's `backgroundBudget`.
+    public var planningSlice: Int = 512
     /// CURVE: the coordinator's secret key and the authorized keys (`nil`: plain TCP).
     public var security: CoordinatorSecurityConfiguration?
     /// Allow binding a non-loopback address without CURVE (`--insecure`).

@@ -90,6 +90,12 @@ extension CoordinatorLoop {
                     }
                 }
                 guard task.isComplete else {
+                    if !task.announced {
+                        task.announced = true
+                        logger.info("hashing a big plan between loop iterations", metadata: [
+                            "name": "\(task.spec.name)", "jobs": "\(task.plan.count)", "dryRun": "\(task.dryRun)",
+                        ])
+                    }
                     hashing.insert(task, at: 0)
                     return true
                 }
@@ -166,11 +172,11 @@ extension CoordinatorLoop {
                 return true
             }
         }
-        let jobs = plan.jobs(in: wanted.positions)
+        let (jobs, encoded) = plan.encodedJobs(in: wanted.positions)
         plans[wanted.sweep] = plan
         let records: [JobRecord]
         do {
-            records = try store.planJobs(sweep: wanted.sweep, jobs: jobs)
+            records = try store.planJobs(sweep: wanted.sweep, jobs: jobs, encodedParameters: encoded)
         } catch {
             logger.critical("creating planned jobs failed; stopping", metadata: [
                 "sweep": "\(wanted.sweep)", "error": "\(error)",

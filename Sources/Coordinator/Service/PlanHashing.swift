@@ -23,6 +23,8 @@ struct PlanHashing {
     /// Ids waiting to be looked up in the store (only when `lookUpStatuses`).
     private(set) var unlookedUp: [JobID] = []
     let lookUpStatuses: Bool
+    /// Whether the loop logged that this plan takes more than one iteration.
+    var announced = false
     /// What the store holds of the jobs looked up so far.
     var storedStatuses: [JobStatus: Int] = [:]
 

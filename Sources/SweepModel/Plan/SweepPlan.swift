@@ -103,14 +103,30 @@ public struct SweepPlan: Sendable {
 
     /// The id of the job at `position` (0 ≤ position < count).
     public mutating func jobID(at position: Int) -> JobID {
+        withCanonicalJSON(at: position) { bytes in JobID(rawValue: JobParameters.hex(SHA256.hash(data: bytes))) }
+    }
+
+    /// The job at `position` and its canonical JSON (what its id hashes), which is also a valid
+    /// stored form of its parameters: a store saves re-encoding it.
+    public mutating func encodedJob(at position: Int) -> (job: PlannedJob, canonicalJSON: String) {
+        let seeds = spec.seeds
+        let template = loadTemplate(for: position / seeds.count)
+        let parameters = Self.resolved(template.parameters, seed: seeds[position % seeds.count])
+        return withCanonicalJSON(at: position) { bytes in
+            let id = JobID(rawValue: JobParameters.hex(SHA256.hash(data: bytes)))
+            return (PlannedJob(id: id, index: position, parameters: parameters), String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// Calls `body` with the canonical JSON of the job at `position`.
+    private mutating func withCanonicalJSON<T>(at position: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         let seeds = spec.seeds
         let seed = seeds[position % seeds.count]
         let template = loadTemplate(for: position / seeds.count)
         guard let splice = template.splice else {
-            return Self.resolved(template.parameters, seed: seed).jobID(using: encoder)
+            let data = Self.resolved(template.parameters, seed: seed).canonicalJSON(using: encoder)
+            return data.withUnsafeBytes(body)
         }
-        var hasher = SHA256()
-        splice.prefix.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         var digits = seed
         var text = [UInt8](repeating: 0, count: 20)
         var at = text.count
@@ -119,9 +135,10 @@ public struct SweepPlan: Sendable {
             text[at] = UInt8(ascii: "0") + UInt8(digits % 10)
             digits /= 10
         } while digits > 0
-        text[at...].withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        splice.suffix.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        return JobID(rawValue: JobParameters.hex(hasher.finalize()))
+        var bytes = splice.prefix
+        bytes.append(contentsOf: text[at...])
+        bytes.append(contentsOf: splice.suffix)
+        return bytes.withUnsafeBytes(body)
     }
 
     /// The job at `position`, with its resolved parameters.
@@ -130,6 +147,21 @@ public struct SweepPlan: Sendable {
         let template = loadTemplate(for: position / seeds.count)
         let parameters = Self.resolved(template.parameters, seed: seeds[position % seeds.count])
         return PlannedJob(id: jobID(at: position), index: position, parameters: parameters)
+    }
+
+    /// The jobs at `positions` (clamped to the plan), in order, with their canonical JSON.
+    public mutating func encodedJobs(in positions: Range<Int>) -> (jobs: [PlannedJob], canonicalJSON: [String]) {
+        let range = positions.clamped(to: 0..<count)
+        var jobs: [PlannedJob] = []
+        var texts: [String] = []
+        jobs.reserveCapacity(range.count)
+        texts.reserveCapacity(range.count)
+        for position in range {
+            let encoded = encodedJob(at: position)
+            jobs.append(encoded.job)
+            texts.append(encoded.canonicalJSON)
+        }
+        return (jobs, texts)
     }
 
     /// The jobs at `positions` (clamped to the plan), in order.
