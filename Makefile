@@ -65,6 +65,7 @@ test-slurm: build
 bench: release
 	$(BIN) bench core
 	$(BIN) bench dispatch
+	$(BIN) bench submit
 
 ## chaos: every fault scenario at full size (kills, restarts, stalls, partitions, full and
 ## read-only disks, hostile wire and CLI input, divergence), then the load test on its own

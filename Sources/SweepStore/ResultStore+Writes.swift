@@ -173,7 +173,7 @@ extension ResultStore {
     }
 
     /// The records (with attempts and result) of jobs given by key, at the given plan index.
-    private static func fetchJobRecords(
+    static func fetchJobRecords(
         _ db: Database, seqs: [(seq: Int64, index: Int)], coding: StoreCoding
     ) throws -> [JobID: JobRecord] {
         var records: [JobID: JobRecord] = [:]
