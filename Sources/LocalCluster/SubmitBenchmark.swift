@@ -31,6 +31,8 @@ public struct SubmitBenchmark {
         public var plannedJobs: Int
         public var pendingJobs: Int
         public var busyNotices: Int
+        /// The `cancel` round trip of the pending sweep (its window of planned jobs included).
+        public var cancelSeconds: Double
 
         /// The lines `bench submit` prints.
         public var lines: [String] {
@@ -44,6 +46,7 @@ public struct SubmitBenchmark {
                     Double(peakResidentBytes) / 1_048_576),
                 String(format: "store: %.2f MB with %d jobs pending (%d planned ahead): %.1f bytes per pending job",
                     Double(storeBytes) / 1_048_576, pendingJobs, plannedJobs, Double(storeBytes) / Double(max(1, pendingJobs))),
+                "cancel of the pending sweep answered in \(ms(cancelSeconds)) (round trip, commit included)",
                 "\"loop was busy\" notices: \(busyNotices)",
             ]
         }
@@ -142,13 +145,16 @@ public struct SubmitBenchmark {
                 return total + (size ?? 0)
             }
             let planned = (try? ResultStore(path: statePath, readOnly: true).sweep(id: submitted.sweep)?.plannedJobs) ?? 0
+            let cancelStart = ContinuousClock.now
+            _ = try client.cancel(submitted.sweep)
+            let cancelSeconds = (ContinuousClock.now - cancelStart).seconds
             let sorted = taken.latencies.sorted()
             return Result(
                 jobs: configuration.jobs, submitSeconds: submitSeconds, statusCalls: sorted.count,
                 slowestStatusSeconds: sorted.last ?? 0, slowestStatusDuringSubmitSeconds: taken.duringSubmit.max() ?? 0,
                 p99StatusSeconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
                 peakResidentBytes: taken.peakRSS, storeBytes: storeBytes, plannedJobs: planned,
-                pendingJobs: status.counts.pending, busyNotices: busy.notices)
+                pendingJobs: status.counts.pending, busyNotices: busy.notices, cancelSeconds: cancelSeconds)
         } catch let failure as Failure {
             throw failure
         } catch let error as SweepClientError {

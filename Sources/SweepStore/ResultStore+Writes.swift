@@ -343,6 +343,10 @@ private struct ChangeStatements {
             for job in jobs { try cancelJob.execute(arguments: [StoreCoding.seconds(at), job.rawValue]) }
             return .applied
 
+        case .sweepFlaggedCancelled(let sweep, _):
+            try cancelSweep.execute(arguments: [sweep.rawValue])
+            return db.changesCount == 1 ? .applied : .ignored
+
         case .sweepCancelled(let sweep, let at):
             try cancelSweep.execute(arguments: [sweep.rawValue])
             guard db.changesCount == 1 else { return .ignored }

@@ -125,7 +125,7 @@ import TrainingCore
         batch.add(.persistCancelled(sweep: sweep, jobs: []), at: date, directory: directory)
         batch.add(.persistSweepFinished(sweep: sweep), at: date, directory: directory)
         batch.add(.sendHeartbeat(worker: w1), at: date, directory: directory)
-        #expect(batch.changes == [.jobsCancelled([job], at: date), .sweepCancelled(sweep, at: date), .sweepFinished(sweep, at: date)])
+        #expect(batch.changes == [.jobsCancelled([job], at: date), .sweepFlaggedCancelled(sweep, at: date), .sweepFinished(sweep, at: date)])
         batch.committed(into: &directory, at: date)
         #expect(directory.record(sweep)?.cancelled == true)
         #expect(directory.record(sweep)?.finishedAt == date)
