@@ -68,8 +68,13 @@ struct StoreLazyPlanTests {
             let id = sweepRecord(1).id
             _ = try store.submit(sweep: sweepRecord(1, jobs: 10))
             _ = try store.planJobs(sweep: id, jobs: plan(0..<4))
-            try store.apply([.jobsCancelled(plan(0..<4).map(\.id), at: at(3)), .sweepCancelled(id, at: at(3))])
-            let counts = try store.counts(sweep: id)
+            // The coordinator lists the jobs to cancel and flags the sweep: the flag alone cancels
+            // no row (job 3 is left out here to show it), and every unplanned position.
+            try store.apply([.jobsCancelled(plan(0..<3).map(\.id), at: at(3)), .sweepFlaggedCancelled(id, at: at(3))])
+            var counts = try store.counts(sweep: id)
+            #expect(counts[.cancelled] == 9 && counts[.pending] == 1)
+            try store.apply([.jobsCancelled([plan(3..<4)[0].id], at: at(3))])
+            counts = try store.counts(sweep: id)
             #expect(counts[.cancelled] == 10 && counts[.pending] == 0)
             // Retrying the cancelled jobs reopens the sweep: the unplanned positions are pending again.
             let retried = try store.retry(sweep: id, statuses: [.cancelled], maxAttempts: nil)
