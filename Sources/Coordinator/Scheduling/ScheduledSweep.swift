@@ -25,7 +25,10 @@ struct ScheduledSweep: Sendable {
     var submittedAt: MonotonicInstant
     var firstAssignedAt: MonotonicInstant?
     var lastFinalAt: MonotonicInstant?
-    /// (instant, final count) samples, oldest first, spanning about the rate window.
+    /// Jobs that became final in this scheduler's life (never decreases, unlike `counts`, which
+    /// forgets retired jobs): what the completion rate is measured on.
+    var finalEvents = 0
+    /// (instant, `finalEvents`) samples, oldest first, spanning about the rate window.
     var rateSamples: [RateSample] = []
 
     var isExhausted: Bool { head >= jobs.count && retryHead >= retries.count }

@@ -50,6 +50,8 @@ extension Scheduler {
             }
         }
         if pending != pendingCount { problems.append("pendingCount \(pendingCount) but \(pending) pending") }
+        let final = jobs.count { $0.status.isFinal }
+        if final != finalJobsHeld { problems.append("finalJobsHeld \(finalJobsHeld) but \(final) final") }
         for s in sweeps.indices {
             var counts = JobStatusCounts()
             for j in sweeps[s].jobs { counts[jobs[j].status] += 1 }

@@ -9,6 +9,8 @@ extension Scheduler {
         let old = jobs[j].status
         guard old != status else { return }
         jobs[j].status = status
+        if old.isFinal { finalJobsHeld -= 1 }
+        if status.isFinal { finalJobsHeld += 1 }
         if old == .pending { pendingCount -= 1 }
         if status == .pending { pendingCount += 1 }
         updateSweep(jobs[j].primarySweep, from: old, to: status, into: &out)
@@ -22,6 +24,7 @@ extension Scheduler {
         sweeps[s].counts[status] += 1
         guard status.isFinal else { return }
         sweeps[s].lastFinalAt = now
+        sweeps[s].finalEvents += 1
         if !sweeps[s].finished && sweeps[s].counts.unfinished == 0 {
             sweeps[s].finished = true
             out.persist(.persistSweepFinished(sweep: sweeps[s].id))

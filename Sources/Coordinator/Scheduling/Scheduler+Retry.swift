@@ -40,6 +40,7 @@ extension Scheduler {
                 jobIndex[record.id] = j
                 sweeps[s].jobs.append(j)
                 sweeps[s].counts[jobs[j].status] += 1
+                if jobs[j].status.isFinal { finalJobsHeld += 1 }
                 sweeps[s].finished = false
                 if jobs[j].status == .pending {
                     pendingCount += 1

@@ -16,7 +16,7 @@ extension Scheduler {
         return SweepProgress(
             sweep: sweep.id, counts: sweep.counts, cancelled: sweep.cancelled, finished: sweep.finished,
             submittedAt: sweep.submittedAt, firstAssignedAt: sweep.firstAssignedAt, lastFinalAt: sweep.lastFinalAt,
-            recentSamples: sweep.rateSamples)
+            recentSamples: sweep.rateSamples, finalEvents: sweep.finalEvents)
     }
 
     /// The live workers with their leases, sorted by worker id (O(workers + leases)).

@@ -29,6 +29,10 @@ public struct Scheduler: Sendable {
     var pendingCount = 0
     var lastHousekeeping: MonotonicInstant?
     var lastRateSample: MonotonicInstant?
+    /// Final jobs held in `jobs` (retired in bulk by `retireFinalJobsIfDue`).
+    var finalJobsHeld = 0
+    /// Counts of retired jobs not yet taken by `takeRetiredCounts`, per sweep index.
+    var retiredCounts: [Int: JobStatusCounts] = [:]
     /// When each unknown worker was last told to reconnect (rate limit; purged by housekeeping).
     var reconnectRequested: [WorkerID: MonotonicInstant] = [:]
 
@@ -187,11 +191,19 @@ public struct Scheduler: Sendable {
                 }
             } else {
                 let j = jobs.count
+                var jobRecord = jobRecord
+                if jobRecord.status == .cancelled && !cancelled {
+                    // Cancelled with an earlier sweep that the scheduler no longer holds (a
+                    // restart, or retired): this live sweep reopens it, as the store does.
+                    jobRecord.status = .pending
+                    out.persist(.persistJobRequeued(job: jobRecord.id))
+                }
                 jobs.append(makeJob(from: jobRecord, sweep: s, maxAttempts: maxAttempts, timeout: timeout, into: &out))
                 jobIndex[jobRecord.id] = j
                 sweeps[s].jobs.append(j)
                 sweeps[s].counts[jobs[j].status] += 1
                 if jobs[j].status == .pending { pendingCount += 1 }
+                if jobs[j].status.isFinal { finalJobsHeld += 1 }
             }
         }
         if !sweeps[s].finished && sweeps[s].counts.unfinished == 0 {

@@ -26,6 +26,9 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     /// Released attempts (handed back, or lost with a worker's connection) a job may have before
     /// further releases count against `max_attempts`, which bounds its attempt numbers. Default 10.
     public var maxFreeReleases: Int = 10
+    /// Final jobs the scheduler holds before it forgets them in bulk (`Scheduler.takeRetiredCounts`),
+    /// when they are at least half of what it holds. Default 8,192.
+    public var retireFinalJobsAfter: Int = 8_192
     /// Pending jobs the scheduler keeps planned (with job rows and in memory) ahead of dispatch;
     /// the rest of a lazily planned sweep stays a count until the window has room. Default 10,000:
     /// a fifth of a second of dispatch at 50,000 jobs/s, a few MB of memory, and what bounds the

@@ -143,6 +143,9 @@ final class CoordinatorLoop {
             moreWaiting = try receiveBatch()
             moreWaiting = try advanceBackgroundWork() || moreWaiting
             perform(scheduler.tick(now))
+            for retired in scheduler.takeRetiredCounts() {
+                directory.addCountsOutsideScheduler(retired.sweep, retired.counts)
+            }
             purgePeers()
             try commitAndSend()
             discountStall(busyFor: ContinuousClock.now - busySince)

@@ -28,6 +28,12 @@ struct SweepDirectory: Sendable {
         if descriptions[record.id] == nil { descriptions[record.id] = record.descriptionText }
     }
 
+    /// Adds counts of jobs the scheduler stopped holding (`Scheduler.takeRetiredCounts`).
+    mutating func addCountsOutsideScheduler(_ id: SweepID, _ counts: JobStatusCounts) {
+        guard index[id] != nil else { return }
+        storedCounts[id] = (storedCounts[id] ?? JobStatusCounts()) + counts
+    }
+
     /// The sweep's `description:` (empty when none).
     func description(of id: SweepID) -> String { descriptions[id] ?? "" }
 
