@@ -57,12 +57,11 @@ struct PlanHashing {
     mutating func advance(by count: Int) throws(Repeat) {
         let end = min(plan.count, position + count)
         while position < end {
-            let id = plan.jobID(at: position)
-            if !seen.insert(Self.prefix(of: id)).inserted {
+            if !seen.insert(plan.addJobID(at: position, to: &hasher)).inserted {
+                let id = plan.jobID(at: position)
                 if let first = firstPosition(of: id) { throw .job(id, first: first, second: position) }
             }
-            hasher.add(id)
-            if lookUpStatuses { unlookedUp.append(id) }
+            if lookUpStatuses { unlookedUp.append(plan.jobID(at: position)) }
             position += 1
         }
     }
@@ -79,12 +78,4 @@ struct PlanHashing {
         (0..<position).first { plan.jobID(at: $0) == id }
     }
 
-    private static func prefix(of id: JobID) -> UInt64 {
-        var value: UInt64 = 0
-        for byte in id.rawValue.utf8.prefix(16) {
-            let digit: UInt64 = byte >= UInt8(ascii: "a") ? UInt64(byte - UInt8(ascii: "a") + 10) : UInt64(byte &- UInt8(ascii: "0"))
-            value = value << 4 | (digit & 0xF)
-        }
-        return value
-    }
 }

@@ -60,12 +60,13 @@ public struct SweepPlan: Sendable {
     }
 
     private mutating func loadTemplate(for point: Int) -> Template {
-        if cachedPoint == point, let template { return template }
-        let parameters = pointParameters(point)
-        let made = Template(parameters: parameters, splice: Self.splice(parameters, encoder: encoder))
-        cachedPoint = point
-        template = made
-        return made
+        if cachedPoint != point || template == nil {
+            let parameters = pointParameters(point)
+            template = Template(parameters: parameters, splice: Self.splice(parameters, encoder: encoder))
+            cachedPoint = point
+        }
+        // Only reached after the line above set it.
+        return template ?? Template(parameters: base, splice: nil)
     }
 
     /// The bytes around the seed in the point's canonical JSON, if two sentinel seeds show they
@@ -103,7 +104,49 @@ public struct SweepPlan: Sendable {
 
     /// The id of the job at `position` (0 ≤ position < count).
     public mutating func jobID(at position: Int) -> JobID {
-        withCanonicalJSON(at: position) { bytes in JobID(rawValue: JobParameters.hex(SHA256.hash(data: bytes))) }
+        JobID(rawValue: JobParameters.hex(digest(at: position)))
+    }
+
+    /// SHA-256 of the canonical JSON of the job at `position`: its id before hex encoding. The
+    /// seed's digits are hashed between the template's two parts, so nothing is allocated per job
+    /// (what makes hashing a million-job plan take about a second).
+    mutating func digest(at position: Int) -> SHA256Digest {
+        let seeds = spec.seeds
+        let seed = seeds[position % seeds.count]
+        if cachedPoint != position / seeds.count { _ = loadTemplate(for: position / seeds.count) }
+        guard let splice = template?.splice else {
+            let parameters = Self.resolved(loadTemplate(for: position / seeds.count).parameters, seed: seed)
+            return SHA256.hash(data: parameters.canonicalJSON(using: encoder))
+        }
+        var hasher = SHA256()
+        splice.prefix.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        Self.withDecimalDigits(of: seed) { hasher.update(bufferPointer: $0) }
+        splice.suffix.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize()
+    }
+
+    /// Adds the id of the job at `position` to a sweep id being computed, without making the
+    /// id's string, and returns the id's first 8 bytes (for spotting a job that repeats).
+    public mutating func addJobID(at position: Int, to sweepID: inout SweepIDHasher) -> UInt64 {
+        let digest = digest(at: position)
+        sweepID.add(digest: digest)
+        var prefix: UInt64 = 0
+        for byte in digest.prefix(8) { prefix = prefix << 8 | UInt64(byte) }
+        return prefix
+    }
+
+    /// Calls `body` with the ASCII decimal digits of `value`, from a stack buffer.
+    private static func withDecimalDigits<T>(of value: UInt64, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var digits = value
+            var at = 20
+            repeat {
+                at -= 1
+                buffer[at] = UInt8(ascii: "0") + UInt8(digits % 10)
+                digits /= 10
+            } while digits > 0
+            return body(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[at..<20]))
+        }
     }
 
     /// The job at `position` and its canonical JSON (what its id hashes), which is also a valid
@@ -127,16 +170,8 @@ public struct SweepPlan: Sendable {
             let data = Self.resolved(template.parameters, seed: seed).canonicalJSON(using: encoder)
             return data.withUnsafeBytes(body)
         }
-        var digits = seed
-        var text = [UInt8](repeating: 0, count: 20)
-        var at = text.count
-        repeat {
-            at -= 1
-            text[at] = UInt8(ascii: "0") + UInt8(digits % 10)
-            digits /= 10
-        } while digits > 0
         var bytes = splice.prefix
-        bytes.append(contentsOf: text[at...])
+        Self.withDecimalDigits(of: seed) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: splice.suffix)
         return bytes.withUnsafeBytes(body)
     }
@@ -188,6 +223,22 @@ public struct SweepIDHasher {
         var line = job.rawValue
         line.append("\n")
         line.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        jobsHashed += 1
+    }
+
+    /// Adds the job whose id is the hex of `digest`, without making the id's string.
+    mutating func add(digest: SHA256Digest) {
+        let digits = Array("0123456789abcdef".utf8)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65) { line in
+            var at = 0
+            for byte in digest {
+                line[at] = digits[Int(byte >> 4)]
+                line[at + 1] = digits[Int(byte & 0x0F)]
+                at += 2
+            }
+            line[64] = UInt8(ascii: "\n")
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(line))
+        }
         jobsHashed += 1
     }
 
