@@ -17,21 +17,9 @@ extension ResultStore {
         try read("sweep \(id.short)") { db, _ in try Self.fetchSweep(db, id: id) }
     }
 
-    /// Looks a sweep up by what a user typed: its full id, a unique id prefix, or its name
-    /// (a full id wins over a prefix, a prefix over a name).
+    /// Looks a sweep up by what a user typed (`SweepReference`'s rule).
     public func lookupSweep(_ reference: String) throws(StoreError) -> SweepLookup {
-        let text = reference.trimmingCharacters(in: .whitespaces)
-        if text.isEmpty { return .notFound }
-        let all = try sweeps()
-        let lowered = text.lowercased()
-        if let exact = all.first(where: { $0.id.rawValue == lowered }) { return .found(exact) }
-        let byPrefix = all.filter { $0.id.rawValue.hasPrefix(lowered) }
-        let candidates = byPrefix.isEmpty ? all.filter { $0.name == text } : byPrefix
-        switch candidates.count {
-        case 0: return .notFound
-        case 1: return .found(candidates[0])
-        default: return .ambiguous(candidates)
-        }
+        SweepReference(reference).resolve(among: try sweeps())
     }
 
     // MARK: - Jobs

@@ -65,20 +65,12 @@ struct SweepDirectory: Sendable {
         records[i].cancelled = true
     }
 
-    /// Looks a sweep up as `ResultStore.lookupSweep` does: a full id, else a unique id prefix,
-    /// else a name.
+    /// Looks a sweep up by what a user typed (`SweepReference`'s rule; an exact id without a scan).
     func lookup(_ reference: String) -> SweepLookup {
-        let text = reference.trimmingCharacters(in: .whitespaces)
-        if text.isEmpty { return .notFound }
-        let lowered = text.lowercased()
-        if let exact = index[SweepID(rawValue: lowered)] { return .found(records[exact]) }
-        let byPrefix = records.filter { $0.id.rawValue.hasPrefix(lowered) }
-        let candidates = byPrefix.isEmpty ? records.filter { $0.name == text } : byPrefix
-        switch candidates.count {
-        case 0: return .notFound
-        case 1: return .found(candidates[0])
-        default: return .ambiguous(candidates)
+        if let exact = index[SweepID(rawValue: reference.trimmingCharacters(in: .whitespaces).lowercased())] {
+            return .found(records[exact])
         }
+        return SweepReference(reference).resolve(among: records)
     }
 }
 
