@@ -15,7 +15,8 @@
 //   SweepWire     -> SweepModel, ZeroMQ            versioned protocol messages and codec
 //   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
 //   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
-//   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`, benches)
+//   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`, benches);
+//                 (+ ZeroMQ)                       bench dispatch's bare request-reply loop
 //   Dashboard     -> SweepWire, Reporting, Hummingbird, Prometheus   live page, /metrics, report downloads
 //   clustersweep  -> everything, ArgumentParser    the thin command-line executable
 //
@@ -112,7 +113,7 @@ let package = Package(
         .target(
             name: "LocalCluster",
             dependencies: [
-                "Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting",
+                "Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

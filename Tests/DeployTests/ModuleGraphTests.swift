@@ -27,7 +27,8 @@ import Testing
         // Not TrainingCore: the coordinator never runs or interprets an experiment.
         "Coordinator": ["SweepWire", "SweepModel", "SweepStore", "Logging", "ZeroMQ"],
         "Worker": ["SweepWire", "SweepModel", "TrainingCore", "Logging", "ZeroMQ"],
-        "LocalCluster": ["Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "Logging"],
+        // ZeroMQ only for bench dispatch's bare request-reply loop (RequestReplyBenchmark).
+        "LocalCluster": ["Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "Logging", "ZeroMQ"],
         // A client of the coordinator: never its internals (Coordinator, SweepStore).
         "Dashboard": [
             "SweepWire", "SweepModel", "Reporting", "Charts", "Logging", "Hummingbird", "HummingbirdCore",
