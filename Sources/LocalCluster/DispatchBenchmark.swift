@@ -145,7 +145,10 @@ public struct DispatchBenchmark {
         let statePath = directory.appendingPathComponent("state.sqlite").path
 
         var coordinatorConfiguration = CoordinatorConfiguration(bind: "tcp://127.0.0.1:0", statePath: statePath)
-        if let prefetch = c.prefetch { coordinatorConfiguration.scheduler.prefetchPerWorker = prefetch }
+        if let prefetch = c.prefetch {
+            coordinatorConfiguration.scheduler.prefetchPerWorker = prefetch
+            coordinatorConfiguration.scheduler.maxPrefetchPerWorker = prefetch
+        }
         let started = ContinuousClock.now
         let coordinator: EmbeddedCoordinator
         let endpoint: String

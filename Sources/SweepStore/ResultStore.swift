@@ -20,6 +20,8 @@ public final class ResultStore: Sendable {
     /// The state file's path, as given.
     public let path: String
     let pool: DatabasePool
+    /// Integer keys of the jobs in flight, for `apply`.
+    let jobKeys = JobKeyCache()
 
     /// Opens the store at `path`, creating and migrating it if needed.
     ///

@@ -20,7 +20,8 @@ import Testing
         "TrainingCore": ["CCPUID", "KernelsAVX", "KernelsAVX512", "KernelsAVX2", "KernelsBaseline"],
         "SweepModel": ["TrainingCore", "Yams", "Crypto"],
         // StoreBenchmark builds realistic jobs (ExperimentConfig); the store itself needs only SweepModel.
-        "SweepStore": ["SweepModel", "GRDB", "TrainingCore"],
+        // GRDBSQLite: SQLite's C API for apply's hot statements (DirectStatement).
+        "SweepStore": ["SweepModel", "GRDB", "GRDBSQLite", "TrainingCore"],
         "Reporting": ["SweepModel", "TrainingCore", "Charts", "RealModule"],
         // Progress messages carry the training core's MetricValues.
         "SweepWire": ["SweepModel", "TrainingCore", "ZeroMQ"],

@@ -67,14 +67,15 @@ final class WorkerLoop {
         return exit ?? .stopped
     }
 
-    /// One iteration: wait up to 100 ms, take everything waiting, then tick.
+    /// One iteration: wait up to 100 ms (less when results are due, `WorkerSession.resultsDueAt`),
+    /// take everything waiting, then tick.
     private func step() throws(ZMQError) {
         let poller = ZMQPoller()
         let controlIndex = try poller.register(control)
         let slotIndex = try poller.register(slotSocket)
         let coordinatorIndex = try coordinator.map { socket throws(ZMQError) in try poller.register(socket) }
         let monitorIndex = try monitor.map { monitor throws(ZMQError) in try poller.register(monitor.socket) }
-        let ready = try poller.poll(timeoutMilliseconds: 100)
+        let ready = try poller.poll(timeoutMilliseconds: pollTimeoutMilliseconds())
 
         if ready.isReadable(controlIndex) {
             while try control.tryReceive(maxFrames: 1) != nil { try handle(.stopRequested) }
@@ -86,8 +87,17 @@ final class WorkerLoop {
     }
 
     private func handle(_ event: WorkerSessionEvent) throws(ZMQError) {
-        let now = WorkerInstant(sinceStart: ContinuousClock.now - clockStart)
-        try perform(session.handle(event, at: now))
+        try perform(session.handle(event, at: instant()))
+    }
+
+    private func instant() -> WorkerInstant { WorkerInstant(sinceStart: ContinuousClock.now - clockStart) }
+
+    /// 100 ms, or until the results waiting to be sent are due (rounded up: 0 would spin).
+    private func pollTimeoutMilliseconds() -> Int {
+        guard let due = session.resultsDueAt else { return 100 }
+        let remaining = due - instant()
+        let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+        return Int(min(max(milliseconds + 1, 1), 100))
     }
 
     private func receiveSlotEvents() throws(ZMQError) {
