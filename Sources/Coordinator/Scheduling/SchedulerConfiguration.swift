@@ -10,7 +10,7 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     /// anyone knows how long its jobs take.
     public var prefetchPerWorker: Int = 4
     /// The most jobs beyond its slots that a worker's credit may ask for. Default 64: workers ask
-    /// for at most 4 beyond their slots, except for sub-millisecond jobs (8 per slot), where only a
+    /// for at most 4 beyond their slots, except for sub-millisecond jobs (32 per slot), where only a
     /// deep queue covers a round trip and keeps messages and group commits large
     /// (docs/COORDINATOR.md, "Batched dispatch"); it bounds what one worker can hoard.
     public var maxPrefetchPerWorker: Int = 64

@@ -20,8 +20,12 @@ public struct WorkerConfiguration: Sendable {
     /// `tinyJobPrefetchPerSlot`: a round trip to the coordinator then lasts many jobs, and only a
     /// deep queue keeps the slots busy and the messages (and the coordinator's commits) large.
     public var tinyJobSeconds: Double = 0.001
-    /// Jobs queued per slot for tiny jobs (default 8: at most ~8 ms of work queued per slot).
-    public var tinyJobPrefetchPerSlot = 8
+    /// Jobs queued per slot for tiny jobs (default 32: at most ~32 ms of work queued per slot;
+    /// the coordinator caps a worker's queue at its `maxPrefetchPerWorker`, 64).
+    public var tinyJobPrefetchPerSlot = 32
+    /// Jobs handed to a slot at once while jobs are tiny (default 16): the slot runs them back to
+    /// back and reports them together, instead of two thread hand-offs per job.
+    public var tinyJobSlotBatch = 16
     /// How long a finished job's result may wait for others, while more of the worker's jobs still
     /// run, so that one `worker.results` carries several (and the coordinator commits and
     /// acknowledges them together). Default 1 ms; a result never waits when nothing else runs.

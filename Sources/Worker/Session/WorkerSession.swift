@@ -37,6 +37,10 @@ struct WorkerSession: Sendable {
     // MARK: Slots and jobs
 
     var idleSlots: [Int] = []
+    /// Attempts handed to each slot and not yet ended (several while jobs are tiny).
+    var slotLoad: [Int]
+    /// Since when each busy slot works on its current attempt (its hand-off or its previous end).
+    var slotBusySince: [WorkerInstant?]
     /// Attempts running, and the slot each runs on.
     var running: [JobAttempt: Int] = [:]
     /// When each running job went to its slot, and the jobs' average duration (a moving average
@@ -90,6 +94,8 @@ struct WorkerSession: Sendable {
         self.configuration = configuration
         self.now = now
         slotCount = max(1, configuration.slots)
+        slotLoad = Array(repeating: 0, count: slotCount)
+        slotBusySince = Array(repeating: nil, count: slotCount)
         backoff = configuration.reconnectInitial
         heartbeatInterval = configuration.heartbeatInterval
         liveness = max(1, configuration.heartbeatLiveness)

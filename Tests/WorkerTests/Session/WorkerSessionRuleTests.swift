@@ -140,6 +140,34 @@ import TrainingCore
         #expect(driver.session.resultsDueAt == nil)
     }
 
+    @Test func tinyJobs_goToASlotSeveralAtOnce_andTheSlotIsFreeOnceAllEnded() throws {
+        var driver = SessionDriver.welcomed(F.configuration(slots: 1))
+        _ = driver.on(.assigned([try F.job(1)]))
+        #expect(driver.on(.tick).runs.map(\.0) == [F.attempt(1)])  // nothing measured yet: one at a time
+        _ = driver.on(.slotFinished(slot: 0, try F.result(1)), after: .microseconds(50))
+        _ = driver.on(.tick)
+        _ = driver.on(.assigned(try (2...5).map { try F.job($0) }))
+        let batch = driver.on(.tick).runs
+        #expect(batch.map(\.0) == (2...5).map { F.attempt($0) })
+        #expect(Set(batch.map(\.1)) == [0])
+        _ = driver.on(.slotFinished(slot: 0, try F.result(2)))
+        #expect(driver.session.idleSlots.isEmpty)
+        for n in 3...5 { _ = driver.on(.slotFinished(slot: 0, try F.result(n))) }
+        #expect(driver.session.idleSlots == [0])
+        // Jobs handed over together are timed one after the other, not each from the hand-off.
+        #expect((driver.session.averageJobSeconds ?? 1) < 0.001)
+    }
+
+    @Test func longerJobs_goToSlotsOneAtATime() throws {
+        var driver = SessionDriver.welcomed(F.configuration(slots: 1))
+        _ = driver.on(.assigned([try F.job(1)]))
+        _ = driver.on(.tick)
+        _ = driver.on(.slotFinished(slot: 0, try F.result(1)), after: .milliseconds(20))
+        _ = driver.on(.tick)
+        _ = driver.on(.assigned([try F.job(2), try F.job(3)]))
+        #expect(driver.on(.tick).runs.map(\.0) == [F.attempt(2)])
+    }
+
     @Test func results_neverWait_whenNoOtherJobRuns() throws {
         var driver = SessionDriver.welcomed()
         _ = driver.on(.assigned([try F.job(1)]))
