@@ -31,7 +31,7 @@ extension WorkerSession {
     /// slot runs them back to back and answers once instead of waiting for the socket thread
     /// between jobs (docs/COORDINATOR.md, "Batched dispatch").
     mutating func dispatchJobs(into out: inout [WorkerSessionAction]) {
-        let tiny = configuration.prefetch == nil && averageJobSeconds.map { $0 < configuration.tinyJobSeconds } ?? false
+        let tiny = averageJobSeconds.map { $0 < configuration.tinyJobSeconds } ?? false
         let batch = tiny ? max(1, configuration.tinyJobSlotBatch) : 1
         while !idleSlots.isEmpty, !queue.isEmpty {
             let slot = idleSlots.removeLast()
