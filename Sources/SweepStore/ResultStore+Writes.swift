@@ -72,7 +72,7 @@ extension ResultStore {
     public func planJobs(
         sweep: SweepID, jobs: [PlannedJob], encodedParameters: [String]? = nil
     ) throws(StoreError) -> [JobRecord] {
-        try write(.submit(sweep)) { db, coding in
+        let linked = try write(.submit(sweep)) { db, coding in
             guard let record = try Self.fetchSweep(db, id: sweep) else {
                 throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected("no sweep \(sweep.short) to plan"))
             }
@@ -83,9 +83,11 @@ extension ResultStore {
                         + "the \(record.plannedJobs) of \(record.jobCount) already planned"))
             }
             let encoded = encodedParameters?.count == jobs.count ? encodedParameters : nil
-            let linked = try Self.link(jobs, encoded: encoded, to: sweep, db: db, coding: coding, path: path)
-            return linked.records
+            return try Self.link(jobs, encoded: encoded, to: sweep, db: db, coding: coding, path: path)
         }
+        // Committed: the dispatch of these jobs needs no look-up of their keys.
+        jobKeys.update(learned: linked.keys, settled: [])
+        return linked.records
     }
 
     private static func insertSweep(_ sweep: SweepRecord, db: Database) throws {
@@ -109,6 +111,8 @@ extension ResultStore {
         var shared = 0
         var reopened: [JobID] = []
         var records: [JobRecord] = []
+        /// Each linked job's integer key.
+        var keys: [(JobID, Int64)] = []
     }
 
     /// Inserts or finds each job, links it to the sweep at its plan index and advances the
@@ -160,6 +164,7 @@ extension ResultStore {
                 linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
             }
             try link.execute(arguments: [sweep.rawValue, job.index, seq])
+            linked.keys.append((job.id, seq))
         }
         try db.execute(
             sql: "UPDATE sweeps SET planned_jobs = planned_jobs + ? WHERE id = ?", arguments: [jobs.count, sweep.rawValue])
@@ -209,9 +214,10 @@ extension ResultStore {
     @discardableResult
     public func apply(_ changes: [StoreChange]) throws(StoreError) -> ApplyReport {
         if changes.isEmpty { return ApplyReport() }
-        return try write(.apply(changes: changes.count)) { db, coding in
+        let keys = jobKeys
+        let (report, learned, settled) = try write(.apply(changes: changes.count)) { db, coding in
             var report = ApplyReport()
-            let statements = try ChangeStatements(db)
+            var statements = try ChangeStatements(db, keys: keys)
             for change in changes {
                 switch try statements.apply(change, db: db, coding: coding) {
                 case .applied: break
@@ -219,29 +225,38 @@ extension ResultStore {
                 case .ignored: report.ignored.append(change)
                 }
             }
-            return report
+            return (report, statements.learned, statements.settled)
         }
+        keys.update(learned: learned, settled: settled)
+        return report
     }
 }
 
 /// The cached statements of `apply`, prepared once per connection by SQLite's statement cache.
 ///
-/// Each statement finds the job's integer key through the unique index on its text id (a read,
-/// inside SQLite), then writes only rows keyed by that integer, which sit near each other for jobs
-/// dispatched in submission order (see `StoreSchema`, format 2). The two hot changes (attempt
-/// started, result recorded) need no separate look-up.
+/// Every statement addresses a job's rows by its integer key (`seq`): kept in `JobKeyCache` for
+/// the jobs in flight, otherwise found once per change through the unique index on the text id.
+/// Those rows sit near each other for jobs dispatched in submission order (see `StoreSchema`,
+/// format 2), so a batch writes a few pages at the end of each table.
 private struct ChangeStatements {
     enum Effect { case applied, duplicateResult(JobID), ignored }
 
-    let findJob: Statement
-    let startAttempt: Statement
-    let markRunning: Statement
+    let keys: JobKeyCache
+    /// Keys found in this transaction, and jobs that became final in it: for the cache, once
+    /// the transaction committed.
+    private(set) var learned: [(JobID, Int64)] = []
+    private(set) var settled: [JobID] = []
+
+    // The hot statements, run for every dispatched job, bind through SQLite's C API.
+    let findJob: DirectStatement
+    let startAttempt: DirectStatement
+    let markRunning: DirectStatement
+    let insertResult: DirectStatement
+    let markCompleted: DirectStatement
+    let completeAttempt: DirectStatement
+    let completeRecordedAttempt: DirectStatement
     let endAttempt: Statement
     let backToPending: Statement
-    let insertResult: Statement
-    let markCompleted: Statement
-    let completeAttempt: Statement
-    let completeRecordedAttempt: Statement
     let failJob: Statement
     let cancelJob: Statement
     let cancelSweep: Statement
@@ -249,15 +264,15 @@ private struct ChangeStatements {
     let finishSweep: Statement
     let sweepExists: Statement
 
-    init(_ db: Database) throws {
-        findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
-        startAttempt = try db.cachedStatement(sql: """
-            INSERT INTO attempts (job_seq, number, worker, started_at, outcome)
-            SELECT seq, ?2, ?3, ?4, 'running' FROM jobs WHERE id = ?1
+    init(_ db: Database, keys: JobKeyCache) throws {
+        self.keys = keys
+        findJob = try DirectStatement(db, sql: "SELECT seq FROM jobs WHERE id = ?")
+        startAttempt = try DirectStatement(db, sql: """
+            INSERT INTO attempts (job_seq, number, worker, started_at, outcome) VALUES (?, ?, ?, ?, 'running')
             ON CONFLICT (job_seq, number) DO NOTHING
             """)
         // A running job stays running (no write at all when another attempt already runs).
-        markRunning = try db.cachedStatement(sql: "UPDATE jobs SET status = 'running' WHERE id = ? AND status = 'pending'")
+        markRunning = try DirectStatement(db, sql: "UPDATE jobs SET status = 'running' WHERE seq = ? AND status = 'pending'")
         endAttempt = try db.cachedStatement(sql: """
             UPDATE attempts SET outcome = ?, error = ?, ended_at = ?
             WHERE job_seq = ? AND number = ? AND outcome = 'running'
@@ -266,22 +281,21 @@ private struct ChangeStatements {
             UPDATE jobs SET status = 'pending' WHERE seq = ?1 AND status = 'running'
             AND NOT EXISTS (SELECT 1 FROM attempts WHERE job_seq = ?1 AND outcome = 'running')
             """)
-        insertResult = try db.cachedStatement(sql: """
-            INSERT INTO results (job_seq, attempt, result) SELECT seq, ?2, ?3 FROM jobs WHERE id = ?1
-            ON CONFLICT (job_seq) DO NOTHING
+        insertResult = try DirectStatement(db, sql: """
+            INSERT INTO results (job_seq, attempt, result) VALUES (?, ?, ?) ON CONFLICT (job_seq) DO NOTHING
             """)
-        markCompleted = try db.cachedStatement(sql: """
-            UPDATE jobs SET status = ?, completed_at = ?, error = NULL WHERE id = ?
+        markCompleted = try DirectStatement(db, sql: """
+            UPDATE jobs SET status = ?, completed_at = ?, error = NULL WHERE seq = ?
             """)
-        completeAttempt = try db.cachedStatement(sql: """
+        completeAttempt = try DirectStatement(db, sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?
-            WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND number = ? AND outcome = 'running'
+            WHERE job_seq = ? AND number = ? AND outcome = 'running'
             """)
         // The attempt whose result became the job's result completed, even if its lease had
         // expired meanwhile (a partition or a stall, not a death): the record must say so.
-        completeRecordedAttempt = try db.cachedStatement(sql: """
+        completeRecordedAttempt = try DirectStatement(db, sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?, error = NULL
-            WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND number = ? AND outcome IN ('running', 'expired')
+            WHERE job_seq = ? AND number = ? AND outcome IN ('running', 'expired')
             """)
         failJob = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'failed', error = ?, completed_at = ?
@@ -307,12 +321,19 @@ private struct ChangeStatements {
         sweepExists = try db.cachedStatement(sql: "SELECT 1 FROM sweeps WHERE id = ?")
     }
 
-    func apply(_ change: StoreChange, db: Database, coding: StoreCoding) throws -> Effect {
+    mutating func apply(_ change: StoreChange, db: Database, coding: StoreCoding) throws -> Effect {
         switch change {
         case .attemptStarted(let job, let number, let worker, let at):
-            try startAttempt.execute(arguments: [job.rawValue, number, worker.rawValue, StoreCoding.seconds(at)])
-            guard db.changesCount == 1 else { return .ignored }  // unknown job, or attempt already started
-            try markRunning.execute(arguments: [job.rawValue])
+            guard let seq = try seq(of: job) else { return .ignored }
+            let started = try startAttempt.execute {
+                $0.bind(1, seq)
+                $0.bind(2, number)
+                $0.bind(3, worker.rawValue)
+                $0.bind(4, StoreCoding.seconds(at))
+            }
+            guard started == 1 else { return .ignored }  // attempt already started
+            try markRunning.execute { $0.bind(1, seq) }
+            learned.append((job, seq))
             return .applied
 
         case .attemptEnded(let job, let number, let outcome, let error, let at):
@@ -323,24 +344,38 @@ private struct ChangeStatements {
             return .applied
 
         case .resultRecorded(let job, let attempt, let result, let at):
-            guard result.status.isCompleted else { return .ignored }
-            try insertResult.execute(arguments: [job.rawValue, attempt, try coding.json(result)])
-            let recorded = db.changesCount == 1
+            guard result.status.isCompleted, let seq = try seq(of: job) else { return .ignored }
+            let json = try coding.resultJSON(result)
+            let recorded = try insertResult.execute {
+                $0.bind(1, seq)
+                $0.bind(2, attempt)
+                $0.bind(3, json)
+            } == 1
+            let seconds = StoreCoding.seconds(at)
             if recorded {
-                try markCompleted.execute(arguments: [result.status.rawValue, StoreCoding.seconds(at), job.rawValue])
+                try markCompleted.execute {
+                    $0.bind(1, result.status.rawValue)
+                    $0.bind(2, seconds)
+                    $0.bind(3, seq)
+                }
             }
-            try (recorded ? completeRecordedAttempt : completeAttempt)
-                .execute(arguments: [StoreCoding.seconds(at), job.rawValue, attempt])
-            if recorded { return .applied }
-            return try seq(of: job) == nil ? .ignored : .duplicateResult(job)
+            try (recorded ? completeRecordedAttempt : completeAttempt).execute {
+                $0.bind(1, seconds)
+                $0.bind(2, seq)
+                $0.bind(3, attempt)
+            }
+            settled.append(job)
+            return recorded ? .applied : .duplicateResult(job)
 
         case .jobFailed(let job, let error, let at):
             guard let seq = try seq(of: job) else { return .ignored }
             try failJob.execute(arguments: [error, StoreCoding.seconds(at), seq])
+            settled.append(job)
             return db.changesCount == 1 ? .applied : .ignored
 
         case .jobsCancelled(let jobs, let at):
             for job in jobs { try cancelJob.execute(arguments: [StoreCoding.seconds(at), job.rawValue]) }
+            settled += jobs
             return .applied
 
         case .sweepFlaggedCancelled(let sweep, _):
@@ -360,8 +395,10 @@ private struct ChangeStatements {
         }
     }
 
-    /// The job's integer key, or nil for a job the store does not hold.
+    /// The job's integer key (cached for jobs in flight, else looked up), or nil for a job the
+    /// store does not hold.
     private func seq(of job: JobID) throws -> Int64? {
-        try Int64.fetchOne(findJob, arguments: [job.rawValue])
+        if let key = keys.key(of: job) { return key }
+        return try findJob.int64 { $0.bind(1, job.rawValue) }
     }
 }

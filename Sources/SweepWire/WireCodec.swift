@@ -79,7 +79,9 @@ public enum WireCodec {
         case "worker.ready": return .worker(.ready(try payload.body()))
         case "worker.heartbeat": try payload.noBody(); return .worker(.heartbeat)
         case "worker.progress": return .worker(.progress(try payload.body()))
-        case "worker.results": return .worker(.results(try payload.body()))
+        case "worker.results":
+            if let plain = PlainResultsReader.read(payload.bytes, at: payload.bodyStart) { return .worker(.results(.init(plain))) }
+            return .worker(.results(try payload.body()))
         case "worker.failures": return .worker(.failures(try payload.body()))
         case "worker.released": return .worker(.released(try payload.body()))
         case "worker.goodbye": return .worker(.goodbye(try payload.body()))

@@ -40,6 +40,35 @@ import TrainingCore
         #expect(outbox.isEmpty)
     }
 
+    @Test func outbox_mergesInterleavedAcksAndAssigns_ofOneIteration_intoOneOfEach() {
+        var outbox = Outbox()
+        // A worker's results, then its ready, then more results: ack, assign, ack, assign.
+        outbox.send(.ack(.init([attempt(1), attempt(2)])), to: w1)
+        outbox.send(.assign(.init([assignment(5)])), to: w1)
+        outbox.send(.ack(.init([attempt(3)])), to: w1)
+        outbox.send(.heartbeat, to: w1)
+        outbox.send(.assign(.init([assignment(6), assignment(7)])), to: w1)
+        #expect(outbox.takeAll().workers.first?.1 == [
+            .ack(.init([attempt(1), attempt(2), attempt(3)])),
+            .assign(.init([assignment(5), assignment(6), assignment(7)])),
+            .heartbeat,
+        ])
+    }
+
+    @Test func outbox_neverMovesAnAssignAcrossAnAbort() {
+        var outbox = Outbox()
+        outbox.send(.assign(.init([assignment(1)])), to: w1)
+        outbox.send(.abort(.init([attempt(1)], reason: "r")), to: w1)
+        outbox.send(.ack(.init([attempt(9)])), to: w1)
+        outbox.send(.assign(.init([assignment(1)])), to: w1)
+        #expect(outbox.takeAll().workers.first?.1 == [
+            .assign(.init([assignment(1)])),
+            .abort(.init([attempt(1)], reason: "r")),
+            .ack(.init([attempt(9)])),
+            .assign(.init([assignment(1)])),
+        ])
+    }
+
     @Test func outbox_neverMergesBeyondMaxBatch() {
         var outbox = Outbox()
         let half = WireProtocol.maxBatch / 2 + 1

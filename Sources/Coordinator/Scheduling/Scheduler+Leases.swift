@@ -122,7 +122,7 @@ extension Scheduler {
     /// Queues a worker for jobs if it has room and is not queued already.
     mutating func markWantsWork(_ worker: WorkerID) {
         guard let w = workers[worker], !w.queuedForWork,
-            w.leases.count < w.window(prefetch: configuration.prefetchPerWorker)
+            w.leases.count < w.window(prefetch: configuration.prefetchPerWorker, maxPrefetch: configuration.maxPrefetchPerWorker)
         else { return }
         workers[worker]?.queuedForWork = true
         workQueue.append(worker)
@@ -136,7 +136,7 @@ extension Scheduler {
                 workQueueHead += 1
                 continue
             }
-            var room = w.window(prefetch: configuration.prefetchPerWorker) - w.leases.count
+            var room = w.window(prefetch: configuration.prefetchPerWorker, maxPrefetch: configuration.maxPrefetchPerWorker) - w.leases.count
             var batch: [JobAssignment] = []
             while room > 0, let j = nextPendingJob() {
                 batch.append(startAttempt(of: j, on: worker, into: &out))

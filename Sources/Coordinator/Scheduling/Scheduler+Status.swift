@@ -28,7 +28,7 @@ extension Scheduler {
                 return .init(job: jobs[j].id, attempt: lease.attempt, since: lease.startedAt, running: lease.running)
             }.sorted { $0.job < $1.job }
             return WorkerSummary(
-                worker: id, slots: w.slots, window: w.window(prefetch: configuration.prefetchPerWorker),
+                worker: id, slots: w.slots, window: w.window(prefetch: configuration.prefetchPerWorker, maxPrefetch: configuration.maxPrefetchPerWorker),
                 connectedAt: w.connectedAt, lastHeard: w.lastHeard, leases: leases)
         }
     }
