@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import LocalCluster
+import Reporting
 import SweepModel
 import SweepWire
 
@@ -27,6 +29,36 @@ struct SweepSourceOptions: ParsableArguments {
         }
         guard let sweep else { throw CommandFailure("name the sweep (SWEEP) when reading from a coordinator, or give --state FILE") }
         return try connection.call { client throws(SweepClientError) in try client.report(SweepID(rawValue: sweep)) }
+    }
+
+    /// Writes the report of a sweep into `directory`, reading its jobs page by page from the
+    /// state file or the coordinator (`ReportStream`): bounded memory whatever the sweep's size.
+    func writeReport(_ sweep: String?, to directory: URL) throws -> ReportStream.Outcome {
+        if let state {
+            let reader = try read(state) { reader throws(StateFileReader.Failure) in reader }
+            let record = try read(state) { reader throws(StateFileReader.Failure) in try reader.sweep(sweep) }
+            return try Self.stream(to: directory) { from, limit in
+                (record, try reader.reportPage(record.id, from: from, limit: limit))
+            }
+        }
+        guard let sweep else { throw CommandFailure("name the sweep (SWEEP) when reading from a coordinator, or give --state FILE") }
+        let client = try connection.makeClient()
+        return try Self.stream(to: directory) { from, limit in
+            let reply = try client.reportPage(SweepID(rawValue: sweep), from: from, limit: limit)
+            return (reply.sweep, reply.page)
+        }
+    }
+
+    /// `ReportStream.write`, its failures in words: a reader's own (a refused request, a store
+    /// error) as it says it, a file that cannot be written with the directory's name.
+    private static func stream(to directory: URL, read: @escaping ReportStream.PageReader) throws -> ReportStream.Outcome {
+        do throws(ReportError) {
+            return try ReportStream.write(to: directory, read: read)
+        } catch .readFailed(let underlying) {
+            throw CommandFailure("\(underlying)")
+        } catch {
+            throw CommandFailure("cannot write the report to \(directory.path): \(error)")
+        }
     }
 
     private func read<T>(_ path: String, _ body: (StateFileReader) throws(StateFileReader.Failure) -> T) throws -> T {
