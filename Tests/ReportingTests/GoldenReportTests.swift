@@ -43,7 +43,7 @@ private enum Golden {
     // Sorted keys: within the top-level object, dimension_effect < generated_at < groups < jobs < ...
     #expect(json.hasPrefix("{\"dimension_effect\":["))
     #expect(json.hasSuffix(",\"version\":3}\n"))
-    let order = [",\"generated_at\":\"", "],\"groups\":[", "],\"jobs\":[", "],\"metrics\":[\"", "],\"sweep\":{", "},\"verdicts\":["]
+    let order = [",\"generated_at\":\"", "\",\"groups\":[", "],\"jobs\":[", "],\"metrics\":[\"", "],\"sweep\":{", "},\"verdicts\":["]
     let positions = order.compactMap { json.range(of: $0)?.lowerBound }
     #expect(positions.count == order.count)
     #expect(positions == positions.sorted())

@@ -25,10 +25,12 @@ public struct ReportRow: Codable, Sendable, Equatable {
     /// `JobResult` as stored (JSON, sorted keys, non-finite numbers as `"nan"`, `"inf"`); `nil`
     /// until the job has a result.
     public var resultJSON: String?
+    /// The worker of the last attempt, if any (`clustersweep jobs` shows it).
+    public var worker: WorkerID?
 
     public init(
         id: JobID, index: Int, status: JobStatus, shape: Int, seed: UInt64?, attempts: Int, lastError: String?,
-        resultJSON: String?
+        resultJSON: String?, worker: WorkerID? = nil
     ) {
         self.id = id
         self.index = index
@@ -38,6 +40,7 @@ public struct ReportRow: Codable, Sendable, Equatable {
         self.attempts = attempts
         self.lastError = lastError
         self.resultJSON = resultJSON
+        self.worker = worker
     }
 
     /// The stored result, decoded; throws `DecodingError` for text the store does not write.

@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of ClusterSweep's parts.",
-        subcommands: [BenchCoreCommand.self, BenchDispatchCommand.self, BenchWireCommand.self]
+        subcommands: [BenchCoreCommand.self, BenchDispatchCommand.self, BenchReportCommand.self, BenchWireCommand.self]
     )
 }

@@ -21,14 +21,53 @@ struct SweepSourceOptions: ParsableArguments {
         return try connection.call { client throws(SweepClientError) in try client.status(sweep.map(SweepID.init(rawValue:))) }
     }
 
-    /// A sweep's record and jobs. With a coordinator the sweep must be named; a state file with
-    /// one sweep needs no name.
-    func jobs(_ sweep: String?) throws -> ClientReply.Report {
-        if let state {
-            return try read(state) { reader throws(StateFileReader.Failure) in try reader.jobs(sweep) }
+    /// The listings of a sweep's jobs that `include` keeps, read page by page (as a report is).
+    func listings(_ sweep: String?, include: (ReportRow) -> Bool) throws -> [JobListing] {
+        var parameters = RowParameters()
+        var listings: [JobListing] = []
+        try pages(sweep) { page in
+            for row in page.rows where include(row) {
+                listings.append(try JobListing(row: row, parameters: try parameters.parameters(of: row, in: page)))
+            }
         }
-        guard let sweep else { throw CommandFailure("name the sweep (SWEEP) when reading from a coordinator, or give --state FILE") }
-        return try connection.call { client throws(SweepClientError) in try client.report(SweepID(rawValue: sweep)) }
+        return listings
+    }
+
+    /// Calls `body` with every page of the sweep's jobs, from the state file or the coordinator.
+    private func pages(_ sweep: String?, _ body: (ReportRowsPage) throws -> Void) throws {
+        let read: (Int) throws -> ReportRowsPage
+        if let state {
+            let reader = try self.read(state) { reader throws(StateFileReader.Failure) in reader }
+            let record = try self.read(state) { reader throws(StateFileReader.Failure) in try reader.sweep(sweep) }
+            read = { from in
+                do {
+                    return try reader.reportPage(record.id, from: from, limit: ClientRequest.ReportPage.maxLimit)
+                } catch {
+                    throw CommandFailure("\(error)")
+                }
+            }
+        } else {
+            guard let sweep else { throw CommandFailure("name the sweep (SWEEP) when reading from a coordinator, or give --state FILE") }
+            let client = try connection.makeClient()
+            read = { from in
+                do {
+                    return try client.reportPage(SweepID(rawValue: sweep), from: from).page
+                } catch {
+                    throw CommandFailure("\(error)")
+                }
+            }
+        }
+        var from = 0
+        while true {
+            let page = try read(from)
+            do {
+                try body(page)
+            } catch let error as ReportError {
+                throw CommandFailure(error.description)
+            }
+            guard page.more, !page.rows.isEmpty else { return }
+            from = page.next
+        }
     }
 
     /// Writes the report of a sweep into `directory`, reading its jobs page by page from the
