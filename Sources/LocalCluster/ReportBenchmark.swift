@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SweepModel
 import SweepStore
+import SweepWire
 
 /// How long `clustersweep report` takes on a large finished sweep and how much memory it needs:
 /// a synthetic sweep (`SyntheticSweep`) in a temporary state file, then the report command of
@@ -19,6 +20,9 @@ public struct ReportBenchmark {
         public var viaCoordinator = true
         /// The `clustersweep` executable whose `report` is timed.
         public var executable: URL
+        /// Where to write the state file and the reports, kept afterwards (for profiling);
+        /// `nil`: a temporary directory, removed.
+        public var directory: URL?
 
         public init(executable: URL) {
             self.executable = executable
@@ -41,6 +45,9 @@ public struct ReportBenchmark {
         public var buildSeconds: Double
         public var storeBytes: Int
         public var runs: [Run]
+        /// Round trips of `client.report_page` requests (1,000 jobs each) through the whole
+        /// sweep, sorted: each bounds the coordinator loop time that one page took.
+        public var pageSeconds: [Double] = []
 
         /// Whether every report command succeeded and wrote every job.
         public var verified: Bool { runs.allSatisfy { $0.figures.status == 0 && $0.complete } }
@@ -59,6 +66,12 @@ public struct ReportBenchmark {
                         + "(\(run.jsonBytes / 1_048_576) MB), report.csv \(run.csvBytes / 1_048_576) MB"
                         + (run.figures.status == 0 ? "" : ", exit status \(run.figures.status)")
                         + (run.complete ? "" : ", INCOMPLETE"))
+            }
+            if let slowest = pageSeconds.last {
+                let median = pageSeconds[pageSeconds.count / 2]
+                lines.append(
+                    "client.report_page round trips (1000 jobs each, \(pageSeconds.count) pages): median "
+                        + "\(Self.format(median * 1000)) ms, slowest \(Self.format(slowest * 1000)) ms")
             }
             return lines
         }
@@ -88,13 +101,14 @@ public struct ReportBenchmark {
     /// Runs the benchmark in a temporary directory, removed afterwards.
     public func run() throws(Failure) -> Result {
         let c = configuration
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clustersweep-bench-report-\(UUID().uuidString)")
+        let directory = c.directory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("clustersweep-bench-report-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw .setUp("cannot create \(directory.path): \(error.localizedDescription)")
         }
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { if c.directory == nil { try? FileManager.default.removeItem(at: directory) } }
         let statePath = directory.appendingPathComponent("state.sqlite").path
         let started = ContinuousClock.now
         let sweep: SweepRecord
@@ -107,6 +121,7 @@ public struct ReportBenchmark {
         let storeBytes = Self.size(statePath) + Self.size(statePath + "-wal")
 
         var runs: [Run] = []
+        var pageSeconds: [Double] = []
         let offline = directory.appendingPathComponent("report-state")
         runs.append(try measure(
             "--state", arguments: ["report", "--state", statePath, "--out", offline.path], output: offline))
@@ -125,8 +140,28 @@ public struct ReportBenchmark {
             runs.append(try measure(
                 "--coordinator", arguments: ["report", sweep.id.rawValue, "--coordinator", endpoint, "--out", online.path],
                 output: online))
+            pageSeconds = try Self.pageRoundTrips(sweep.id, endpoint: endpoint)
         }
-        return Result(configuration: c, buildSeconds: buildSeconds, storeBytes: storeBytes, runs: runs)
+        return Result(configuration: c, buildSeconds: buildSeconds, storeBytes: storeBytes, runs: runs, pageSeconds: pageSeconds)
+    }
+
+    /// Pages through the whole sweep with `client.report_page`, timing each request.
+    private static func pageRoundTrips(_ sweep: SweepID, endpoint: String) throws(Failure) -> [Double] {
+        var seconds: [Double] = []
+        do throws(SweepClientError) {
+            let client = try SweepClient(endpoint: endpoint, timeoutSeconds: 60)
+            var from = 0
+            while true {
+                let started = ContinuousClock.now
+                let page = try client.reportPage(sweep, from: from).page
+                seconds.append((ContinuousClock.now - started).seconds)
+                guard page.more, !page.rows.isEmpty else { break }
+                from = page.next
+            }
+        } catch {
+            throw .setUp("paging through the sweep failed: \(error)")
+        }
+        return seconds.sorted()
     }
 
     private func measure(_ source: String, arguments: [String], output: URL) throws(Failure) -> Run {

@@ -121,6 +121,8 @@ import TrainingCore
                 (ReportFixtures.sweep(), ReportRowsPage(shapes: [], rows: [row], next: 1, more: false))
             }
         }
+        // Nothing half-written is left.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
     /// A thousand failed jobs: the page lists the first `failedShown`, says how many there are,

@@ -95,7 +95,7 @@ enum WireFixtures {
                 shapes: [#"{"experiment":{"dimension":2},"fail_attempts":0,"kind":"train","sleep_ms":0}"#],
                 rows: [
                     ReportRow(id: jobID(1), index: 0, status: .clustered, shape: 0, seed: 7, attempts: 1, lastError: nil,
-                              resultJSON: #"{"seconds":2.5,"status":"clustered","summary":null}"#),
+                              resultJSON: #"{"seconds":2.5,"status":"clustered","summary":null}"#, worker: worker),
                     ReportRow(id: jobID(2), index: 3, status: .failed, shape: 0, seed: nil, attempts: 3,
                               lastError: "boom ✗", resultJSON: nil),
                 ],

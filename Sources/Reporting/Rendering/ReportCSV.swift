@@ -50,26 +50,38 @@ public enum ReportCSV {
         return keys.map { key in quote(parameters[key].map(\.description) ?? "") }.joined(separator: ",")
     }
 
-    /// One job's row, with its parameter fields already rendered.
+    /// One job's row, with its parameter fields already rendered (built in one string: a
+    /// streamed report writes a million of them).
     static func row(_ job: ReportJob, parameterFields: String?) -> String {
-        let summary = job.result
-        var fields = [job.jobID, String(job.index), job.status.rawValue, String(job.attempts.count)].map(quote)
-        if let parameterFields { fields.append(parameterFields) }
-        var rest = [
-            summary.map { String($0.epochsRun) } ?? "",
-            number(summary?.trainSeconds),
-            number(job.workerSeconds),
-        ]
-        for metric in ClusterMetric.allCases.sorted() {
-            let time = summary?.timeToCluster(metric)
-            rest += [time.map { String($0.epoch) } ?? "", number(time?.seconds)]
+        var line = ""
+        line.reserveCapacity(256)
+        func field(_ text: String) {
+            line += quote(text)
+            line += ","
         }
-        rest.append(number(summary?.final.loss))
-        rest += ClusterMetric.allCases.sorted().map { metric in number(summary?.final[metric]) }
-        rest.append(job.attempts.lastError ?? "")
-        fields += rest.map(quote)
-        return fields.joined(separator: ",") + "\r\n"
+        field(job.jobID)
+        line += String(job.index) + ","
+        line += job.status.rawValue + ","
+        line += String(job.attempts.count) + ","
+        if let parameterFields { line += parameterFields + "," }
+        let summary = job.result
+        line += (summary.map { String($0.epochsRun) } ?? "") + ","
+        line += number(summary?.trainSeconds) + ","
+        line += number(job.workerSeconds) + ","
+        for metric in metrics {
+            let time = summary?.timeToCluster(metric)
+            line += (time.map { String($0.epoch) } ?? "") + ","
+            line += number(time?.seconds) + ","
+        }
+        line += number(summary?.final.loss) + ","
+        for metric in metrics { line += number(summary?.final[metric]) + "," }
+        line += quote(job.attempts.lastError ?? "")
+        line += "\r\n"
+        return line
     }
+
+    /// The metrics in report order, once.
+    private static let metrics = ClusterMetric.allCases.sorted()
 
     /// One record with its CRLF terminator.
     static func row(_ fields: [String]) -> String {

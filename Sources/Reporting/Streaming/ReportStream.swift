@@ -36,14 +36,23 @@ public enum ReportStream {
         } catch {
             throw .directoryFailed(path: directory.path, underlying: error)
         }
-        var pass = try Pass(directory: directory, pageSize: pageSize, generatedAt: generatedAt, columns: nil, read: read)
-        if let columns = pass.missingColumns {
-            // A job had a parameter the first one lacks: once more with every column.
-            pass.discard()
-            pass = try Pass(directory: directory, pageSize: pageSize, generatedAt: generatedAt, columns: columns, read: read)
+        do {
+            var pass = try Pass(directory: directory, pageSize: pageSize, generatedAt: generatedAt, columns: nil, read: read)
+            if let columns = pass.missingColumns {
+                // A job had a parameter the first one lacks: once more with every column.
+                pass.discard()
+                pass = try Pass(directory: directory, pageSize: pageSize, generatedAt: generatedAt, columns: columns, read: read)
+            }
+            return try pass.finish(pictures: pictures)
+        } catch {
+            // Whatever failed, no part file stays behind (the old report, if any, does).
+            for name in partNames { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+            throw error
         }
-        return try pass.finish(pictures: pictures)
     }
+
+    /// The files written beside the report while it is read.
+    static let partNames = [".report.json.jobs.part", ".report.csv.part", ".report.json.part"]
 
     /// One read of every page into the jobs' parts of report.json and report.csv.
     private struct Pass {
@@ -69,8 +78,8 @@ public enum ReportStream {
             self.generatedAt = generatedAt
             var (sweep, page) = try Self.call(read, from: 0, limit: pageSize)
             self.sweep = sweep
-            jsonPart = try PartFile(directory.appendingPathComponent(".report.json.jobs.part"))
-            csvPart = try PartFile(directory.appendingPathComponent(".report.csv.part"))
+            jsonPart = try PartFile(directory.appendingPathComponent(ReportStream.partNames[0]))
+            csvPart = try PartFile(directory.appendingPathComponent(ReportStream.partNames[1]))
             if let first = page.rows.first {
                 var flat = try shapes.flatten(try Self.shapeText(first, in: page))
                 if let seed = first.seed { flat[ReportParameters.seedKey] = Self.seedValue(seed) }
@@ -143,7 +152,7 @@ public enum ReportStream {
             let json = directory.appendingPathComponent(ReportWriter.fileNames[0])
             let html = directory.appendingPathComponent(ReportWriter.fileNames[1])
             let csv = directory.appendingPathComponent(ReportWriter.fileNames[2])
-            let assembled = try PartFile(directory.appendingPathComponent(".report.json.part"))
+            let assembled = try PartFile(directory.appendingPathComponent(ReportStream.partNames[2]))
             try assembled.append(try ReportJSON.head(report))
             try assembled.append(contentsOf: jsonPart)
             try assembled.append(try ReportJSON.tail(report))

@@ -44,14 +44,12 @@ enum ReportJSON {
         return data
     }
 
-    /// The entries of `jobs`, comma-separated, with a leading comma unless they are the `first`.
+    /// The entries of `jobs`, comma-separated, with a leading comma unless they are the `first`
+    /// (`JobJSONWriter`).
     static func jobs(_ jobs: [ReportJob], first: Bool) throws(ReportError) -> Data {
-        guard !jobs.isEmpty else { return Data() }
-        var data = try encode(jobs)
-        data.removeFirst()  // [
-        data.removeLast()  // ]
-        if !first { data.insert(UInt8(ascii: ","), at: data.startIndex) }
-        return data
+        var writer = JobJSONWriter(capacity: jobs.count * 256)
+        for (n, job) in jobs.enumerated() { try writer.append(job, first: first && n == 0) }
+        return Data(writer.bytes)
     }
 
     private static func encode(_ value: some Encodable) throws(ReportError) -> Data {

@@ -45,6 +45,8 @@ public struct ReportRow: Codable, Sendable, Equatable {
 
     /// The stored result, decoded; throws `DecodingError` for text the store does not write.
     public func result() throws -> JobResult? {
-        try resultJSON.map { try FinishedJob.decoder.decode(JobResult.self, from: Data($0.utf8)) }
+        guard let resultJSON else { return nil }
+        if let plain = JobResult.withoutSummary(storedText: resultJSON) { return plain }
+        return try FinishedJob.decoder.decode(JobResult.self, from: Data(resultJSON.utf8))
     }
 }

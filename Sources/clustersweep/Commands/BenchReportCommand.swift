@@ -27,9 +27,15 @@ struct BenchReportCommand: ParsableCommand {
     @Flag(help: "Only report --state (no coordinator).")
     var stateOnly = false
 
+    @Option(help: ArgumentHelp("Work in this new directory and keep its state file and reports (for profiling).", valueName: "dir"))
+    var keep: String?
+
     func validate() throws {
         guard (1...1_000_000).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 1000000 (got \(jobs))") }
         guard trainEvery >= 0 else { throw ValidationError("--train-every must be 0 or more (got \(trainEvery))") }
+        if let keep, FileManager.default.fileExists(atPath: keep) {
+            throw ValidationError("--keep \(keep) exists; name a new directory")
+        }
     }
 
     func run() throws {
@@ -42,6 +48,7 @@ struct BenchReportCommand: ParsableCommand {
         configuration.jobs = jobs
         configuration.trainEvery = trainEvery
         configuration.viaCoordinator = !stateOnly
+        configuration.directory = keep.map { URL(fileURLWithPath: $0) }
         let result: ReportBenchmark.Result
         do {
             result = try ReportBenchmark(configuration: configuration, logger: Logger(label: "clustersweep.coordinator")).run()
