@@ -20,6 +20,8 @@ struct ReportShapes {
     }
 
     private var known: [String: Shape] = [:]
+    /// Every parameter key of every shape worked out so far.
+    private(set) var allKeys: Set<String> = []
     private let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
@@ -63,6 +65,7 @@ struct ReportShapes {
                 keys: Set(all.keys).union(seedInShape ? [] : [ReportParameters.seedKey]))
         }
         known[text] = shape
+        allKeys.formUnion(shape.keys)
         return shape
     }
 }

@@ -88,19 +88,19 @@ public enum ReportStream {
                 columns = fixed ?? flat.keys.sorted()
             }
             try csvPart.append(Data(ReportCSV.header(parameterKeys: columns).utf8))
-            var allKeys = Set(columns)
             var firstJob = true
             while true {
                 pages += 1
                 self.sweep = sweep
-                try add(page, firstJob: &firstJob, allKeys: &allKeys)
+                try add(page, firstJob: &firstJob)
                 guard page.more, !page.rows.isEmpty else { break }
                 (sweep, page) = try Self.call(read, from: page.next, limit: pageSize)
             }
+            let allKeys = shapes.allKeys.union(columns)
             if allKeys.count > columns.count { missingColumns = allKeys.sorted() }
         }
 
-        private mutating func add(_ page: ReportRowsPage, firstJob: inout Bool, allKeys: inout Set<String>) throws(ReportError) {
+        private mutating func add(_ page: ReportRowsPage, firstJob: inout Bool) throws(ReportError) {
             var jobs: [ReportJob] = []
             jobs.reserveCapacity(page.rows.count)
             var csv = ""
@@ -108,7 +108,6 @@ public enum ReportStream {
                 let shape = try shapes.shape(
                     try Self.shapeText(row, in: page), seedInShape: row.seed == nil, split: split, columns: columns,
                     accumulator: &accumulator)
-                if !shape.keys.isSubset(of: allKeys) { allKeys.formUnion(shape.keys) }
                 let result: JobResult?
                 do {
                     result = try row.result()

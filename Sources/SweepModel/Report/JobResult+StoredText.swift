@@ -6,14 +6,20 @@ extension JobResult {
     /// for any other text, which the decoder then reads. A streamed report of a million no-op
     /// jobs spent an eighth of its time decoding these two fields.
     static func withoutSummary(storedText text: String) -> JobResult? {
-        let prefix = #"{"seconds":"#, middle = #","status":""#, suffix = #""}"#
-        guard text.hasPrefix(prefix), text.hasSuffix(suffix), let split = text.range(of: middle) else { return nil }
-        let start = text.index(text.startIndex, offsetBy: prefix.count)
-        let end = text.index(text.endIndex, offsetBy: -suffix.count)
-        guard start <= split.lowerBound, split.upperBound <= end,
-              let seconds = Double(text[start..<split.lowerBound]), seconds.isFinite,
-              let status = JobStatus(rawValue: String(text[split.upperBound..<end]))
-        else { return nil }
-        return JobResult(status: status, summary: nil, seconds: seconds)
+        var text = text
+        return text.withUTF8 { bytes -> JobResult? in
+            let prefix = Array(#"{"seconds":"#.utf8), middle = Array(#","status":""#.utf8), suffix = Array(#""}"#.utf8)
+            guard bytes.count > prefix.count + middle.count + suffix.count,
+                  bytes.starts(with: prefix), bytes.reversed().starts(with: suffix.reversed())
+            else { return nil }
+            let end = bytes.count - suffix.count
+            var split = prefix.count
+            while split + middle.count <= end, !bytes[split..<(split + middle.count)].elementsEqual(middle) { split += 1 }
+            guard split + middle.count <= end,
+                  let seconds = Double(String(decoding: bytes[prefix.count..<split], as: UTF8.self)), seconds.isFinite,
+                  let status = JobStatus(rawValue: String(decoding: bytes[(split + middle.count)..<end], as: UTF8.self))
+            else { return nil }
+            return JobResult(status: status, summary: nil, seconds: seconds)
+        }
     }
 }
