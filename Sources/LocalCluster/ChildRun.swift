@@ -1,16 +1,19 @@
 import Foundation
 import SweepModel
 
-/// Runs a program to its end and measures it as `time -v` would: wall seconds and the peak
-/// resident memory the kernel recorded for it (`wait4`'s `ru_maxrss`), so a benchmark reports
-/// what a user's command costs, apart from the benchmark's own process.
+/// Runs a program to its end and measures it: wall seconds and its peak resident memory, so a
+/// benchmark reports what a user's command costs, apart from the benchmark's own process.
+///
+/// The peak is the child's `VmHWM`, sampled every 10 ms until it exits (`ProcessMemory`), not
+/// `wait4`'s `ru_maxrss`: a child spawned from a large process (the benchmark, holding a
+/// million-job plan) inherits that process's high-water mark in `ru_maxrss` at `exec`.
 public enum ChildRun {
     /// What one run took.
     public struct Figures: Sendable {
         /// The exit status, or 128 + the signal that ended it.
         public var status: Int32
         public var seconds: Double
-        /// Peak resident memory in bytes.
+        /// Peak resident memory in bytes (`VmHWM`, last sampled at most 10 ms before the end).
         public var peakBytes: Int
     }
 
@@ -27,14 +30,21 @@ public enum ChildRun {
         let started = ContinuousClock.now
         guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return nil }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { return nil }
+        var peak = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 {
+                guard errno == EINTR else { return nil }
+                continue
+            }
+            peak = max(peak, ProcessMemory.peakBytes(of: pid))
+            usleep(10_000)
         }
         let seconds = (ContinuousClock.now - started).seconds
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
         let signal = status & 0x7F
         let exit = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
-        return Figures(status: exit, seconds: seconds, peakBytes: Int(usage.ru_maxrss) * 1024)
+        return Figures(status: exit, seconds: seconds, peakBytes: peak)
     }
 }

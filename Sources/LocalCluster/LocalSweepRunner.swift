@@ -152,10 +152,15 @@ public struct LocalSweepRunner {
         let verdicts: [String]
         let failures: [(job: JobID, error: String)]
         do throws(ReportError) {
-            let outcome = try ReportStream.write(to: directory) { from, limit in
-                let reply = try client.reportPage(submitted.sweep, from: from, limit: limit)
-                return (reply.sweep, reply.page)
-            }
+            let sweep = submitted.sweep
+            let outcome = try ReportStream.write(to: directory, prefetching: { () throws -> ReportStream.PageReader in
+                // The pages are read a page ahead on a thread of their own, with a client of its own.
+                let pages = try SweepClient(endpoint: endpoint, timeoutSeconds: 30)
+                return { from, limit in
+                    let reply = try pages.reportPage(sweep, from: from, limit: limit)
+                    return (reply.sweep, reply.page)
+                }
+            })
             verdicts = outcome.report.verdicts.map(\.sentence)
             failures = outcome.report.digest.failed.prefix(5)
                 .map { (JobID(rawValue: $0.jobID), $0.attempts.lastError ?? "(no error text)") }

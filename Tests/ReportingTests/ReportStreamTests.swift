@@ -88,6 +88,39 @@ import TrainingCore
         #expect(left == ReportWriter.fileNames.sorted())
     }
 
+    /// Pages read a page ahead on a thread of their own give the same files, and a reader that
+    /// cannot be made, or fails midway, is an error, not a hang.
+    @Test func prefetchedPages_giveTheSameFiles_andFailuresEndTheReport() throws {
+        let records = ReportFixtures.largeJobs()
+        let prefetched = Self.temporaryDirectory(), direct = Self.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: prefetched)
+            try? FileManager.default.removeItem(at: direct)
+        }
+        _ = try ReportStream.write(to: prefetched, pageSize: 7, generatedAt: ReportFixtures.generatedAt, pictures: false, prefetching: {
+            Pages(records).read
+        })
+        _ = try ReportStream.write(
+            to: direct, pageSize: 7, generatedAt: ReportFixtures.generatedAt, pictures: false, read: Pages(records).read)
+        #expect(try Self.files(prefetched) == Self.files(direct))
+
+        struct Broken: Error {}
+        #expect(throws: ReportError.self) {
+            try ReportStream.write(to: prefetched, prefetching: { throw Broken() })
+        }
+        #expect(throws: ReportError.self) {
+            try ReportStream.write(to: prefetched, pageSize: 10, prefetching: {
+                let pages = Pages(records)
+                return { from, limit in
+                    if from >= 30 { throw Broken() }
+                    return try pages.read(from: from, limit: limit)
+                }
+            })
+        }
+        // The last good report is still there, whole.
+        #expect(try Self.files(prefetched) == Self.files(direct))
+    }
+
     @Test func streamedReport_readsTheRepresentativeRunsOnce_forThePictures() throws {
         let pages = Pages(ReportFixtures.smallJobs())
         let directory = Self.temporaryDirectory()

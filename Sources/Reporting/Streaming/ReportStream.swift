@@ -51,6 +51,20 @@ public enum ReportStream {
         }
     }
 
+    /// As `write(to:pageSize:generatedAt:pictures:read:)`, with the pages read on a thread of
+    /// their own one page ahead (`PagePrefetcher`): `makeReader` runs on that thread and its
+    /// reader is used only there, so it may own a socket.
+    public static func write(
+        to directory: URL, pageSize: Int = defaultPageSize, generatedAt: Date = Date(), pictures: Bool = true,
+        prefetching makeReader: @escaping @Sendable () throws -> PageReader
+    ) throws(ReportError) -> Outcome {
+        let prefetcher = PagePrefetcher(makeReader: makeReader)
+        defer { prefetcher.stop() }
+        return try write(to: directory, pageSize: pageSize, generatedAt: generatedAt, pictures: pictures) { from, limit in
+            try prefetcher.page(from: from, limit: limit)
+        }
+    }
+
     /// The files written beside the report while it is read.
     static let partNames = [".report.json.jobs.part", ".report.csv.part", ".report.json.part"]
 

@@ -71,28 +71,40 @@ struct SweepSourceOptions: ParsableArguments {
     }
 
     /// Writes the report of a sweep into `directory`, reading its jobs page by page from the
-    /// state file or the coordinator (`ReportStream`): bounded memory whatever the sweep's size.
+    /// state file or the coordinator (`ReportStream`), a page ahead on a thread of their own:
+    /// bounded memory whatever the sweep's size.
     func writeReport(_ sweep: String?, to directory: URL) throws -> ReportStream.Outcome {
         if let state {
-            let reader = try read(state) { reader throws(StateFileReader.Failure) in reader }
             let record = try read(state) { reader throws(StateFileReader.Failure) in try reader.sweep(sweep) }
-            return try Self.stream(to: directory) { from, limit in
-                (record, try reader.reportPage(record.id, from: from, limit: limit))
+            return try Self.stream(to: directory) {
+                let reader = try StateFileReader(path: state)
+                return { from, limit in (record, try reader.reportPage(record.id, from: from, limit: limit)) }
             }
         }
         guard let sweep else { throw CommandFailure("name the sweep (SWEEP) when reading from a coordinator, or give --state FILE") }
-        let client = try connection.makeClient()
-        return try Self.stream(to: directory) { from, limit in
-            let reply = try client.reportPage(SweepID(rawValue: sweep), from: from, limit: limit)
-            return (reply.sweep, reply.page)
+        let endpoint = connection.endpointText, timeout = connection.timeout
+        let keys: CurveClientKeys?
+        do {
+            keys = try connection.curve.keys()
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        return try Self.stream(to: directory) {
+            let client = try SweepClient(endpoint: endpoint, timeoutSeconds: timeout, curve: keys)
+            return { from, limit in
+                let reply = try client.reportPage(SweepID(rawValue: sweep), from: from, limit: limit)
+                return (reply.sweep, reply.page)
+            }
         }
     }
 
     /// `ReportStream.write`, its failures in words: a reader's own (a refused request, a store
     /// error) as it says it, a file that cannot be written with the directory's name.
-    private static func stream(to directory: URL, read: @escaping ReportStream.PageReader) throws -> ReportStream.Outcome {
+    private static func stream(
+        to directory: URL, makeReader: @escaping @Sendable () throws -> ReportStream.PageReader
+    ) throws -> ReportStream.Outcome {
         do throws(ReportError) {
-            return try ReportStream.write(to: directory, read: read)
+            return try ReportStream.write(to: directory, prefetching: makeReader)
         } catch .readFailed(let underlying) {
             throw CommandFailure("\(underlying)")
         } catch {
