@@ -14,8 +14,10 @@ struct JobJSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    /// Appends `job`'s entry, preceded by a comma unless it is the first of the array.
-    mutating func append(_ job: ReportJob, first: Bool) throws(ReportError) {
+    /// Appends `job`'s entry, preceded by a comma unless it is the first of the array; its
+    /// `parameters` object is `parametersJSON` when given (rendered once per shape), else
+    /// `job.parameters`.
+    mutating func append(_ job: ReportJob, first: Bool, parametersJSON: String? = nil) throws(ReportError) {
         if !first { byte(",") }
         text(#"{"attempts":{"count":"#)
         text(String(job.attempts.count))
@@ -26,7 +28,7 @@ struct JobJSONWriter {
         text(#","job_id":"#)
         string(job.jobID)
         text(#","parameters":"#)
-        parameters(job.parameters)
+        if let parametersJSON { text(parametersJSON) } else { parameters(job.parameters) }
         text(#","result":"#)
         if let result = job.result {
             do {
@@ -42,6 +44,15 @@ struct JobJSONWriter {
         text(#","worker_seconds":"#)
         if let seconds = job.workerSeconds { number(seconds) } else { text("null") }
         byte("}")
+    }
+
+    /// `"key":value` of one parameter, as `append` writes it.
+    static func entry(_ key: String, _ value: ParameterValue) -> String {
+        var writer = JobJSONWriter(capacity: 64)
+        writer.string(key)
+        writer.byte(":")
+        writer.value(value)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     private mutating func parameters(_ parameters: [String: ParameterValue]) {

@@ -17,6 +17,10 @@ struct ReportShapes {
         var csvAfter: String?
         /// Every parameter key of a job of this shape, to check the CSV's columns.
         var keys: Set<String>
+        /// The job's `parameters` object in report.json, split around the seed's value like
+        /// `csvBefore` and `csvAfter` (`jsonBefore` ends with `"seed":`).
+        var jsonBefore: String
+        var jsonAfter: String?
     }
 
     private var known: [String: Shape] = [:]
@@ -52,17 +56,32 @@ struct ReportShapes {
         let all = split.merged(own)
         let seedColumn = seedInShape ? nil : columns.firstIndex(of: ReportParameters.seedKey)
         let fields = columns.map { ReportCSV.quote(all[$0]?.description ?? "") }
+        // The own parameters in key order, the seed's value left out when the rows carry it.
+        let ownKeys = (seedInShape ? Array(own.keys) : Array(own.keys) + [ReportParameters.seedKey]).sorted()
+        let entries = ownKeys.map { key in
+            key == ReportParameters.seedKey && !seedInShape ? nil : JobJSONWriter.entry(key, own[key] ?? .null)
+        }
+        let jsonBefore: String, jsonAfter: String?
+        if let seedEntry = seedInShape ? nil : ownKeys.firstIndex(of: ReportParameters.seedKey) {
+            let head = entries[..<seedEntry].compactMap { $0 }, tail = entries[(seedEntry + 1)...].compactMap { $0 }
+            jsonBefore = "{" + head.map { $0 + "," }.joined() + #""seed":"#
+            jsonAfter = tail.map { "," + $0 }.joined() + "}"
+        } else {
+            jsonBefore = "{" + entries.compactMap { $0 }.joined(separator: ",") + "}"
+            jsonAfter = nil
+        }
         let shape: Shape
         if let seedColumn {
             shape = Shape(
                 group: group, own: own,
                 csvBefore: seedColumn > 0 ? fields[..<seedColumn].joined(separator: ",") + "," : "",
                 csvAfter: seedColumn < fields.count - 1 ? "," + fields[(seedColumn + 1)...].joined(separator: ",") : "",
-                keys: Set(all.keys).union([ReportParameters.seedKey]))
+                keys: Set(all.keys).union([ReportParameters.seedKey]), jsonBefore: jsonBefore, jsonAfter: jsonAfter)
         } else {
             shape = Shape(
                 group: group, own: own, csvBefore: fields.joined(separator: ","), csvAfter: nil,
-                keys: Set(all.keys).union(seedInShape ? [] : [ReportParameters.seedKey]))
+                keys: Set(all.keys).union(seedInShape ? [] : [ReportParameters.seedKey]), jsonBefore: jsonBefore,
+                jsonAfter: jsonAfter)
         }
         known[text] = shape
         allKeys.formUnion(shape.keys)

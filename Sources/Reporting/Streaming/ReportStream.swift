@@ -115,37 +115,54 @@ public enum ReportStream {
         }
 
         private mutating func add(_ page: ReportRowsPage, firstJob: inout Bool) throws(ReportError) {
-            var jobs: [ReportJob] = []
-            jobs.reserveCapacity(page.rows.count)
+            var json = JobJSONWriter(capacity: page.rows.count * 256)
             var csv = ""
+            csv.reserveCapacity(page.rows.count * 256)
+            // The page's shapes, worked out on first use: rows point to them by index, so a long
+            // parameter text is hashed once per page, not once per job.
+            var resolved = [ReportShapes.Shape?](repeating: nil, count: page.shapes.count * 2)
             for row in page.rows {
-                let shape = try shapes.shape(
-                    try Self.shapeText(row, in: page), seedInShape: row.seed == nil, split: split, columns: columns,
-                    accumulator: &accumulator)
+                let slot = row.shape * 2 + (row.seed == nil ? 1 : 0)
+                let shape: ReportShapes.Shape
+                if resolved.indices.contains(slot), let known = resolved[slot] {
+                    shape = known
+                } else {
+                    shape = try shapes.shape(
+                        try Self.shapeText(row, in: page), seedInShape: row.seed == nil, split: split, columns: columns,
+                        accumulator: &accumulator)
+                    if resolved.indices.contains(slot) { resolved[slot] = shape }
+                }
                 let result: JobResult?
                 do {
                     result = try row.result()
                 } catch {
                     throw .malformedPage("job \(row.id.short): a result that does not decode: \(error)")
                 }
-                var parameters = shape.own
                 let seed = row.seed.map(Self.seedValue)
-                if let seed { parameters[ReportParameters.seedKey] = seed }
+                let seedText = seed?.description ?? ""
+                // The entry without its parameters, which are written from the shape's rendering;
+                // a failed job kept for the page gets them whole.
                 let job = ReportJob(
-                    jobID: row.id.rawValue, index: row.index, parameters: parameters, status: row.status,
+                    jobID: row.id.rawValue, index: row.index, parameters: [:], status: row.status,
                     attempts: .init(count: row.attempts, lastError: row.lastError), workerSeconds: result?.seconds,
                     result: result?.summary)
                 accumulator.add(
                     group: shape.group, jobID: job.jobID, index: row.index,
-                    seed: seed ?? parameters[ReportParameters.seedKey] ?? .null, status: row.status, summary: job.result,
-                    failed: { job })
+                    seed: seed ?? shape.own[ReportParameters.seedKey] ?? .null, status: row.status, summary: job.result,
+                    failed: {
+                        var whole = job
+                        whole.parameters = shape.own
+                        if let seed { whole.parameters[ReportParameters.seedKey] = seed }
+                        return whole
+                    })
                 let fields: String? = columns.isEmpty ? nil
-                    : shape.csvAfter.map { shape.csvBefore + (seed?.description ?? "") + $0 } ?? shape.csvBefore
+                    : shape.csvAfter.map { shape.csvBefore + seedText + $0 } ?? shape.csvBefore
                 csv += ReportCSV.row(job, parameterFields: fields)
-                jobs.append(job)
+                try json.append(
+                    job, first: firstJob, parametersJSON: shape.jsonAfter.map { shape.jsonBefore + seedText + $0 } ?? shape.jsonBefore)
+                firstJob = false
             }
-            try jsonPart.append(try ReportJSON.jobs(jobs, first: firstJob))
-            if !jobs.isEmpty { firstJob = false }
+            try jsonPart.append(Data(json.bytes))
             try csvPart.append(Data(csv.utf8))
         }
 
