@@ -64,8 +64,8 @@ import TrainingCore
         }
     }
 
-    /// A seed above `Int64.max` is not an SQLite integer: the row leaves it in the parameter text.
-    @Test func hugeSeed_staysInTheShape() throws {
+    /// A seed above `Int64.max` is taken out like any other.
+    @Test func hugeSeed_isTakenOutToo() throws {
         try withTemporaryDirectory { dir in
             let store = try ResultStore(path: dir + "/state.sqlite")
             var experiment = ExperimentConfig()
@@ -76,8 +76,9 @@ import TrainingCore
             _ = try store.submit(sweep: sweepRecord(1), jobs: [job])
             let page = try store.reportRows(sweep: sweepRecord(1).id, from: 0, limit: 10)
             let row = try #require(page.rows.first)
-            #expect(row.seed == nil)
-            let decoded = try JSONDecoder().decode(JobParameters.self, from: Data(try #require(page.shape(of: row)).utf8))
+            #expect(row.seed == UInt64.max - 1)
+            var decoded = try JSONDecoder().decode(JobParameters.self, from: Data(try #require(page.shape(of: row)).utf8))
+            decoded.experiment.seed = UInt64.max - 1
             #expect(decoded == job.parameters)
         }
     }
@@ -95,5 +96,42 @@ import TrainingCore
             #expect(page.rows.count == 1003 && !page.more)
             #expect(page.shapes.count == SyntheticSweep.dimensions.count)
         }
+    }
+}
+
+/// `SeedSplit`: the one `"seed":N` member of a text out, anything else left whole.
+@Suite struct SeedSplitTests {
+    @Test func takesOutTheSeedMember_withOneComma() throws {
+        let middle = try #require(SeedSplit(#"{"experiment":{"points":3,"seed":17,"threshold":0.5},"kind":"noop"}"#))
+        #expect(middle.shape == #"{"experiment":{"points":3,"threshold":0.5},"kind":"noop"}"#)
+        #expect(middle.seed == 17)
+        let last = try #require(SeedSplit(#"{"experiment":{"points":3,"seed":18446744073709551614},"kind":"noop"}"#))
+        #expect(last.shape == #"{"experiment":{"points":3},"kind":"noop"}"#)
+        #expect(last.seed == UInt64.max - 1)
+        let only = try #require(SeedSplit(#"{"experiment":{"seed":5},"kind":"noop"}"#))
+        #expect(only.shape == #"{"experiment":{},"kind":"noop"}"#)
+    }
+
+    @Test func leavesTheTextWhole_whenTheSeedIsNotOneInteger() {
+        #expect(SeedSplit(#"{"experiment":{"points":3},"kind":"noop"}"#) == nil)
+        #expect(SeedSplit(#"{"a":{"seed":1},"experiment":{"seed":2}}"#) == nil)
+        #expect(SeedSplit(#"{"experiment":{"seed":-1}}"#) == nil)
+        #expect(SeedSplit(#"{"experiment":{"seed":1.5}}"#) == nil)
+        #expect(SeedSplit(#"{"experiment":{"seed":"7"}}"#) == nil)
+        #expect(SeedSplit(#"{"experiment":{"seed":99999999999999999999999}}"#) == nil)
+    }
+
+    /// A `"seed":` member that is not `experiment.seed` fails the check.
+    @Test func check_refusesASplitThatIsNotTheExperimentsSeed() throws {
+        let coding = StoreCoding()
+        var parameters = JobParameters(kind: .noop, experiment: ExperimentConfig())
+        parameters.experiment.seed = 3
+        let text = try coding.json(parameters)
+        let split = try #require(SeedSplit(text))
+        #expect(SeedSplit.check(split, of: text, coding: coding))
+        let elsewhere = #"{"experiment":{"points":3},"extra":{"seed":4},"fail_attempts":0,"kind":"noop","sleep_ms":0}"#
+        let forged = try #require(SeedSplit(elsewhere))
+        #expect(forged.seed == 4)
+        #expect(!SeedSplit.check(forged, of: elsewhere, coding: coding))
     }
 }
