@@ -75,14 +75,4 @@ public struct StateFileReader {
             throw .store(error)
         }
     }
-
-    /// The sweep's record and its jobs, in plan order.
-    public func jobs(_ reference: String?) throws(Failure) -> ClientReply.Report {
-        let record = try sweep(reference)
-        do {
-            return ClientReply.Report(sweep: record, jobs: try store.jobRecords(sweep: record.id))
-        } catch {
-            throw .store(error)
-        }
-    }
 }

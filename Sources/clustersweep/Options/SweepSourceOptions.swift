@@ -37,8 +37,7 @@ struct SweepSourceOptions: ParsableArguments {
     private func pages(_ sweep: String?, _ body: (ReportRowsPage) throws -> Void) throws {
         let read: (Int) throws -> ReportRowsPage
         if let state {
-            let reader = try self.read(state) { reader throws(StateFileReader.Failure) in reader }
-            let record = try self.read(state) { reader throws(StateFileReader.Failure) in try reader.sweep(sweep) }
+            let (reader, record) = try self.read(state) { reader throws(StateFileReader.Failure) in (reader, try reader.sweep(sweep)) }
             read = { from in
                 do {
                     return try reader.reportPage(record.id, from: from, limit: ClientRequest.ReportPage.maxLimit)
