@@ -96,7 +96,7 @@ public enum ReportStream {
             csvPart = try PartFile(directory.appendingPathComponent(ReportStream.partNames[1]))
             if let first = page.rows.first {
                 var flat = try shapes.flatten(try Self.shapeText(first, in: page))
-                if let seed = first.seed { flat[ReportParameters.seedKey] = Self.seedValue(seed) }
+                if let seed = first.seed { flat[ReportParameters.seedKey] = ParameterValue.seed(seed) }
                 split = ParameterSplit(
                     first: flat, ownKeys: ParameterSplit.gridKeys(sourceText: sweep.sourceText, sourceName: sweep.sourceName))
                 columns = fixed ?? flat.keys.sorted()
@@ -138,7 +138,7 @@ public enum ReportStream {
                 } catch {
                     throw .malformedPage("job \(row.id.short): a result that does not decode: \(error)")
                 }
-                let seed = row.seed.map(Self.seedValue)
+                let seed = row.seed.map(ParameterValue.seed)
                 let seedText = seed?.description ?? ""
                 // The entry without its parameters, which are written from the shape's rendering;
                 // a failed job kept for the page gets them whole.
@@ -219,11 +219,6 @@ public enum ReportStream {
                 throw .malformedPage("job \(row.id.short) points to parameters \(row.shape) of \(page.shapes.count)")
             }
             return text
-        }
-
-        /// A seed as flattened parameters hold it (`Int` when it fits, as JSON decoding does).
-        static func seedValue(_ seed: UInt64) -> ParameterValue {
-            seed <= UInt64(Int.max) ? .int(Int(seed)) : .unsigned(seed)
         }
     }
 }

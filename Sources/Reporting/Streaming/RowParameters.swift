@@ -22,7 +22,7 @@ public struct RowParameters {
             known[text] = flat
         }
         if let seed = row.seed {
-            flat[ReportParameters.seedKey] = seed <= UInt64(Int.max) ? .int(Int(seed)) : .unsigned(seed)
+            flat[ReportParameters.seedKey] = .seed(seed)
         }
         return flat
     }
