@@ -135,6 +135,52 @@ import TrainingCore
         #expect(html.contains("What clustering looks like"))
     }
 
+    /// 20,000 jobs made up page by page (no store): only the jobs with a train summary and the
+    /// first failures are kept, one page is asked for at a time, and every job reaches the files.
+    @Test func largeSweep_keepsOnlyTheJobsItMust_andReadsOnePageAtATime() throws {
+        let jobs = 20_000, pageSize = 500
+        let encoder = Pages.encoder
+        let shapes = try [2, 4].map { dimension in
+            var parameters = ReportFixtures.parameters(dimension: dimension, seed: 0, kind: .noop)
+            parameters.experiment.seed = 0
+            var object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(parameters)) as? [String: Any])
+            var experiment = try #require(object["experiment"] as? [String: Any])
+            experiment["seed"] = nil
+            object["experiment"] = experiment
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let trained = String(decoding: try encoder.encode(try #require(ReportFixtures.smallJobs()[0].result)), as: UTF8.self)
+        final class Log { var requests: [(from: Int, limit: Int)] = [] }
+        let log = Log()
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = try ReportStream.write(to: directory, pageSize: pageSize, pictures: false) { from, limit in
+            log.requests.append((from, limit))
+            let end = min(from + limit, jobs)
+            let rows = (from..<end).map { index in
+                // One job in 100 trained, one in 40 failed, the rest no-ops.
+                let failed = index % 40 == 1
+                return ReportRow(
+                    id: ReportFixtures.jobID(index), index: index, status: failed ? .failed : index % 100 == 0 ? .clustered : .completed,
+                    shape: index < jobs / 2 ? 0 : 1, seed: UInt64(index % (jobs / 2)), attempts: failed ? 3 : 1,
+                    lastError: failed ? "boom" : nil,
+                    resultJSON: failed ? nil : index % 100 == 0 ? trained : #"{"seconds":0.0001,"status":"completed"}"#)
+            }
+            return (ReportFixtures.sweep(), ReportRowsPage(shapes: shapes, rows: rows, next: end, more: end < jobs))
+        }
+        #expect(outcome.report.sweep.jobCount == jobs)
+        #expect(outcome.report.jobs.isEmpty)
+        #expect(outcome.retainedJobs == jobs / 100 + ReportAccumulator.failedShown)
+        #expect(outcome.report.digest.failedCount == jobs / 40)
+        #expect(log.requests.map(\.from) == Array(stride(from: 0, to: jobs, by: pageSize)))
+        #expect(log.requests.allSatisfy { $0.limit == pageSize })
+        let csv = try String(contentsOf: directory.appendingPathComponent("report.csv"), encoding: .utf8)
+        #expect(csv.components(separatedBy: "\r\n").count == jobs + 2)
+        let decoded = try SweepReport.decode(Data(contentsOf: directory.appendingPathComponent("report.json")))
+        #expect(decoded.jobs.map(\.index) == Array(0..<jobs))
+        #expect(decoded.groups.map(\.runs) == [jobs / 2, jobs / 2])
+    }
+
     @Test func emptySweep_writesAReportWithNoJobs() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

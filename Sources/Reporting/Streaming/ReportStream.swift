@@ -19,6 +19,9 @@ public enum ReportStream {
         public var files: [URL]
         /// Pages read (the representative runs' reads included).
         public var pages: Int
+        /// Jobs the report kept anything of while reading (`ReportAccumulator.retainedJobs`):
+        /// the memory that grows with the sweep.
+        public var retainedJobs: Int
     }
 
     /// The default page: what one `client.report_page` asks for.
@@ -196,7 +199,7 @@ public enum ReportStream {
             }
             try csvPart.close()
             try csvPart.move(to: csv)
-            return Outcome(report: report, files: [json, html, csv], pages: pages)
+            return Outcome(report: report, files: [json, html, csv], pages: pages, retainedJobs: accumulator.retainedJobs)
         }
 
         func discard() {

@@ -77,6 +77,10 @@ public struct ReportAccumulator: Sendable {
         }
     }
 
+    /// Jobs of which something is kept: those with an observation (a train summary) and the
+    /// failures kept whole. Every other job is only counted.
+    public var retainedJobs: Int { observedSeeds.count + digest.failed.count }
+
     /// Jobs added per status, every status present.
     public var counts: [JobStatus: Int] {
         var all = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
