@@ -36,6 +36,7 @@ extension CoordinatorLoop {
                 return
             case .delete(let delete): reply = try self.delete(delete.sweep)
             case .results(let results): reply = try self.results(results)
+            case .reportPage(let page): reply = try self.reportPage(page)
             }
         } catch {
             reply = .error(error.failure)
@@ -306,9 +307,19 @@ extension CoordinatorLoop {
         return .workers(.init(infos))
     }
 
-    /// The sweep record and its job records as committed, for report files at any moment.
+    /// The sweep record and its job records as committed, in one reply: for clients that predate
+    /// `client.report_page`, and only for sweeps small enough to read within a loop turn.
     private func report(of reference: SweepID) throws(RefusedRequest) -> ClientReply {
         let record = try resolve(reference)
+        let progress = scheduler.progress(of: record.id)
+        let counts = (progress?.counts ?? JobStatusCounts()) + directory.countsOutsideScheduler(record.id)
+        let jobs = counts.total
+        guard jobs <= ClientRequest.Report.maxJobs else {
+            throw RefusedRequest(.badRequest, """
+                sweep \(record.id.short) has \(jobs) jobs: its report is read in pages (client.report_page); \
+                this client predates that, so upgrade clustersweep
+                """)
+        }
         do {
             let stored = try store.sweep(id: record.id) ?? record
             return .report(.init(sweep: stored, jobs: try store.jobRecords(sweep: record.id)))
