@@ -38,8 +38,8 @@ import ZeroMQ
         }
 
         /// Messages until `count` jobs were assigned; every `assign` received, in order.
-        func assigns(totalling count: Int) throws -> [[SweepWire.JobAssignment]] {
-            var batches: [[SweepWire.JobAssignment]] = []
+        func assigns(totalling count: Int) throws -> [[JobAssignment]] {
+            var batches: [[JobAssignment]] = []
             while batches.reduce(0, { $0 + $1.count }) < count {
                 if case .assign(let assign) = try next() { batches.append(assign.jobs) }
             }
@@ -70,7 +70,7 @@ import ZeroMQ
         """
     }
 
-    private static func result(_ job: SweepWire.JobAssignment, attempt: Int? = nil, status: JobStatus = .completed) -> CompletedJob {
+    private static func result(_ job: JobAssignment, attempt: Int? = nil, status: JobStatus = .completed) -> CompletedJob {
         CompletedJob(job: job.job, attempt: attempt ?? job.attempt, result: JobResult(status: status, summary: nil, seconds: 0.001))
     }
 

@@ -14,10 +14,10 @@ import TrainingCore
 
     private func attempt(_ n: Int) -> JobAttempt { JobAttempt(job: JobID(rawValue: "job\(n)"), attempt: 1) }
 
-    private func assignment(_ n: Int) -> SweepWire.JobAssignment {
-        SweepWire.JobAssignment(
+    private func assignment(_ n: Int) -> JobAssignment {
+        JobAssignment(
             job: JobID(rawValue: "job\(n)"), attempt: 1, parameters: JobParameters(kind: .noop, experiment: .init()),
-            timeoutSeconds: 60)
+            timeout: .seconds(60))
     }
 
     @Test func outbox_mergesConsecutiveAssignsAndAcks_perWorker_keepingOrder() {

@@ -23,7 +23,7 @@ enum WireFixtures {
         final: metrics, trainSeconds: 2.25, msPerEpoch: 1.875)
 
     static func assignment(_ n: Int) -> JobAssignment {
-        JobAssignment(job: jobID(n), attempt: 1 + n % 3, parameters: parameters(UInt64(n)), timeoutSeconds: 3600)
+        JobAssignment(job: jobID(n), attempt: 1 + n % 3, parameters: parameters(UInt64(n)), timeout: .seconds(3600))
     }
 
     static func completed(_ n: Int, summary: TrainSummary? = nil) -> CompletedJob {

@@ -53,7 +53,7 @@ extension Scheduler {
         }
         for j in overdue.sorted() {
             guard let lease = jobs[j].lease else { continue }
-            let seconds = jobs[j].timeout.map { "\($0.secondsValue)" } ?? "?"
+            let seconds = jobs[j].timeout.map { "\($0.seconds)" } ?? "?"
             expire(j, reason: "job timeout after \(seconds) s", into: &out)
             if workers[lease.worker] != nil { out.abort(jobs[j].id, on: lease.worker) }
         }

@@ -21,12 +21,12 @@ public struct SweepProgress: Sendable, Equatable {
     /// Jobs that became final per second: over the recent samples, or since the first assignment.
     public func jobsPerSecond(at now: MonotonicInstant) -> Double? {
         if let oldest = recentSamples.first {
-            let seconds = now.duration(since: oldest.at).secondsValue
+            let seconds = now.duration(since: oldest.at).seconds
             let delta = finalEvents - oldest.finalJobs
             if seconds >= 1, delta > 0 { return Double(delta) / seconds }
         }
         guard let start = firstAssignedAt else { return nil }
-        let seconds = now.duration(since: start).secondsValue
+        let seconds = now.duration(since: start).seconds
         guard seconds > 0, finalEvents > 0 else { return nil }
         return Double(finalEvents) / seconds
     }

@@ -109,12 +109,7 @@ extension CoordinatorLoop {
                 batch.add(action, at: date, directory: directory)
             case .sendAssign(let worker, let assignments):
                 peers.countAssigned(assignments.count, to: worker)
-                let wire = assignments.map { assignment in
-                    SweepWire.JobAssignment(
-                        job: assignment.job, attempt: assignment.attempt, parameters: assignment.parameters,
-                        timeoutSeconds: assignment.timeout?.secondsValue ?? Self.noTimeoutSeconds)
-                }
-                for chunk in wire.chunked(WireProtocol.maxBatch) { outbox.send(.assign(.init(Array(chunk))), to: worker) }
+                for chunk in assignments.chunked(WireProtocol.maxBatch) { outbox.send(.assign(.init(Array(chunk))), to: worker) }
             case .sendAck(let worker, let jobs):
                 let attempts = acknowledgedAttempts(jobs, in: reports)
                 for chunk in attempts.chunked(WireProtocol.maxBatch) { outbox.send(.ack(.init(Array(chunk))), to: worker) }

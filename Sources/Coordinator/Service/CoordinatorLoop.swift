@@ -26,9 +26,6 @@ final class CoordinatorLoop {
         case drainingWorkers(waitingFor: Set<WorkerID>, deadline: MonotonicInstant)
     }
 
-    /// Seconds sent as a job's timeout when its sweep has none (the worker needs a number).
-    static let noTimeoutSeconds: Double = 1e9
-
     let configuration: CoordinatorConfiguration
     let logger: Logger
     let store: ResultStore
@@ -395,7 +392,7 @@ final class CoordinatorLoop {
     }
 
     var shutdownMessage: CoordinatorMessage {
-        .shutdown(.init(reason: "coordinator stopping", graceSeconds: configuration.shutdownGrace.secondsValue))
+        .shutdown(.init(reason: "coordinator stopping", graceSeconds: configuration.shutdownGrace.seconds))
     }
 
     /// While draining: whether every worker told to shut down has left (or the wait is over).

@@ -1,3 +1,4 @@
+import SweepModel
 import SweepWire
 
 /// What the worker's socket thread tells a slot thread over their inproc socket.
