@@ -27,6 +27,16 @@ public struct SweepPlan: Sendable {
         var parameters: JobParameters
         /// Bytes before and after the seed's digits; `nil` when the fast path does not apply.
         var splice: (prefix: [UInt8], suffix: [UInt8])?
+        /// The point resolved once, when the splice proved resolution does not depend on the
+        /// seed: each job then only sets its seed.
+        var resolvedOnce: JobParameters?
+
+        /// The job's resolved parameters with `seed`.
+        func parameters(seed: UInt64) -> JobParameters {
+            guard var parameters = resolvedOnce else { return SweepPlan.resolved(parameters, seed: seed) }
+            parameters.experiment.seed = seed
+            return parameters
+        }
     }
 
     public init(_ spec: SweepSpec) {
@@ -52,7 +62,7 @@ public struct SweepPlan: Sendable {
     }
 
     /// Resolved parameters of the point with `seed`.
-    private static func resolved(_ point: JobParameters, seed: UInt64) -> JobParameters {
+    fileprivate static func resolved(_ point: JobParameters, seed: UInt64) -> JobParameters {
         var parameters = point
         parameters.experiment.seed = seed
         parameters.experiment = parameters.experiment.resolved()
@@ -62,7 +72,9 @@ public struct SweepPlan: Sendable {
     private mutating func loadTemplate(for point: Int) -> Template {
         if cachedPoint != point || template == nil {
             let parameters = pointParameters(point)
-            template = Template(parameters: parameters, splice: Self.splice(parameters, encoder: encoder))
+            let splice = Self.splice(parameters, encoder: encoder)
+            template = Template(
+                parameters: parameters, splice: splice, resolvedOnce: splice == nil ? nil : Self.resolved(parameters, seed: 0))
             cachedPoint = point
         }
         // Only reached after the line above set it.
@@ -153,8 +165,7 @@ public struct SweepPlan: Sendable {
     /// stored form of its parameters: a store saves re-encoding it.
     public mutating func encodedJob(at position: Int) -> (job: PlannedJob, canonicalJSON: String) {
         let seeds = spec.seeds
-        let template = loadTemplate(for: position / seeds.count)
-        let parameters = Self.resolved(template.parameters, seed: seeds[position % seeds.count])
+        let parameters = loadTemplate(for: position / seeds.count).parameters(seed: seeds[position % seeds.count])
         return withCanonicalJSON(at: position) { bytes in
             let id = JobID(rawValue: JobParameters.hex(SHA256.hash(data: bytes)))
             return (PlannedJob(id: id, index: position, parameters: parameters), String(decoding: bytes, as: UTF8.self))
@@ -179,8 +190,7 @@ public struct SweepPlan: Sendable {
     /// The job at `position`, with its resolved parameters.
     public mutating func job(at position: Int) -> PlannedJob {
         let seeds = spec.seeds
-        let template = loadTemplate(for: position / seeds.count)
-        let parameters = Self.resolved(template.parameters, seed: seeds[position % seeds.count])
+        let parameters = loadTemplate(for: position / seeds.count).parameters(seed: seeds[position % seeds.count])
         return PlannedJob(id: jobID(at: position), index: position, parameters: parameters)
     }
 
