@@ -258,7 +258,7 @@ private struct ChangeStatements {
     let endAttempt: Statement
     let backToPending: Statement
     let failJob: Statement
-    let cancelJob: Statement
+    let cancelJob: DirectStatement
     let cancelSweep: Statement
     let cancelSweepJobs: Statement
     let finishSweep: Statement
@@ -301,8 +301,9 @@ private struct ChangeStatements {
             UPDATE jobs SET status = 'failed', error = ?, completed_at = ?
             WHERE seq = ?3 AND NOT EXISTS (SELECT 1 FROM results WHERE job_seq = ?3)
             """)
-        cancelJob = try db.cachedStatement(sql: """
-            UPDATE jobs SET status = 'cancelled', completed_at = ? WHERE id = ? AND status IN ('pending', 'running')
+        // By key: a cancel lists up to the planning window's jobs, whose keys the cache holds.
+        cancelJob = try DirectStatement(db, sql: """
+            UPDATE jobs SET status = 'cancelled', completed_at = ? WHERE seq = ? AND status IN ('pending', 'running')
             """)
         cancelSweep = try db.cachedStatement(sql: "UPDATE sweeps SET cancelled = 1 WHERE id = ?")
         // A job shared with another sweep that is still open keeps running for that sweep.
@@ -374,7 +375,11 @@ private struct ChangeStatements {
             return db.changesCount == 1 ? .applied : .ignored
 
         case .jobsCancelled(let jobs, let at):
-            for job in jobs { try cancelJob.execute(arguments: [StoreCoding.seconds(at), job.rawValue]) }
+            let seconds = StoreCoding.seconds(at)
+            for job in jobs {
+                guard let seq = try seq(of: job) else { continue }
+                _ = try cancelJob.execute { $0.bind(1, seconds); $0.bind(2, seq) }
+            }
             settled += jobs
             return .applied
 
