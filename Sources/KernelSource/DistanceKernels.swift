@@ -107,79 +107,105 @@ public enum DistanceKernels {
         }
     }
 
-    /// Each real column's `k` nearest other columns. The scan admits only columns within an upper
-    /// bound of the k-th nearest squared distance, in ascending order (ties stay with the earlier
-    /// column), so it builds the same list a scan of every column gives, with a handful of
-    /// insertions instead of dozens. The bound is the farthest of the previous call's k neighbours
-    /// (k distinct other points; their distances recomputed now in double, with a margin above
-    /// float rounding), or, the first time, the k-th smallest lane-wise minimum of the row
-    /// (distances to `lanes` distinct other points).
+    /// Each real column's `k` nearest other columns (`nearestNeighbours` for every real row).
     private static func nearestNeighbours(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
         neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
         row: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
     ) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { scratch in
+            guard let smallest = scratch.baseAddress else { return }
+            for i in 0..<columns where valid[i] != 0 {
+                neighboursOfRow(
+                    i, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, row: row, smallest: smallest, laneIndex: laneIndex,
+                    laneWeight: laneWeight)
+            }
+        }
+    }
+
+    /// The `k` nearest other columns of each column in `rows[0..<rowCount]` (real columns), as
+    /// `pairwise` computes them: the same squared distances and the same tie rule, so a list is
+    /// identical whichever way it was found. Other columns' lists are left as they are.
+    ///
+    /// A metric check that only has to learn whether the kNN accuracy reached its threshold asks
+    /// for a few rows at a time and stops once enough are misclassified: a row costs O(N D), the
+    /// whole symmetric pass O(N^2 D). `neighbourColumn` on input bounds the search as in
+    /// `pairwise` (any earlier list of the row will do); `scratch` holds at least `lanes` floats.
+    public static func neighbourRows(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, neighbours k: Int, rows: UnsafePointer<Int32>, rowCount: Int,
+        neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>, scratch: UnsafeMutablePointer<Float>
+    ) {
+        guard k > 0 else { return }
+        var laneIndex = IntVector.zero, laneWeight = IntVector.zero
+        for lane in 0..<lanes {
+            laneIndex[lane] = Int32(lane)
+            laneWeight[lane] = Int32(1) << Int32(lane)
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { buffer in
+            guard let smallest = buffer.baseAddress else { return }
+            for r in 0..<rowCount {
+                let i = Int(rows[r])
+                guard i >= 0, i < columns, valid[i] != 0 else { continue }
+                neighbourDistance.advanced(by: i * k).update(repeating: .infinity, count: k)
+                neighbourClass.advanced(by: i * k).update(repeating: -1, count: k)
+                neighboursOfRow(
+                    i, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, row: scratch, smallest: smallest, laneIndex: laneIndex,
+                    laneWeight: laneWeight)
+            }
+        }
+    }
+
+    /// Column `i`'s `k` nearest other columns into its lists (which hold +inf and -1 on entry).
+    /// The scan admits only columns within an upper bound of the k-th nearest squared distance, in
+    /// ascending order (ties stay with the earlier column), so it builds the same list a scan of
+    /// every column gives, with a handful of insertions instead of dozens. The bound is the
+    /// farthest of the row's previous k neighbours (k distinct other points; their distances
+    /// recomputed now in double, with a margin above float rounding), or, without them, the k-th
+    /// smallest lane-wise minimum of the row (distances to `lanes` distinct other points).
+    /// `smallest` is scratch of `k + lanes` floats.
+    @inline(__always)
+    private static func neighboursOfRow(
+        _ i: Int, points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
+        neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
+        row: UnsafeMutablePointer<Float>, smallest: UnsafeMutablePointer<Float>, laneIndex: IntVector,
+        laneWeight: IntVector
+    ) {
         let infinity = Vector(repeating: .infinity)
         let margin = 1 + Double(depth + 4) * 2.4e-7
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { scratch in
-        guard let smallest = scratch.baseAddress else { return }
         let minima = smallest + k
-        for i in 0..<columns where valid[i] != 0 {
-            let own = i / lanes * lanes
-            let best = neighbourDistance + i * k
-            let bestClass = neighbourClass + i * k
-            let bestColumn = neighbourColumn + i * k
-            var bound = Float.infinity
-            var previous = 0.0
-            var havePrevious = true
-            for b in 0..<k {
-                let j = Int(bestColumn[b])
-                guard j >= 0, j != i, j < columns, valid[j] != 0 else {
-                    havePrevious = false
-                    break
-                }
-                var s = 0.0
-                for m in 0..<depth {
-                    let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
-                    s += x * x
-                }
-                previous = Swift.max(previous, s)
+        let own = i / lanes * lanes
+        let best = neighbourDistance + i * k
+        let bestClass = neighbourClass + i * k
+        let bestColumn = neighbourColumn + i * k
+        var bound = Float.infinity
+        var previous = 0.0
+        var havePrevious = true
+        for b in 0..<k {
+            let j = Int(bestColumn[b])
+            guard j >= 0, j != i, j < columns, valid[j] != 0 else {
+                havePrevious = false
+                break
             }
-            if havePrevious {
-                bound = Float(previous * margin).nextUp
-            } else {
-                // First call: one pass for the row's squared distances and their lane minima.
-                var minimum = infinity
-                var base = 0
-                while base < columns {
-                    var d2 = Vector.zero
-                    for m in 0..<depth {
-                        let p = points + m * columns
-                        let diff = load(p + base) - Vector(repeating: p[i])
-                        multiplyAdd(&d2, diff, diff)
-                    }
-                    var excluded = load(valid + base) .== Vector.zero
-                    if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
-                    d2.replace(with: infinity, where: excluded)
-                    minimum = FastMath.minimum(minimum, d2)
-                    base += lanes
-                }
-                for b in 0..<k { smallest[b] = .infinity }
-                store(minimum, minima)
-                for lane in 0..<lanes {
-                    let v = minima[lane]
-                    guard v < smallest[k - 1] else { continue }
-                    var slot = k - 1
-                    while slot > 0 && smallest[slot - 1] > v {
-                        smallest[slot] = smallest[slot - 1]
-                        slot -= 1
-                    }
-                    smallest[slot] = v
-                }
-                bound = smallest[k - 1].nextUp
+            var s = 0.0
+            for m in 0..<depth {
+                let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
+                s += x * x
             }
-            var filled = 0
+            previous = Swift.max(previous, s)
+        }
+        if havePrevious {
+            bound = Float(previous * margin).nextUp
+        } else {
+            // No earlier list: one pass for the row's squared distances and their lane minima.
+            var minimum = infinity
             var base = 0
             while base < columns {
                 var d2 = Vector.zero
@@ -188,39 +214,66 @@ public enum DistanceKernels {
                     let diff = load(p + base) - Vector(repeating: p[i])
                     multiplyAdd(&d2, diff, diff)
                 }
-                let admitted = d2 .< Vector(repeating: bound)
-                guard any(admitted) else {
-                    base += lanes
-                    continue
-                }
                 var excluded = load(valid + base) .== Vector.zero
                 if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
                 d2.replace(with: infinity, where: excluded)
-                store(d2, row)
-                var bits = laneBits(admitted .& .!excluded, laneWeight)
-                while bits != 0 {
-                    let lane = bits.trailingZeroBitCount
-                    bits &= bits - 1
-                    let distance = row[lane]
-                    guard distance < bound else { continue }
-                    var slot = Swift.min(filled, k - 1)
-                    while slot > 0 && best[slot - 1] > distance {
-                        best[slot] = best[slot - 1]
-                        bestClass[slot] = bestClass[slot - 1]
-                        bestColumn[slot] = bestColumn[slot - 1]
-                        slot -= 1
-                    }
-                    best[slot] = distance
-                    bestClass[slot] = columnClass[base + lane]
-                    bestColumn[slot] = Int32(base + lane)
-                    filled += 1
-                    if filled >= k { bound = Swift.min(bound, best[k - 1]) }
-                }
+                minimum = FastMath.minimum(minimum, d2)
                 base += lanes
             }
-            if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
+            for b in 0..<k { smallest[b] = .infinity }
+            store(minimum, minima)
+            for lane in 0..<lanes {
+                let v = minima[lane]
+                guard v < smallest[k - 1] else { continue }
+                var slot = k - 1
+                while slot > 0 && smallest[slot - 1] > v {
+                    smallest[slot] = smallest[slot - 1]
+                    slot -= 1
+                }
+                smallest[slot] = v
+            }
+            bound = smallest[k - 1].nextUp
         }
+        var filled = 0
+        var base = 0
+        while base < columns {
+            var d2 = Vector.zero
+            for m in 0..<depth {
+                let p = points + m * columns
+                let diff = load(p + base) - Vector(repeating: p[i])
+                multiplyAdd(&d2, diff, diff)
+            }
+            let admitted = d2 .< Vector(repeating: bound)
+            guard any(admitted) else {
+                base += lanes
+                continue
+            }
+            var excluded = load(valid + base) .== Vector.zero
+            if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+            d2.replace(with: infinity, where: excluded)
+            store(d2, row)
+            var bits = laneBits(admitted .& .!excluded, laneWeight)
+            while bits != 0 {
+                let lane = bits.trailingZeroBitCount
+                bits &= bits - 1
+                let distance = row[lane]
+                guard distance < bound else { continue }
+                var slot = Swift.min(filled, k - 1)
+                while slot > 0 && best[slot - 1] > distance {
+                    best[slot] = best[slot - 1]
+                    bestClass[slot] = bestClass[slot - 1]
+                    bestColumn[slot] = bestColumn[slot - 1]
+                    slot -= 1
+                }
+                best[slot] = distance
+                bestClass[slot] = columnClass[base + lane]
+                bestColumn[slot] = Int32(base + lane)
+                filled += 1
+                if filled >= k { bound = Swift.min(bound, best[k - 1]) }
+            }
+            base += lanes
         }
+        if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
     }
 
     /// Fills `bound[i]` (squared) from each real column's previous `k` neighbours, recomputed in

@@ -61,6 +61,10 @@ struct BenchCoreCommand: ParsableCommand {
             let lda = s.timeToCluster(.ldaSilhouette).map { "\($0.epoch)" } ?? "-"
             print(String(format: "whole default run (D=2, seed %llu): %@ after %d epochs (lda_silhouette at %@), %.4f ms/epoch incl. checks, %.4f without: checks %.0f%% of the run",
                          seed, s.status.rawValue, s.epochsRun, lda, s.msPerEpoch, r.msPerEpochWithoutChecks, 100 * r.checkShare))
+            let w = r.checkWork
+            print(String(format: "  %d checks: silhouette passes %d (bounded below threshold %d), LDA passes %d (bounded %d), kNN rows %.0f per check (stopped early %d)",
+                         w.checks, w.silhouettePasses, w.silhouetteBounded, w.ldaPasses, w.ldaBounded,
+                         Double(w.knnRows) / Double(max(w.checks, 1)), w.knnStoppedEarly))
         }
     }
 }
