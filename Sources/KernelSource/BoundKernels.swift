@@ -112,21 +112,16 @@ public enum BoundKernels {
                 j += 1
             }
         }
-        // The root in float by `FastMath` (within 1e-6 relative; 1e-5 taken, plus a floor for
-        // what float cannot hold): a libm call per lane would cost more than everything above.
-        let rootSlack = slack * (1 + 1e-5), floor = absolute + 1e-18
-        let wide = n / lanes * lanes
+        // The root by Newton's method in double (a libm call per lane would cost more than
+        // everything above); within 1e-12 relative, 1e-9 taken.
+        let rootSlack = slack * (1 + 1e-9)
         var total = DoubleVector.zero
         var j = 0
-        while j < wide {
-            let low = load(e2 + j), high = load(e2 + j + doubleLanes)
-            let root = FastMath.squareRoot(Vector(lowHalf: HalfVector(low), highHalf: HalfVector(high)))
-            let rl = DoubleVector(root.lowHalf) * DoubleVector(repeating: rootSlack) + DoubleVector(repeating: floor)
-            let rh = DoubleVector(root.highHalf) * DoubleVector(repeating: rootSlack) + DoubleVector(repeating: floor)
-            store(rl, e2 + j)
-            store(rh, e2 + j + doubleLanes)
-            total += rl + rh
-            j += lanes
+        while j < whole {
+            let r = squareRoot(load(e2 + j)) * DoubleVector(repeating: rootSlack) + DoubleVector(repeating: absolute)
+            store(r, e2 + j)
+            total += r
+            j += doubleLanes
         }
         var sum = total.sum()
         while j < n {
@@ -136,6 +131,22 @@ public enum BoundKernels {
             j += 1
         }
         return sum
+    }
+
+    /// `sqrt(x)` for finite `x >= 0`: the reciprocal root from the bit trick for doubles (within
+    /// 3.5%), four Newton steps (each squares the relative error: 1e-3, 2e-6, 5e-12, rounding),
+    /// times x.
+    @inline(__always)
+    static func squareRoot(_ x: DoubleVector) -> DoubleVector {
+        let bits = DoubleBits(repeating: 0x5FE6_EB50_C7B5_37A9) &- (unsafeBitCast(x, to: DoubleBits.self) &>> 1)
+        var y = unsafeBitCast(bits, to: DoubleVector.self)
+        let half = x * 0.5
+        let threeHalves = DoubleVector(repeating: 1.5)
+        y = y * (threeHalves - half * y * y)
+        y = y * (threeHalves - half * y * y)
+        y = y * (threeHalves - half * y * y)
+        y = y * (threeHalves - half * y * y)
+        return x * y
     }
 
     /// The sum over the columns of `min(1, (b - a) / max(a, b))` (0 where `max(a, b)` is 0), with

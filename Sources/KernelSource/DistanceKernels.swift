@@ -15,7 +15,7 @@ public enum DistanceKernels {
     /// - `points`: `depth x columns`, class segments starting at `segmentStart[c]` and padded to a
     ///   multiple of 16 columns; `valid[j]` is 1 for real columns, 0 for padding.
     /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of `columns`
-    ///   floats (at least `lanes`).
+    ///   floats.
     /// - `neighbourColumn` (`columns x neighbours`): the previous call's neighbour columns on input
     ///   (-1 where none; they only tighten the search), this call's on output.
     public static func pairwise(
@@ -27,10 +27,6 @@ public enum DistanceKernels {
         threshold: UnsafeMutablePointer<Float>
     ) {
         columnSums.update(repeating: 0, count: classes * columns)
-        if k > 0 {
-            neighbourDistance.update(repeating: .infinity, count: columns * k)
-            neighbourClass.update(repeating: -1, count: columns * k)
-        }
         var laneIndex = IntVector.zero, laneWeight = IntVector.zero
         for lane in 0..<lanes {
             laneIndex[lane] = Int32(lane)
@@ -41,7 +37,25 @@ public enum DistanceKernels {
         let fused = k > 0 && previousBounds(
             points: points, depth: depth, columns: columns, valid: valid, k: k,
             neighbourColumn: neighbourColumn, bound: threshold)
-        if fused { neighbourColumn.update(repeating: -1, count: columns * k) }
+        if fused {
+            neighbourDistance.update(repeating: .infinity, count: columns * k)
+            neighbourClass.update(repeating: -1, count: columns * k)
+            neighbourColumn.update(repeating: -1, count: columns * k)
+        }
+        if !fused {
+            classSumsOnly(
+                points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                segmentStart: segmentStart, classes: classes, classSums: classSums, columnSums: columnSums,
+                laneIndex: laneIndex)
+            if k > 0 {
+                nearestNeighbours(
+                    points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                    k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, row: threshold,
+                    laneIndex: laneIndex, laneWeight: laneWeight)
+            }
+            return
+        }
         let infinity = Vector(repeating: .infinity)
         for i in 0..<columns where valid[i] != 0 {
             let ownClass = Int(columnClass[i])
@@ -98,12 +112,57 @@ public enum DistanceKernels {
         for i in 0..<columns where valid[i] != 0 {
             for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
         }
-        if k > 0 && !fused {
-            nearestNeighbours(
-                points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
-                k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
-                neighbourColumn: neighbourColumn, row: threshold,
-                laneIndex: laneIndex, laneWeight: laneWeight)
+    }
+
+    /// `pairwise` without the neighbour search: the same sums, bit for bit, with the masks only
+    /// where they exclude something (a row's own block, a segment's padded end). A masked lane
+    /// adds a distance of exactly +0 to sums that are never -0, so skipping it changes nothing.
+    private static func classSumsOnly(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, segmentStart: UnsafePointer<Int>, classes: Int,
+        classSums: UnsafeMutablePointer<Float>, columnSums: UnsafeMutablePointer<Float>, laneIndex: IntVector
+    ) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(classes, 1)) { ends in
+            // Where each segment's real columns end: blocks past it hold only padding.
+            for c in 0..<classes {
+                let segmentEnd = c + 1 < classes ? segmentStart[c + 1] : columns
+                var end = segmentEnd
+                while end > segmentStart[c] && valid[end - 1] == 0 { end -= 1 }
+                ends[c] = end
+            }
+            for i in 0..<columns where valid[i] != 0 {
+                let ownClass = Int(columnClass[i])
+                let ownBlock = i / lanes * lanes
+                let columnSum = columnSums + ownClass * columns
+                for c in 0..<classes {
+                    let realEnd = ends[c]
+                    var base = Swift.max(segmentStart[c], ownBlock)
+                    var rowSum = Vector.zero
+                    while base < realEnd {
+                        var d2 = Vector.zero
+                        for m in 0..<depth {
+                            let row = points + m * columns
+                            let diff = load(row + base) - Vector(repeating: row[i])
+                            multiplyAdd(&d2, diff, diff)
+                        }
+                        if base == ownBlock || base + lanes > realEnd {
+                            var excluded = load(valid + base) .== Vector.zero
+                            if base == ownBlock {
+                                excluded = excluded .| (laneIndex .<= IntVector(repeating: Int32(i - base)))
+                            }
+                            d2.replace(with: Vector.zero, where: excluded)
+                        }
+                        let root = FastMath.squareRoot(d2)
+                        rowSum += root
+                        store(load(columnSum + base) + root, columnSum + base)
+                        base += lanes
+                    }
+                    classSums[i * classes + c] = horizontalSum(rowSum)
+                }
+            }
+        }
+        for i in 0..<columns where valid[i] != 0 {
+            for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
         }
     }
 
@@ -133,7 +192,7 @@ public enum DistanceKernels {
     /// A metric check that only has to learn whether the kNN accuracy reached its threshold asks
     /// for a few rows at a time and stops once enough are misclassified: a row costs O(N D), the
     /// whole symmetric pass O(N^2 D). `neighbourColumn` on input bounds the search as in
-    /// `pairwise` (any earlier list of the row will do); `scratch` holds at least `lanes` floats.
+    /// `pairwise` (any earlier list of the row will do); `scratch` holds `columns` floats.
     public static func neighbourRows(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, neighbours k: Int, rows: UnsafePointer<Int32>, rowCount: Int,
@@ -151,8 +210,6 @@ public enum DistanceKernels {
             for r in 0..<rowCount {
                 let i = Int(rows[r])
                 guard i >= 0, i < columns, valid[i] != 0 else { continue }
-                neighbourDistance.advanced(by: i * k).update(repeating: .infinity, count: k)
-                neighbourClass.advanced(by: i * k).update(repeating: -1, count: k)
                 neighboursOfRow(
                     i, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, k: k,
                     neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
@@ -162,14 +219,16 @@ public enum DistanceKernels {
         }
     }
 
-    /// Column `i`'s `k` nearest other columns into its lists (which hold +inf and -1 on entry).
-    /// The scan admits only columns within an upper bound of the k-th nearest squared distance, in
-    /// ascending order (ties stay with the earlier column), so it builds the same list a scan of
-    /// every column gives, with a handful of insertions instead of dozens. The bound is the
-    /// farthest of the row's previous k neighbours (k distinct other points; their distances
-    /// recomputed now in double, with a margin above float rounding), or, without them, the k-th
-    /// smallest lane-wise minimum of the row (distances to `lanes` distinct other points).
-    /// `smallest` is scratch of `k + lanes` floats.
+    /// Column `i`'s `k` nearest other columns into its lists, which hold the previous list on
+    /// entry (columns -1 where none). The scan admits only columns within an upper bound of the
+    /// k-th nearest squared distance, in ascending order (ties stay with the earlier column), so it
+    /// builds the same list a scan of every column gives, with a handful of insertions instead of
+    /// dozens. The bound is the farthest of the row's previous k neighbours (k distinct other
+    /// points; their distances recomputed now in double, with a margin above float rounding).
+    /// When there is no previous list, or the points moved so far since that it is loose (its
+    /// farthest more than twice as far as it was), a first pass stores the row's squared distances
+    /// in `row` (`columns` floats) and the bound also takes the k-th smallest of their lane-wise
+    /// minima (distances to `lanes` distinct other points). `smallest` is scratch of `k + lanes`.
     @inline(__always)
     private static func neighboursOfRow(
         _ i: Int, points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
@@ -185,6 +244,7 @@ public enum DistanceKernels {
         let best = neighbourDistance + i * k
         let bestClass = neighbourClass + i * k
         let bestColumn = neighbourColumn + i * k
+        let previousKth = Double(best[k - 1])
         var bound = Float.infinity
         var previous = 0.0
         var havePrevious = true
@@ -201,10 +261,15 @@ public enum DistanceKernels {
             }
             previous = Swift.max(previous, s)
         }
-        if havePrevious {
-            bound = Float(previous * margin).nextUp
-        } else {
-            // No earlier list: one pass for the row's squared distances and their lane minima.
+        for b in 0..<k {
+            best[b] = .infinity
+            bestClass[b] = -1
+        }
+        if havePrevious { bound = Float(previous * margin).nextUp }
+        // Squared distances, so twice as far is four times.
+        let stored = !havePrevious || !(previous <= 4 * previousKth)
+        if stored {
+            // The row's squared distances (+inf for padding and i itself) and their lane minima.
             var minimum = infinity
             var base = 0
             while base < columns {
@@ -217,6 +282,7 @@ public enum DistanceKernels {
                 var excluded = load(valid + base) .== Vector.zero
                 if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
                 d2.replace(with: infinity, where: excluded)
+                store(d2, row + base)
                 minimum = FastMath.minimum(minimum, d2)
                 base += lanes
             }
@@ -232,31 +298,38 @@ public enum DistanceKernels {
                 }
                 smallest[slot] = v
             }
-            bound = smallest[k - 1].nextUp
+            bound = Swift.min(bound, smallest[k - 1].nextUp)
         }
         var filled = 0
         var base = 0
         while base < columns {
-            var d2 = Vector.zero
-            for m in 0..<depth {
-                let p = points + m * columns
-                let diff = load(p + base) - Vector(repeating: p[i])
-                multiplyAdd(&d2, diff, diff)
+            var d2: Vector
+            if stored {
+                d2 = load(row + base)
+            } else {
+                d2 = Vector.zero
+                for m in 0..<depth {
+                    let p = points + m * columns
+                    let diff = load(p + base) - Vector(repeating: p[i])
+                    multiplyAdd(&d2, diff, diff)
+                }
             }
-            let admitted = d2 .< Vector(repeating: bound)
+            var admitted = d2 .< Vector(repeating: bound)
             guard any(admitted) else {
                 base += lanes
                 continue
             }
-            var excluded = load(valid + base) .== Vector.zero
-            if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
-            d2.replace(with: infinity, where: excluded)
-            store(d2, row)
-            var bits = laneBits(admitted .& .!excluded, laneWeight)
+            if !stored {
+                var excluded = load(valid + base) .== Vector.zero
+                if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+                d2.replace(with: infinity, where: excluded)
+                admitted = admitted .& .!excluded
+            }
+            var bits = laneBits(admitted, laneWeight)
             while bits != 0 {
                 let lane = bits.trailingZeroBitCount
                 bits &= bits - 1
-                let distance = row[lane]
+                let distance = d2[lane]
                 guard distance < bound else { continue }
                 var slot = Swift.min(filled, k - 1)
                 while slot > 0 && best[slot - 1] > distance {

@@ -24,12 +24,15 @@ typealias IntVector = SIMD4<Int32>
 /// `DoubleVector` in one instruction.
 #if KERNELS_AVX512
 typealias DoubleVector = SIMD8<Double>
+typealias DoubleBits = SIMD8<Int64>
 typealias HalfVector = SIMD8<Float>
 #elseif KERNELS_AVX2
 typealias DoubleVector = SIMD4<Double>
+typealias DoubleBits = SIMD4<Int64>
 typealias HalfVector = SIMD4<Float>
 #else
 typealias DoubleVector = SIMD2<Double>
+typealias DoubleBits = SIMD2<Int64>
 typealias HalfVector = SIMD2<Float>
 #endif
 

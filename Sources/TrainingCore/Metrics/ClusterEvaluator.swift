@@ -117,6 +117,8 @@ final class ClusterEvaluator {
         neighbourClass = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourColumn = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourColumn.initialize(repeating: -1, count: max(columns * Self.neighbours, 1))
+        neighbourDistance.initialize(repeating: .infinity, count: max(columns * Self.neighbours, 1))
+        neighbourClass.initialize(repeating: -1, count: max(columns * Self.neighbours, 1))
         fisher = FisherDirectionSolver(dimension: dimension, classes: classes)
         fullBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: dimension, kernels: kernels)
         ldaBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: max(classes - 1, 1), kernels: kernels)
@@ -239,40 +241,46 @@ final class ClusterEvaluator {
     }
 
     /// The leave-one-out kNN accuracy of the first `depth` rows of `sorted`, searched row by row;
-    /// with a threshold (`target`), NaN as soon as so many points are misclassified that it cannot be
-    /// reached. The points misclassified when last searched go first, so a check far from the
-    /// threshold stops after a few dozen rows.
+    /// with a threshold (`target`), NaN as soon as so many points are misclassified that it cannot
+    /// be reached. The points misclassified when last searched go first, and each batch is just as
+    /// many rows as could still prove it, so a check far from the threshold stops after a few
+    /// dozen rows.
     private func nearestNeighbourAccuracy(depth: Int, threshold target: Double?) -> Double {
         let k = min(Self.neighbours, count - 1)
         guard k > 0 else { return 0 }
-        var n = 0
-        for j in 0..<columns where original[j] >= 0 && !knnCorrect[j] {
-            knnOrder[n] = Int32(j)
-            n += 1
+        // The most misclassified points with which the accuracy can still reach the target.
+        var allowed = count
+        if let target {
+            while allowed >= 0 && Double(count - allowed) / Double(count) < target { allowed -= 1 }
         }
-        for j in 0..<columns where original[j] >= 0 && knnCorrect[j] {
-            knnOrder[n] = Int32(j)
-            n += 1
-        }
-        let chunk = 8
         var wrong = 0
-        var start = 0
-        while start < n {
-            let rowCount = min(chunk, n - start)
-            kernels.neighbourRows(
-                sorted, depth, columns, valid, columnClass, k, knnOrder + start, rowCount, neighbourDistance,
-                neighbourClass, neighbourColumn, threshold)
-            for r in start..<(start + rowCount) {
-                let j = Int(knnOrder[r])
-                let correct = votesForOwnClass(column: j, k: k)
-                knnCorrect[j] = correct
-                if !correct { wrong += 1 }
+        var searched = 0
+        for suspects in [true, false] {
+            // Suspects first; the others only if the suspects did not settle it.
+            var n = 0
+            for j in 0..<columns where original[j] >= 0 && knnCorrect[j] != suspects {
+                knnOrder[n] = Int32(j)
+                n += 1
             }
-            start += rowCount
-            work.knnRows += rowCount
-            if let target, start < n, Double(count - wrong) / Double(count) < target {
-                work.knnStoppedEarly += 1
-                return .nan
+            var start = 0
+            while start < n {
+                let rowCount = target == nil ? n - start : min(max(allowed + 1 - wrong, 1), n - start)
+                kernels.neighbourRows(
+                    sorted, depth, columns, valid, columnClass, k, knnOrder + start, rowCount, neighbourDistance,
+                    neighbourClass, neighbourColumn, threshold)
+                for r in start..<(start + rowCount) {
+                    let j = Int(knnOrder[r])
+                    let correct = votesForOwnClass(column: j, k: k)
+                    knnCorrect[j] = correct
+                    if !correct { wrong += 1 }
+                }
+                start += rowCount
+                searched += rowCount
+                work.knnRows += rowCount
+                if target != nil, wrong > allowed, searched < count {
+                    work.knnStoppedEarly += 1
+                    return .nan
+                }
             }
         }
         return Double(count - wrong) / Double(count)
