@@ -14,8 +14,8 @@ public enum DistanceKernels {
     ///
     /// - `points`: `depth x columns`, class segments starting at `segmentStart[c]` and padded to a
     ///   multiple of 16 columns; `valid[j]` is 1 for real columns, 0 for padding.
-    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of `columns`
-    ///   floats.
+    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of
+    ///   `4 x columns` floats.
     /// - `neighbourColumn` (`columns x neighbours`): the previous call's neighbour columns on input
     ///   (-1 where none; they only tighten the search), this call's on output.
     public static func pairwise(
@@ -32,9 +32,31 @@ public enum DistanceKernels {
             laneIndex[lane] = Int32(lane)
             laneWeight[lane] = Int32(1) << Int32(lane)
         }
+        if depth >= groupedDepth {
+            // Sums and neighbours in one cache-blocked sweep.
+            if k > 0 {
+                startSearch(
+                    points: points, depth: depth, columns: columns, valid: valid, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, bound: threshold)
+            }
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(classes, 1)) { ends in
+                guard let ends = ends.baseAddress else { return }
+                segmentEnds(valid: valid, columns: columns, segmentStart: segmentStart, classes: classes, into: ends)
+                banded(
+                    points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                    ends: ends, classes: classes, classSums: classSums, columnSums: columnSums,
+                    neighbours: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, bound: threshold, laneIndex: laneIndex)
+            }
+            for i in 0..<columns where valid[i] != 0 {
+                for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
+            }
+            return
+        }
         // With every column's previous neighbours at hand, the neighbour search rides along the
         // symmetric sweep (each pair once); otherwise it is a separate row scan afterwards.
-        let fused = k > 0 && previousBounds(
+        let fused = k > 0 && depth < groupedDepth && previousBounds(
             points: points, depth: depth, columns: columns, valid: valid, k: k,
             neighbourColumn: neighbourColumn, bound: threshold)
         if fused {
@@ -123,13 +145,8 @@ public enum DistanceKernels {
         classSums: UnsafeMutablePointer<Float>, columnSums: UnsafeMutablePointer<Float>, laneIndex: IntVector
     ) {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(classes, 1)) { ends in
-            // Where each segment's real columns end: blocks past it hold only padding.
-            for c in 0..<classes {
-                let segmentEnd = c + 1 < classes ? segmentStart[c + 1] : columns
-                var end = segmentEnd
-                while end > segmentStart[c] && valid[end - 1] == 0 { end -= 1 }
-                ends[c] = end
-            }
+            guard let endPointer = ends.baseAddress else { return }
+            segmentEnds(valid: valid, columns: columns, segmentStart: segmentStart, classes: classes, into: endPointer)
             for i in 0..<columns where valid[i] != 0 {
                 let ownClass = Int(columnClass[i])
                 let ownBlock = i / lanes * lanes
@@ -166,24 +183,175 @@ public enum DistanceKernels {
         }
     }
 
-    /// Each real column's `k` nearest other columns (`nearestNeighbours` for every real row).
+    /// Where class c's real columns end (blocks past it hold only padding), into `ends`.
+    @inline(__always)
+    private static func segmentEnds(
+        valid: UnsafePointer<Float>, columns: Int, segmentStart: UnsafePointer<Int>, classes: Int,
+        into ends: UnsafeMutablePointer<Int>
+    ) {
+        for c in 0..<classes {
+            let segmentEnd = c + 1 < classes ? segmentStart[c + 1] : columns
+            var end = segmentEnd
+            while end > segmentStart[c] && valid[end - 1] == 0 { end -= 1 }
+            ends[c] = end
+        }
+    }
+
+    /// The symmetric sweep at `groupedDepth` and above, blocked for the cache: the columns are cut
+    /// into bands whose coordinates fit in about 256 KB, and each band meets every row before the
+    /// next band is loaded, four rows at a time (each column block loaded once for the four). With
+    /// `classSums`, the class sums (each row's per-class sums kept lane by lane across bands in
+    /// ascending block order, each column's sum receiving the rows in ascending order: the same
+    /// bits as `classSumsOnly`); with `neighbours > 0`, every real column's nearest neighbours by
+    /// the fused insertion of `pairwise` (each pair once, candidates in ascending column order),
+    /// from bounds `bound` (+inf, or a previous list's).
+    private static func banded(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, ends: UnsafePointer<Int>?, classes: Int,
+        classSums: UnsafeMutablePointer<Float>?, columnSums: UnsafeMutablePointer<Float>?,
+        neighbours k: Int, neighbourDistance: UnsafeMutablePointer<Float>?, neighbourClass: UnsafeMutablePointer<Int32>?,
+        neighbourColumn: UnsafeMutablePointer<Int32>?, bound: UnsafeMutablePointer<Float>?, laneIndex: IntVector
+    ) {
+        let sums = classSums != nil && columnSums != nil && ends != nil
+        let search = k > 0 && neighbourDistance != nil && neighbourClass != nil && neighbourColumn != nil && bound != nil
+        var laneWeight = IntVector.zero
+        for lane in 0..<lanes { laneWeight[lane] = Int32(1) << Int32(lane) }
+        let infinity = Vector(repeating: .infinity)
+        let bandColumns = Swift.max(lanes, Swift.min(columns, 65_536 / Swift.max(depth, 1) / lanes * lanes))
+        // Each row's per-class sums, lane by lane, across bands.
+        let rowSumCount = sums ? columns * classes * lanes : 0
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(rowSumCount, 1)) { rowSumBuffer in
+            guard let rowSums = rowSumBuffer.baseAddress else { return }
+            rowSums.update(repeating: 0, count: rowSumCount)
+            var bandStart = 0
+            while bandStart < columns {
+                let bandEnd = Swift.min(columns, bandStart + bandColumns)
+                var i0 = 0
+                while i0 < columns {
+                    let ownBlock = i0 / lanes * lanes
+                    if ownBlock >= bandEnd { break }
+                    let live = (valid[i0] != 0, valid[i0 + 1] != 0, valid[i0 + 2] != 0, valid[i0 + 3] != 0)
+                    guard live.0 || live.1 || live.2 || live.3 else {
+                        i0 += 4
+                        continue
+                    }
+                    // Padding rows come after real ones in a segment: the group's class is its first row's.
+                    let ownClass = Int(columnClass[i0])
+                    var base = Swift.max(bandStart, ownBlock)
+                    while base < bandEnd {
+                        let c = Int(columnClass[base])
+                        // A block of padding only (its segment's real columns ended before it).
+                        guard c >= 0 else {
+                            base += lanes
+                            continue
+                        }
+                        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
+                        for m in 0..<depth {
+                            let p = points + m * columns
+                            let column = load(p + base)
+                            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i0 + 1])
+                            let e2 = column - Vector(repeating: p[i0 + 2]), e3 = column - Vector(repeating: p[i0 + 3])
+                            multiplyAdd(&d0, e0, e0)
+                            multiplyAdd(&d1, e1, e1)
+                            multiplyAdd(&d2, e2, e2)
+                            multiplyAdd(&d3, e3, e3)
+                        }
+                        // Excluded: padding, and in the own block every column up to the row.
+                        let padding = load(valid + base) .== Vector.zero
+                        var x0 = padding, x1 = padding, x2 = padding, x3 = padding
+                        if base == ownBlock {
+                            x0 = x0 .| (laneIndex .<= IntVector(repeating: Int32(i0 - base)))
+                            x1 = x1 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 1 - base)))
+                            x2 = x2 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 2 - base)))
+                            x3 = x3 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 3 - base)))
+                        }
+                        if sums, let columnSums, let ends {
+                            let masked = base == ownBlock || base + lanes > ends[c]
+                            let columnSum = columnSums + ownClass * columns + base
+                            var total = load(columnSum)
+                            func add(_ d: Vector, _ excluded: SIMDMask<IntVector>, row: Int) {
+                                let root = FastMath.squareRoot(masked ? d.replacing(with: Vector.zero, where: excluded) : d)
+                                let target = rowSums + (row * classes + c) * lanes
+                                store(load(target) + root, target)
+                                total += root
+                            }
+                            if live.0 { add(d0, x0, row: i0) }
+                            if live.1 { add(d1, x1, row: i0 + 1) }
+                            if live.2 { add(d2, x2, row: i0 + 2) }
+                            if live.3 { add(d3, x3, row: i0 + 3) }
+                            store(total, columnSum)
+                        }
+                        if search, let neighbourDistance, let neighbourClass, let neighbourColumn, let bound {
+                            func offer(_ d: Vector, _ excluded: SIMDMask<IntVector>, row i: Int) {
+                                let candidate = d.replacing(with: infinity, where: excluded)
+                                // i as a neighbour of each later column j (rows come in ascending order).
+                                let toColumns = candidate .< load(bound + base)
+                                var bits = any(toColumns) ? laneBits(toColumns, laneWeight) : 0
+                                while bits != 0 {
+                                    let lane = bits.trailingZeroBitCount
+                                    bits &= bits - 1
+                                    insert(candidate[lane], Int32(ownClass), Int32(i), into: base + lane, k,
+                                           neighbourDistance, neighbourClass, neighbourColumn, bound)
+                                }
+                                // Each later column j as a neighbour of i.
+                                let toRow = candidate .< Vector(repeating: bound[i])
+                                bits = any(toRow) ? laneBits(toRow, laneWeight) : 0
+                                while bits != 0 {
+                                    let lane = bits.trailingZeroBitCount
+                                    bits &= bits - 1
+                                    if candidate[lane] < bound[i] {
+                                        insert(candidate[lane], columnClass[base + lane], Int32(base + lane), into: i, k,
+                                               neighbourDistance, neighbourClass, neighbourColumn, bound)
+                                    }
+                                }
+                            }
+                            if live.0 { offer(d0, x0, row: i0) }
+                            if live.1 { offer(d1, x1, row: i0 + 1) }
+                            if live.2 { offer(d2, x2, row: i0 + 2) }
+                            if live.3 { offer(d3, x3, row: i0 + 3) }
+                        }
+                        base += lanes
+                    }
+                    i0 += 4
+                }
+                bandStart = bandEnd
+            }
+            if sums, let classSums {
+                for i in 0..<columns where valid[i] != 0 {
+                    for c in 0..<classes {
+                        classSums[i * classes + c] = horizontalSum(load(rowSums + (i * classes + c) * lanes))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each real column's `k` nearest other columns (`neighboursOfRow` for every real row, or
+    /// four at a time at `groupedDepth` and above). `row` holds `4 x columns` floats.
     private static func nearestNeighbours(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
         neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
         row: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
     ) {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { scratch in
-            guard let smallest = scratch.baseAddress else { return }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: Swift.max(columns, 1)) { list in
+            guard let rows = list.baseAddress else { return }
+            var n = 0
             for i in 0..<columns where valid[i] != 0 {
-                neighboursOfRow(
-                    i, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, k: k,
-                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
-                    neighbourColumn: neighbourColumn, row: row, smallest: smallest, laneIndex: laneIndex,
-                    laneWeight: laneWeight)
+                rows[n] = Int32(i)
+                n += 1
             }
+            neighbourRows(
+                points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, neighbours: k,
+                rows: rows, rowCount: n, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                neighbourColumn: neighbourColumn, scratch: row)
         }
     }
+
+    /// At this many coordinates and more, passes and neighbour searches take four rows at a
+    /// time: each column block is loaded once for the four, which matters once a block's
+    /// coordinates (`depth x 64` bytes) no longer stay in the first-level cache.
+    public static let groupedDepth = 8
 
     /// The `k` nearest other columns of each column in `rows[0..<rowCount]` (real columns), as
     /// `pairwise` computes them: the same squared distances and the same tie rule, so a list is
@@ -192,7 +360,7 @@ public enum DistanceKernels {
     /// A metric check that only has to learn whether the kNN accuracy reached its threshold asks
     /// for a few rows at a time and stops once enough are misclassified: a row costs O(N D), the
     /// whole symmetric pass O(N^2 D). `neighbourColumn` on input bounds the search as in
-    /// `pairwise` (any earlier list of the row will do); `scratch` holds `columns` floats.
+    /// `pairwise` (any earlier list of the row will do); `scratch` holds `4 x columns` floats.
     public static func neighbourRows(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, neighbours k: Int, rows: UnsafePointer<Int32>, rowCount: Int,
@@ -205,47 +373,78 @@ public enum DistanceKernels {
             laneIndex[lane] = Int32(lane)
             laneWeight[lane] = Int32(1) << Int32(lane)
         }
+        if depth >= groupedDepth {
+            var real = 0
+            for j in 0..<columns where valid[j] != 0 { real += 1 }
+            if 2 * rowCount >= real {
+                // Most rows: every row's list in one symmetric, cache-blocked sweep (each pair once)
+                // costs less than scanning these rows against every column.
+                startSearch(
+                    points: points, depth: depth, columns: columns, valid: valid, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, bound: scratch)
+                banded(
+                    points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                    ends: nil, classes: 0, classSums: nil, columnSums: nil, neighbours: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, bound: scratch, laneIndex: laneIndex)
+                return
+            }
+        }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { buffer in
             guard let smallest = buffer.baseAddress else { return }
-            for r in 0..<rowCount {
-                let i = Int(rows[r])
-                guard i >= 0, i < columns, valid[i] != 0 else { continue }
-                neighboursOfRow(
-                    i, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, k: k,
-                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
-                    neighbourColumn: neighbourColumn, row: scratch, smallest: smallest, laneIndex: laneIndex,
-                    laneWeight: laneWeight)
+            var r = 0
+            while r < rowCount {
+                if depth >= groupedDepth {
+                    // Up to four real rows.
+                    var group = (-1, -1, -1, -1)
+                    var taken = 0
+                    while r < rowCount && taken < 4 {
+                        let i = Int(rows[r])
+                        r += 1
+                        guard i >= 0, i < columns, valid[i] != 0 else { continue }
+                        switch taken {
+                        case 0: group.0 = i
+                        case 1: group.1 = i
+                        case 2: group.2 = i
+                        default: group.3 = i
+                        }
+                        taken += 1
+                    }
+                    guard taken > 0 else { continue }
+                    neighboursOfFourRows(
+                        group, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                        k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                        neighbourColumn: neighbourColumn, stored: scratch, smallest: smallest, laneIndex: laneIndex,
+                        laneWeight: laneWeight)
+                } else {
+                    let i = Int(rows[r])
+                    r += 1
+                    guard i >= 0, i < columns, valid[i] != 0 else { continue }
+                    neighboursOfRow(
+                        i, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, k: k,
+                        neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                        neighbourColumn: neighbourColumn, row: scratch, smallest: smallest, laneIndex: laneIndex,
+                        laneWeight: laneWeight)
+                }
             }
         }
     }
 
-    /// Column `i`'s `k` nearest other columns into its lists, which hold the previous list on
-    /// entry (columns -1 where none). The scan admits only columns within an upper bound of the
-    /// k-th nearest squared distance, in ascending order (ties stay with the earlier column), so it
-    /// builds the same list a scan of every column gives, with a handful of insertions instead of
-    /// dozens. The bound is the farthest of the row's previous k neighbours (k distinct other
-    /// points; their distances recomputed now in double, with a margin above float rounding).
-    /// When there is no previous list, or the points moved so far since that it is loose (its
-    /// farthest more than twice as far as it was), a first pass stores the row's squared distances
-    /// in `row` (`columns` floats) and the bound also takes the k-th smallest of their lane-wise
-    /// minima (distances to `lanes` distinct other points). `smallest` is scratch of `k + lanes`.
+    /// The farthest of row `i`'s previous k neighbours (squared, recomputed in double, with a
+    /// margin above float rounding: an upper bound of its k-th nearest squared distance), or
+    /// +inf without a full previous list; and whether that list went stale (its farthest now more
+    /// than twice as far as it was). Clears the row's lists for the new search.
     @inline(__always)
-    private static func neighboursOfRow(
-        _ i: Int, points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
-        columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
-        neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
-        row: UnsafeMutablePointer<Float>, smallest: UnsafeMutablePointer<Float>, laneIndex: IntVector,
-        laneWeight: IntVector
-    ) {
-        let infinity = Vector(repeating: .infinity)
+    private static func previousBound(
+        _ i: Int, points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, k: Int,
+        neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>
+    ) -> (bound: Float, stale: Bool) {
         let margin = 1 + Double(depth + 4) * 2.4e-7
-        let minima = smallest + k
-        let own = i / lanes * lanes
         let best = neighbourDistance + i * k
-        let bestClass = neighbourClass + i * k
         let bestColumn = neighbourColumn + i * k
         let previousKth = Double(best[k - 1])
-        var bound = Float.infinity
         var previous = 0.0
         var havePrevious = true
         for b in 0..<k {
@@ -263,12 +462,99 @@ public enum DistanceKernels {
         }
         for b in 0..<k {
             best[b] = .infinity
-            bestClass[b] = -1
+            neighbourClass[i * k + b] = -1
         }
-        if havePrevious { bound = Float(previous * margin).nextUp }
+        guard havePrevious else { return (.infinity, true) }
         // Squared distances, so twice as far is four times.
-        let stored = !havePrevious || !(previous <= 4 * previousKth)
-        if stored {
+        return (Float(previous * margin).nextUp, !(previous <= 4 * previousKth))
+    }
+
+    /// The k-th smallest of `minima`'s lanes, just above (an upper bound of the k-th nearest
+    /// squared distance when the lanes are minima over distinct columns).
+    @inline(__always)
+    private static func kthSmallest(_ minimum: Vector, k: Int, smallest: UnsafeMutablePointer<Float>) -> Float {
+        let minima = smallest + k
+        for b in 0..<k { smallest[b] = .infinity }
+        store(minimum, minima)
+        for lane in 0..<lanes {
+            let v = minima[lane]
+            guard v < smallest[k - 1] else { continue }
+            var slot = k - 1
+            while slot > 0 && smallest[slot - 1] > v {
+                smallest[slot] = smallest[slot - 1]
+                slot -= 1
+            }
+            smallest[slot] = v
+        }
+        return smallest[k - 1].nextUp
+    }
+
+    /// Inserts, in ascending column order, every stored squared distance of row `i` (`stored`,
+    /// +inf where excluded) below `bound` into its lists, tightening the bound as the list fills.
+    @inline(__always)
+    private static func admitStored(
+        _ i: Int, stored: UnsafePointer<Float>, bound initial: Float, columns: Int, columnClass: UnsafePointer<Int32>,
+        k: Int, neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>, laneWeight: IntVector
+    ) {
+        let best = neighbourDistance + i * k
+        let bestClass = neighbourClass + i * k
+        let bestColumn = neighbourColumn + i * k
+        var bound = initial
+        var filled = 0
+        var base = 0
+        while base < columns {
+            let admitted = load(stored + base) .< Vector(repeating: bound)
+            guard any(admitted) else {
+                base += lanes
+                continue
+            }
+            var bits = laneBits(admitted, laneWeight)
+            while bits != 0 {
+                let lane = bits.trailingZeroBitCount
+                bits &= bits - 1
+                let distance = stored[base + lane]
+                guard distance < bound else { continue }
+                var slot = Swift.min(filled, k - 1)
+                while slot > 0 && best[slot - 1] > distance {
+                    best[slot] = best[slot - 1]
+                    bestClass[slot] = bestClass[slot - 1]
+                    bestColumn[slot] = bestColumn[slot - 1]
+                    slot -= 1
+                }
+                best[slot] = distance
+                bestClass[slot] = columnClass[base + lane]
+                bestColumn[slot] = Int32(base + lane)
+                filled += 1
+                if filled >= k { bound = Swift.min(bound, best[k - 1]) }
+            }
+            base += lanes
+        }
+        if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
+    }
+
+    /// Column `i`'s `k` nearest other columns into its lists, which hold the previous list on
+    /// entry (columns -1 where none). The scan admits only columns within an upper bound of the
+    /// k-th nearest squared distance, in ascending order (ties stay with the earlier column), so it
+    /// builds the same list a scan of every column gives, with a handful of insertions instead of
+    /// dozens. The bound is the farthest of the row's previous k neighbours (`previousBound`).
+    /// When there is none, or it went stale, a first pass stores the row's squared distances in
+    /// `row` (`columns` floats) and the bound also takes the k-th smallest of their lane-wise
+    /// minima (distances to `lanes` distinct other points). `smallest` is scratch of `k + lanes`.
+    @inline(__always)
+    private static func neighboursOfRow(
+        _ i: Int, points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
+        neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
+        row: UnsafeMutablePointer<Float>, smallest: UnsafeMutablePointer<Float>, laneIndex: IntVector,
+        laneWeight: IntVector
+    ) {
+        let infinity = Vector(repeating: .infinity)
+        let own = i / lanes * lanes
+        var (bound, stale) = previousBound(
+            i, points: points, depth: depth, columns: columns, valid: valid, k: k,
+            neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn)
+        if stale {
             // The row's squared distances (+inf for padding and i itself) and their lane minima.
             var minimum = infinity
             var base = 0
@@ -286,45 +572,34 @@ public enum DistanceKernels {
                 minimum = FastMath.minimum(minimum, d2)
                 base += lanes
             }
-            for b in 0..<k { smallest[b] = .infinity }
-            store(minimum, minima)
-            for lane in 0..<lanes {
-                let v = minima[lane]
-                guard v < smallest[k - 1] else { continue }
-                var slot = k - 1
-                while slot > 0 && smallest[slot - 1] > v {
-                    smallest[slot] = smallest[slot - 1]
-                    slot -= 1
-                }
-                smallest[slot] = v
-            }
-            bound = Swift.min(bound, smallest[k - 1].nextUp)
+            bound = Swift.min(bound, kthSmallest(minimum, k: k, smallest: smallest))
+            admitStored(
+                i, stored: row, bound: bound, columns: columns, columnClass: columnClass, k: k,
+                neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn,
+                laneWeight: laneWeight)
+            return
         }
+        let best = neighbourDistance + i * k
+        let bestClass = neighbourClass + i * k
+        let bestColumn = neighbourColumn + i * k
         var filled = 0
         var base = 0
         while base < columns {
-            var d2: Vector
-            if stored {
-                d2 = load(row + base)
-            } else {
-                d2 = Vector.zero
-                for m in 0..<depth {
-                    let p = points + m * columns
-                    let diff = load(p + base) - Vector(repeating: p[i])
-                    multiplyAdd(&d2, diff, diff)
-                }
+            var d2 = Vector.zero
+            for m in 0..<depth {
+                let p = points + m * columns
+                let diff = load(p + base) - Vector(repeating: p[i])
+                multiplyAdd(&d2, diff, diff)
             }
             var admitted = d2 .< Vector(repeating: bound)
             guard any(admitted) else {
                 base += lanes
                 continue
             }
-            if !stored {
-                var excluded = load(valid + base) .== Vector.zero
-                if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
-                d2.replace(with: infinity, where: excluded)
-                admitted = admitted .& .!excluded
-            }
+            var excluded = load(valid + base) .== Vector.zero
+            if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+            d2.replace(with: infinity, where: excluded)
+            admitted = admitted .& .!excluded
             var bits = laneBits(admitted, laneWeight)
             while bits != 0 {
                 let lane = bits.trailingZeroBitCount
@@ -347,6 +622,88 @@ public enum DistanceKernels {
             base += lanes
         }
         if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
+    }
+
+    /// `neighboursOfRow` for up to four rows at once (-1 for none), always through stored
+    /// distances (`stored`: `4 x columns` floats): every column block's coordinates are loaded
+    /// once for the four rows, which is what costs at large `depth`.
+    private static func neighboursOfFourRows(
+        _ group: (Int, Int, Int, Int), points: UnsafePointer<Float>, depth: Int, columns: Int,
+        valid: UnsafePointer<Float>, columnClass: UnsafePointer<Int32>, k: Int,
+        neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>, stored: UnsafeMutablePointer<Float>,
+        smallest: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
+    ) {
+        let infinity = Vector(repeating: .infinity)
+        let rows = [group.0, group.1, group.2, group.3]
+        // Missing rows compute the first row's distances again and are never admitted.
+        let i0 = rows[0], i1 = rows[1] >= 0 ? rows[1] : i0, i2 = rows[2] >= 0 ? rows[2] : i0, i3 = rows[3] >= 0 ? rows[3] : i0
+        var bounds = [Float](repeating: .infinity, count: 4)
+        for (r, i) in rows.enumerated() where i >= 0 {
+            bounds[r] = previousBound(
+                i, points: points, depth: depth, columns: columns, valid: valid, k: k,
+                neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn).bound
+        }
+        var m0 = infinity, m1 = infinity, m2 = infinity, m3 = infinity
+        let s0 = stored, s1 = stored + columns, s2 = s1 + columns, s3 = s2 + columns
+        var base = 0
+        while base < columns {
+            var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
+            for m in 0..<depth {
+                let p = points + m * columns
+                let column = load(p + base)
+                let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i1])
+                let e2 = column - Vector(repeating: p[i2]), e3 = column - Vector(repeating: p[i3])
+                multiplyAdd(&d0, e0, e0)
+                multiplyAdd(&d1, e1, e1)
+                multiplyAdd(&d2, e2, e2)
+                multiplyAdd(&d3, e3, e3)
+            }
+            let padding = load(valid + base) .== Vector.zero
+            func own(_ i: Int) -> SIMDMask<IntVector> {
+                i / lanes * lanes == base ? padding .| (laneIndex .== IntVector(repeating: Int32(i - base))) : padding
+            }
+            d0.replace(with: infinity, where: own(i0))
+            d1.replace(with: infinity, where: own(i1))
+            d2.replace(with: infinity, where: own(i2))
+            d3.replace(with: infinity, where: own(i3))
+            store(d0, s0 + base); store(d1, s1 + base); store(d2, s2 + base); store(d3, s3 + base)
+            m0 = FastMath.minimum(m0, d0); m1 = FastMath.minimum(m1, d1)
+            m2 = FastMath.minimum(m2, d2); m3 = FastMath.minimum(m3, d3)
+            base += lanes
+        }
+        let minima = [m0, m1, m2, m3]
+        for (r, i) in rows.enumerated() where i >= 0 {
+            let bound = Swift.min(bounds[r], kthSmallest(minima[r], k: k, smallest: smallest))
+            admitStored(
+                i, stored: stored + r * columns, bound: bound, columns: columns, columnClass: columnClass, k: k,
+                neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn,
+                laneWeight: laneWeight)
+        }
+    }
+
+    /// Before a sweep that rebuilds every list: each real column's bound from its previous list
+    /// (as `previousBound`; +inf without one), 0 for padding, and every list cleared.
+    private static func startSearch(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, k: Int,
+        neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>, bound: UnsafeMutablePointer<Float>
+    ) {
+        for i in 0..<columns {
+            if valid[i] != 0 {
+                bound[i] = previousBound(
+                    i, points: points, depth: depth, columns: columns, valid: valid, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn).bound
+            } else {
+                bound[i] = 0
+            }
+            for b in 0..<k {
+                neighbourDistance[i * k + b] = .infinity
+                neighbourClass[i * k + b] = -1
+                neighbourColumn[i * k + b] = -1
+            }
+        }
     }
 
     /// Fills `bound[i]` (squared) from each real column's previous `k` neighbours, recomputed in

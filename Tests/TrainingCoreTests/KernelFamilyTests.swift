@@ -72,5 +72,11 @@ import Testing
         #expect(compiled.name == family.rawValue)
         #expect(table.vectorLanes == compiled.lanes)
         #expect(table.calibrationFlopsPerIteration == compiled.flops)
+        let padding = switch family {
+        case .avx512: KernelsAVX512.FisherKernels.stridePadding
+        case .avx2: KernelsAVX2.FisherKernels.stridePadding
+        case .baseline: KernelsBaseline.FisherKernels.stridePadding
+        }
+        #expect(padding == KernelTable.scatterStridePadding)
     }
 }

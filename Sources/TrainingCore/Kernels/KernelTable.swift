@@ -45,6 +45,11 @@ struct KernelTable: Sendable {
         UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Double>, UnsafePointer<Double>, Int,
         UnsafeMutablePointer<Float>
     ) -> Void
+    typealias Scatter = @Sendable (
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Int32>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int,
+        UnsafeMutablePointer<Double>, Int
+    ) -> Void
+    typealias Cholesky = @Sendable (UnsafeMutablePointer<Double>, Int, Int, UnsafeMutablePointer<Double>) -> Void
     typealias FastMathApply = @Sendable (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     typealias FMAChains = @Sendable (Int, Float) -> Float
 
@@ -61,9 +66,15 @@ struct KernelTable: Sendable {
     let boundResiduals: BoundResiduals
     let boundUpperSum: BoundUpperSum
     let project: Project
+    let scatter: Scatter
+    let cholesky: Cholesky
     let fastMath: FastMathApply
     let fmaChains: FMAChains
     let calibrationFlopsPerIteration: Int
+
+    /// What `FisherKernels.scatter` and `.cholesky` need past D in a row's stride (the same in
+    /// every family; `KernelTableTests` checks it).
+    static let scatterStridePadding = 16
 
     static func table(for family: KernelFamily) -> KernelTable {
         switch family {
@@ -86,6 +97,8 @@ struct KernelTable: Sendable {
         boundResiduals: KernelsAVX512.BoundKernels.residuals,
         boundUpperSum: KernelsAVX512.BoundKernels.upperSum,
         project: KernelsAVX512.FisherKernels.project,
+        scatter: KernelsAVX512.FisherKernels.scatter,
+        cholesky: KernelsAVX512.FisherKernels.cholesky,
         fastMath: KernelsAVX512.FastMathKernels.apply,
         fmaChains: KernelsAVX512.Calibration.fmaChains,
         calibrationFlopsPerIteration: 12 * 2 * 16)
@@ -103,6 +116,8 @@ struct KernelTable: Sendable {
         boundResiduals: KernelsAVX2.BoundKernels.residuals,
         boundUpperSum: KernelsAVX2.BoundKernels.upperSum,
         project: KernelsAVX2.FisherKernels.project,
+        scatter: KernelsAVX2.FisherKernels.scatter,
+        cholesky: KernelsAVX2.FisherKernels.cholesky,
         fastMath: KernelsAVX2.FastMathKernels.apply,
         fmaChains: KernelsAVX2.Calibration.fmaChains,
         calibrationFlopsPerIteration: 12 * 2 * 8)
@@ -120,6 +135,8 @@ struct KernelTable: Sendable {
         boundResiduals: KernelsBaseline.BoundKernels.residuals,
         boundUpperSum: KernelsBaseline.BoundKernels.upperSum,
         project: KernelsBaseline.FisherKernels.project,
+        scatter: KernelsBaseline.FisherKernels.scatter,
+        cholesky: KernelsBaseline.FisherKernels.cholesky,
         fastMath: KernelsBaseline.FastMathKernels.apply,
         fmaChains: KernelsBaseline.Calibration.fmaChains,
         calibrationFlopsPerIteration: 12 * 2 * 4)

@@ -45,7 +45,7 @@ final class ClusterEvaluator {
     private let projection: UnsafeMutablePointer<Float>
     /// `columns x classes`: summed distance from each column to each class.
     private let classSums: UnsafeMutablePointer<Float>
-    /// Scratch of the pairwise kernel: `classes x columns`, then `columns`.
+    /// Scratch of the distance kernels: `classes x columns`, then `4 x columns`.
     private let columnSums: UnsafeMutablePointer<Float>
     private let threshold: UnsafeMutablePointer<Float>
     /// `columns x neighbours`: each column's nearest squared distances and their classes.
@@ -112,14 +112,14 @@ final class ClusterEvaluator {
         // Padding columns keep these zeros (a pass writes only real columns).
         classSums.initialize(repeating: 0, count: max(columns * classes, 1))
         columnSums = Self.aligned(classes * columns)
-        threshold = Self.aligned(columns)
+        threshold = Self.aligned(4 * columns)
         neighbourDistance = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourClass = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourColumn = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourColumn.initialize(repeating: -1, count: max(columns * Self.neighbours, 1))
         neighbourDistance.initialize(repeating: .infinity, count: max(columns * Self.neighbours, 1))
         neighbourClass.initialize(repeating: -1, count: max(columns * Self.neighbours, 1))
-        fisher = FisherDirectionSolver(dimension: dimension, classes: classes)
+        fisher = FisherDirectionSolver(dimension: dimension, classes: classes, kernels: kernels)
         fullBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: dimension, kernels: kernels)
         ldaBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: max(classes - 1, 1), kernels: kernels)
         knnOrder = .allocate(capacity: max(columns, 1))
@@ -253,34 +253,38 @@ final class ClusterEvaluator {
         if let target {
             while allowed >= 0 && Double(count - allowed) / Double(count) < target { allowed -= 1 }
         }
-        var wrong = 0
-        var searched = 0
-        for suspects in [true, false] {
-            // Suspects first; the others only if the suspects did not settle it.
-            var n = 0
-            for j in 0..<columns where original[j] >= 0 && knnCorrect[j] != suspects {
-                knnOrder[n] = Int32(j)
-                n += 1
+        // Suspects first, in column order, then the others.
+        var suspects = 0
+        for j in 0..<columns where original[j] >= 0 && !knnCorrect[j] { suspects += 1 }
+        var front = 0, back = suspects
+        for j in 0..<columns where original[j] >= 0 {
+            if knnCorrect[j] {
+                knnOrder[back] = Int32(j)
+                back += 1
+            } else {
+                knnOrder[front] = Int32(j)
+                front += 1
             }
-            var start = 0
-            while start < n {
-                let rowCount = target == nil ? n - start : min(max(allowed + 1 - wrong, 1), n - start)
-                kernels.neighbourRows(
-                    sorted, depth, columns, valid, columnClass, k, knnOrder + start, rowCount, neighbourDistance,
-                    neighbourClass, neighbourColumn, threshold)
-                for r in start..<(start + rowCount) {
-                    let j = Int(knnOrder[r])
-                    let correct = votesForOwnClass(column: j, k: k)
-                    knnCorrect[j] = correct
-                    if !correct { wrong += 1 }
-                }
-                start += rowCount
-                searched += rowCount
-                work.knnRows += rowCount
-                if target != nil, wrong > allowed, searched < count {
-                    work.knnStoppedEarly += 1
-                    return .nan
-                }
+        }
+        let n = back
+        var wrong = 0
+        var start = 0
+        while start < n {
+            let rowCount = target == nil ? n - start : min(max(allowed + 1 - wrong, 1), n - start)
+            kernels.neighbourRows(
+                sorted, depth, columns, valid, columnClass, k, knnOrder + start, rowCount, neighbourDistance,
+                neighbourClass, neighbourColumn, threshold)
+            for r in start..<(start + rowCount) {
+                let j = Int(knnOrder[r])
+                let correct = votesForOwnClass(column: j, k: k)
+                knnCorrect[j] = correct
+                if !correct { wrong += 1 }
+            }
+            start += rowCount
+            work.knnRows += rowCount
+            if target != nil, wrong > allowed, start < n {
+                work.knnStoppedEarly += 1
+                return .nan
             }
         }
         return Double(count - wrong) / Double(count)

@@ -4,10 +4,16 @@
 /// Every value is computed with the same operations in the same order as the plain definition
 /// (the scatter accumulated point by point in ascending order, the Cholesky factor's sums in
 /// ascending order), so the directions, and the `lda_silhouette` built on them, are the same bits
-/// whichever way the loops are blocked.
+/// whichever way the loops are blocked. The O(N D^2) scatter and the O(D^3) factorisation run in
+/// the kernel family's `FisherKernels`, blocked and vectorised (`FisherKernelTests`).
 final class FisherDirectionSolver {
     let dimension: Int
     let classes: Int
+    let kernels: KernelTable
+    /// Row stride of `scatter` (D rounded up to 16, plus the kernels' padding).
+    let stride: Int
+    /// Points per chunk of the scatter kernel.
+    static let chunk = 64
     /// Directions found by the last `solve` (at most `min(classes - 1, D)`).
     private(set) var directionCount = 0
     /// `(classes - 1) x D`: the directions, row by row.
@@ -17,24 +23,30 @@ final class FisherDirectionSolver {
     let classMeans: UnsafeMutablePointer<Double>
     /// Points per class of the last `means`.
     let classCounts: UnsafeMutablePointer<Int>
-    /// `D x D`: the within-class scatter (lower triangle), then its Cholesky factor `L`.
+    /// `D x stride`: the within-class scatter (lower triangle), then in place its Cholesky factor
+    /// `L`; `32 x stride` and `chunk x stride`: the kernels' scratch.
     private let scatter: UnsafeMutablePointer<Double>
-    private let factor: UnsafeMutablePointer<Double>
+    private let panel: UnsafeMutablePointer<Double>
+    private let centred: UnsafeMutablePointer<Double>
     /// `classes x D`: `M = L^-1 [sqrt(n_c) (mu_c - mu)]`, column c at row c; `D`: scratch.
     private let whitened: UnsafeMutablePointer<Double>
     private let scratch: UnsafeMutablePointer<Double>
 
-    init(dimension: Int, classes: Int) {
+    init(dimension: Int, classes: Int, kernels: KernelTable) {
         self.dimension = dimension
         self.classes = classes
+        self.kernels = kernels
         let d = max(dimension, 1)
+        stride = (d + 15) / 16 * 16 + KernelTable.scatterStridePadding
         directions = .allocate(capacity: max(classes - 1, 1) * d)
         mean = .allocate(capacity: d)
         classMeans = .allocate(capacity: max(classes, 1) * d)
         classCounts = .allocate(capacity: max(classes, 1))
         classCounts.initialize(repeating: 0, count: max(classes, 1))
-        scatter = .allocate(capacity: d * d)
-        factor = .allocate(capacity: d * d)
+        scatter = .allocate(capacity: d * stride)
+        scatter.initialize(repeating: 0, count: d * stride)
+        panel = .allocate(capacity: 32 * stride)
+        centred = .allocate(capacity: Self.chunk * stride)
         whitened = .allocate(capacity: max(classes, 1) * d)
         scratch = .allocate(capacity: d)
     }
@@ -45,7 +57,8 @@ final class FisherDirectionSolver {
         classCounts.deallocate()
         classMeans.deallocate()
         scatter.deallocate()
-        factor.deallocate()
+        panel.deallocate()
+        centred.deallocate()
         whitened.deallocate()
         scratch.deallocate()
     }
@@ -77,30 +90,23 @@ final class FisherDirectionSolver {
     func solve(rows: UnsafePointer<Float>, count n: Int, labels: UnsafePointer<Int32>, meansReady: Bool = false) {
         let d = dimension
         if !meansReady { means(rows: rows, count: n, labels: labels) }
-        // Within-class scatter, lower triangle.
-        scatter.update(repeating: 0, count: d * d)
-        for i in 0..<n {
-            let c = Int(labels[i])
-            let row = rows + i * d, classMean = classMeans + c * d
-            for j in 0..<d { scratch[j] = Double(row[j]) - classMean[j] }
-            for r in 0..<d {
-                let cr = scratch[r]
-                let target = scatter + r * d
-                for s in 0...r { target[s] += cr * scratch[s] }
-            }
-        }
+        // Within-class scatter, lower triangle, then its Cholesky factor in place.
+        let ld = stride
+        scatter.update(repeating: 0, count: d * ld)
+        kernels.scatter(rows, n, d, labels, classMeans, scatter, ld, centred, Self.chunk)
         var trace = 0.0
-        for j in 0..<d { trace += scatter[j * d + j] }
+        for j in 0..<d { trace += scatter[j * ld + j] }
         let ridge = 1e-9 * trace / Double(d) + 1e-300
-        for j in 0..<d { scatter[j * d + j] += ridge }
-        Self.cholesky(scatter, d, into: factor)
+        for j in 0..<d { scatter[j * ld + j] += ridge }
+        kernels.cholesky(scatter, d, ld, panel)
+        let factor = UnsafePointer(scatter)
 
         // M = L^-1 [sqrt(n_c) (mu_c - mu)], D x classes (column c at whitened[c]).
         for c in 0..<classes {
             let weight = Double(classCounts[c]).squareRoot()
             let column = whitened + c * d
             for j in 0..<d { column[j] = weight * (classMeans[c * d + j] - mean[j]) }
-            Self.forwardSubstitute(factor, d, column)
+            Self.forwardSubstitute(factor, d, ld, column)
         }
         var gram = [Double](repeating: 0, count: classes * classes)
         for a in 0..<classes {
@@ -123,42 +129,26 @@ final class FisherDirectionSolver {
                 let column = whitened + c * d
                 for j in 0..<d { u[j] += coefficient * column[j] }
             }
-            Self.backSubstituteTransposed(factor, d, u)
+            Self.backSubstituteTransposed(factor, d, ld, u)
             directionCount += 1
         }
     }
 
-    /// Lower-triangular `l` with `l l^T = a` (row-major; only the lower triangle of `a` is read).
-    static func cholesky(_ a: UnsafePointer<Double>, _ d: Int, into l: UnsafeMutablePointer<Double>) {
-        l.update(repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in 0...i {
-                var s = a[i * d + j]
-                for k in 0..<j { s -= l[i * d + k] * l[j * d + k] }
-                if i == j {
-                    l[i * d + i] = s > 0 ? s.squareRoot() : 1e-150
-                } else {
-                    l[i * d + j] = s / l[j * d + j]
-                }
-            }
-        }
-    }
-
-    /// Solves `L y = b` in place.
-    static func forwardSubstitute(_ l: UnsafePointer<Double>, _ d: Int, _ y: UnsafeMutablePointer<Double>) {
+    /// Solves `L y = b` in place (`L` with row stride `ld`).
+    static func forwardSubstitute(_ l: UnsafePointer<Double>, _ d: Int, _ ld: Int, _ y: UnsafeMutablePointer<Double>) {
         for i in 0..<d {
             var s = y[i]
-            for k in 0..<i { s -= l[i * d + k] * y[k] }
-            y[i] = s / l[i * d + i]
+            for k in 0..<i { s -= l[i * ld + k] * y[k] }
+            y[i] = s / l[i * ld + i]
         }
     }
 
-    /// Solves `L^T x = b` in place.
-    static func backSubstituteTransposed(_ l: UnsafePointer<Double>, _ d: Int, _ x: UnsafeMutablePointer<Double>) {
-        for i in stride(from: d - 1, through: 0, by: -1) {
+    /// Solves `L^T x = b` in place (`L` with row stride `ld`).
+    static func backSubstituteTransposed(_ l: UnsafePointer<Double>, _ d: Int, _ ld: Int, _ x: UnsafeMutablePointer<Double>) {
+        for i in Swift.stride(from: d - 1, through: 0, by: -1) {
             var s = x[i]
-            for k in (i + 1)..<max(i + 1, d) { s -= l[k * d + i] * x[k] }
-            x[i] = s / l[i * d + i]
+            for k in (i + 1)..<max(i + 1, d) { s -= l[k * ld + i] * x[k] }
+            x[i] = s / l[i * ld + i]
         }
     }
 }

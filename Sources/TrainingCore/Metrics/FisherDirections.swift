@@ -16,7 +16,7 @@ struct FisherDirections {
 
     /// `rows` is `N x D` row-major.
     init(rows: UnsafePointer<Float>, count n: Int, dimension d: Int, labels: UnsafePointer<Int32>, classes: Int) {
-        let solver = FisherDirectionSolver(dimension: d, classes: classes)
+        let solver = FisherDirectionSolver(dimension: d, classes: classes, kernels: .table(for: .detected))
         solver.solve(rows: rows, count: n, labels: labels)
         directions = (0..<solver.directionCount).map { k in Array(UnsafeBufferPointer(start: solver.directions + k * d, count: d)) }
         mean = Array(UnsafeBufferPointer(start: solver.mean, count: d))
