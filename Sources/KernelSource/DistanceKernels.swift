@@ -15,7 +15,7 @@ public enum DistanceKernels {
     /// - `points`: `depth x columns`, class segments starting at `segmentStart[c]` and padded to a
     ///   multiple of 16 columns; `valid[j]` is 1 for real columns, 0 for padding.
     /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of
-    ///   `4 x columns` floats.
+    ///   `batchRows x columns` floats.
     /// - `neighbourColumn` (`columns x neighbours`): the previous call's neighbour columns on input
     ///   (-1 where none; they only tighten the search), this call's on output.
     public static func pairwise(
@@ -217,7 +217,7 @@ public enum DistanceKernels {
         var laneWeight = IntVector.zero
         for lane in 0..<lanes { laneWeight[lane] = Int32(1) << Int32(lane) }
         let infinity = Vector(repeating: .infinity)
-        let bandColumns = Swift.max(lanes, Swift.min(columns, 65_536 / Swift.max(depth, 1) / lanes * lanes))
+        let bandColumns = bandColumns(depth: depth, columns: columns)
         // Each row's per-class sums, lane by lane, across bands.
         let rowSumCount = sums ? columns * classes * lanes : 0
         withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(rowSumCount, 1)) { rowSumBuffer in
@@ -327,7 +327,8 @@ public enum DistanceKernels {
     }
 
     /// Each real column's `k` nearest other columns (`neighboursOfRow` for every real row, or
-    /// four at a time at `groupedDepth` and above). `row` holds `4 x columns` floats.
+    /// in cache-blocked batches at `groupedDepth` and above). `row` holds `batchRows x columns`
+    /// floats.
     private static func nearestNeighbours(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
@@ -360,7 +361,8 @@ public enum DistanceKernels {
     /// A metric check that only has to learn whether the kNN accuracy reached its threshold asks
     /// for a few rows at a time and stops once enough are misclassified: a row costs O(N D), the
     /// whole symmetric pass O(N^2 D). `neighbourColumn` on input bounds the search as in
-    /// `pairwise` (any earlier list of the row will do); `scratch` holds `4 x columns` floats.
+    /// `pairwise` (any earlier list of the row will do); `scratch` holds `batchRows x columns`
+    /// floats.
     public static func neighbourRows(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, neighbours k: Int, rows: UnsafePointer<Int32>, rowCount: Int,
@@ -396,27 +398,24 @@ public enum DistanceKernels {
             var r = 0
             while r < rowCount {
                 if depth >= groupedDepth {
-                    // Up to four real rows.
-                    var group = (-1, -1, -1, -1)
+                    // Up to `batchRows` real rows at a time.
                     var taken = 0
-                    while r < rowCount && taken < 4 {
-                        let i = Int(rows[r])
-                        r += 1
-                        guard i >= 0, i < columns, valid[i] != 0 else { continue }
-                        switch taken {
-                        case 0: group.0 = i
-                        case 1: group.1 = i
-                        case 2: group.2 = i
-                        default: group.3 = i
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: batchRows) { batchBuffer in
+                        guard let batch = batchBuffer.baseAddress else { return }
+                        while r < rowCount && taken < batchRows {
+                            let i = Int(rows[r])
+                            r += 1
+                            guard i >= 0, i < columns, valid[i] != 0 else { continue }
+                            batch[taken] = i
+                            taken += 1
                         }
-                        taken += 1
+                        guard taken > 0 else { return }
+                        neighboursOfRowBatch(
+                            batch, count: taken, points: points, depth: depth, columns: columns, valid: valid,
+                            columnClass: columnClass, k: k, neighbourDistance: neighbourDistance,
+                            neighbourClass: neighbourClass, neighbourColumn: neighbourColumn, stored: scratch,
+                            smallest: smallest, laneIndex: laneIndex, laneWeight: laneWeight)
                     }
-                    guard taken > 0 else { continue }
-                    neighboursOfFourRows(
-                        group, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
-                        k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
-                        neighbourColumn: neighbourColumn, stored: scratch, smallest: smallest, laneIndex: laneIndex,
-                        laneWeight: laneWeight)
                 } else {
                     let i = Int(rows[r])
                     r += 1
@@ -624,61 +623,89 @@ public enum DistanceKernels {
         if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
     }
 
-    /// `neighboursOfRow` for up to four rows at once (-1 for none), always through stored
-    /// distances (`stored`: `4 x columns` floats): every column block's coordinates are loaded
-    /// once for the four rows, which is what costs at large `depth`.
-    private static func neighboursOfFourRows(
-        _ group: (Int, Int, Int, Int), points: UnsafePointer<Float>, depth: Int, columns: Int,
+    /// Rows per batch of a neighbour search at `groupedDepth` and above (its scratch holds this
+    /// many rows of `columns` floats).
+    public static let batchRows = 32
+
+    /// Columns per band of a cache-blocked sweep: their coordinates fit in about 256 KB.
+    @inline(__always)
+    static func bandColumns(depth: Int, columns: Int) -> Int {
+        Swift.max(lanes, Swift.min(columns, 65_536 / Swift.max(depth, 1) / lanes * lanes))
+    }
+
+    /// `neighboursOfRow` for a batch of rows (`rows[0..<count]`, at most `batchRows`), always
+    /// through stored distances (`stored`: `batchRows x columns` floats), cache-blocked: the
+    /// columns go in bands that meet every row of the batch, four rows at a time, so each band's
+    /// coordinates come from memory once per batch.
+    private static func neighboursOfRowBatch(
+        _ rows: UnsafePointer<Int>, count: Int, points: UnsafePointer<Float>, depth: Int, columns: Int,
         valid: UnsafePointer<Float>, columnClass: UnsafePointer<Int32>, k: Int,
         neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
         neighbourColumn: UnsafeMutablePointer<Int32>, stored: UnsafeMutablePointer<Float>,
         smallest: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
     ) {
         let infinity = Vector(repeating: .infinity)
-        let rows = [group.0, group.1, group.2, group.3]
-        // Missing rows compute the first row's distances again and are never admitted.
-        let i0 = rows[0], i1 = rows[1] >= 0 ? rows[1] : i0, i2 = rows[2] >= 0 ? rows[2] : i0, i3 = rows[3] >= 0 ? rows[3] : i0
-        var bounds = [Float](repeating: .infinity, count: 4)
-        for (r, i) in rows.enumerated() where i >= 0 {
-            bounds[r] = previousBound(
-                i, points: points, depth: depth, columns: columns, valid: valid, k: k,
-                neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn).bound
-        }
-        var m0 = infinity, m1 = infinity, m2 = infinity, m3 = infinity
-        let s0 = stored, s1 = stored + columns, s2 = s1 + columns, s3 = s2 + columns
-        var base = 0
-        while base < columns {
-            var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
-            for m in 0..<depth {
-                let p = points + m * columns
-                let column = load(p + base)
-                let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i1])
-                let e2 = column - Vector(repeating: p[i2]), e3 = column - Vector(repeating: p[i3])
-                multiplyAdd(&d0, e0, e0)
-                multiplyAdd(&d1, e1, e1)
-                multiplyAdd(&d2, e2, e2)
-                multiplyAdd(&d3, e3, e3)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: batchRows * (lanes + 1)) { buffer in
+            guard let bounds = buffer.baseAddress else { return }
+            let minima = bounds + batchRows
+            for r in 0..<count {
+                bounds[r] = previousBound(
+                    rows[r], points: points, depth: depth, columns: columns, valid: valid, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn).bound
+                store(infinity, minima + r * lanes)
             }
-            let padding = load(valid + base) .== Vector.zero
-            func own(_ i: Int) -> SIMDMask<IntVector> {
-                i / lanes * lanes == base ? padding .| (laneIndex .== IntVector(repeating: Int32(i - base))) : padding
+            let band = bandColumns(depth: depth, columns: columns)
+            var bandStart = 0
+            while bandStart < columns {
+                let bandEnd = Swift.min(columns, bandStart + band)
+                var g = 0
+                while g < count {
+                    // Missing rows compute the group's first row again; nothing reads them.
+                    let i0 = rows[g], i1 = g + 1 < count ? rows[g + 1] : i0
+                    let i2 = g + 2 < count ? rows[g + 2] : i0, i3 = g + 3 < count ? rows[g + 3] : i0
+                    let s0 = stored + g * columns, s1 = s0 + columns, s2 = s1 + columns, s3 = s2 + columns
+                    var m0 = load(minima + g * lanes), m1 = load(minima + (g + 1) * lanes)
+                    var m2 = load(minima + (g + 2) * lanes), m3 = load(minima + (g + 3) * lanes)
+                    var base = bandStart
+                    while base < bandEnd {
+                        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
+                        for m in 0..<depth {
+                            let p = points + m * columns
+                            let column = load(p + base)
+                            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i1])
+                            let e2 = column - Vector(repeating: p[i2]), e3 = column - Vector(repeating: p[i3])
+                            multiplyAdd(&d0, e0, e0)
+                            multiplyAdd(&d1, e1, e1)
+                            multiplyAdd(&d2, e2, e2)
+                            multiplyAdd(&d3, e3, e3)
+                        }
+                        let padding = load(valid + base) .== Vector.zero
+                        func excluded(_ i: Int) -> SIMDMask<IntVector> {
+                            i / lanes * lanes == base ? padding .| (laneIndex .== IntVector(repeating: Int32(i - base))) : padding
+                        }
+                        d0.replace(with: infinity, where: excluded(i0))
+                        d1.replace(with: infinity, where: excluded(i1))
+                        d2.replace(with: infinity, where: excluded(i2))
+                        d3.replace(with: infinity, where: excluded(i3))
+                        store(d0, s0 + base); store(d1, s1 + base); store(d2, s2 + base); store(d3, s3 + base)
+                        m0 = FastMath.minimum(m0, d0); m1 = FastMath.minimum(m1, d1)
+                        m2 = FastMath.minimum(m2, d2); m3 = FastMath.minimum(m3, d3)
+                        base += lanes
+                    }
+                    store(m0, minima + g * lanes); store(m1, minima + (g + 1) * lanes)
+                    store(m2, minima + (g + 2) * lanes); store(m3, minima + (g + 3) * lanes)
+                    g += 4
+                }
+                bandStart = bandEnd
             }
-            d0.replace(with: infinity, where: own(i0))
-            d1.replace(with: infinity, where: own(i1))
-            d2.replace(with: infinity, where: own(i2))
-            d3.replace(with: infinity, where: own(i3))
-            store(d0, s0 + base); store(d1, s1 + base); store(d2, s2 + base); store(d3, s3 + base)
-            m0 = FastMath.minimum(m0, d0); m1 = FastMath.minimum(m1, d1)
-            m2 = FastMath.minimum(m2, d2); m3 = FastMath.minimum(m3, d3)
-            base += lanes
-        }
-        let minima = [m0, m1, m2, m3]
-        for (r, i) in rows.enumerated() where i >= 0 {
-            let bound = Swift.min(bounds[r], kthSmallest(minima[r], k: k, smallest: smallest))
-            admitStored(
-                i, stored: stored + r * columns, bound: bound, columns: columns, columnClass: columnClass, k: k,
-                neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn,
-                laneWeight: laneWeight)
+            for r in 0..<count {
+                let bound = Swift.min(bounds[r], kthSmallest(load(minima + r * lanes), k: k, smallest: smallest))
+                admitStored(
+                    rows[r], stored: stored + r * columns, bound: bound, columns: columns, columnClass: columnClass, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn,
+                    laneWeight: laneWeight)
+            }
         }
     }
 

@@ -78,5 +78,11 @@ import Testing
         case .baseline: KernelsBaseline.FisherKernels.stridePadding
         }
         #expect(padding == KernelTable.scatterStridePadding)
+        let batch = switch family {
+        case .avx512: KernelsAVX512.DistanceKernels.batchRows
+        case .avx2: KernelsAVX2.DistanceKernels.batchRows
+        case .baseline: KernelsBaseline.DistanceKernels.batchRows
+        }
+        #expect(batch == table.neighbourBatchRows)
     }
 }

@@ -75,6 +75,9 @@ struct KernelTable: Sendable {
     /// What `FisherKernels.scatter` and `.cholesky` need past D in a row's stride (the same in
     /// every family; `KernelTableTests` checks it).
     static let scatterStridePadding = 16
+    /// Rows per batch of `DistanceKernels.neighbourRows` at large depth, which sizes its scratch
+    /// (the same in every family; `KernelTableTests` checks it).
+    let neighbourBatchRows = 32
 
     static func table(for family: KernelFamily) -> KernelTable {
         switch family {

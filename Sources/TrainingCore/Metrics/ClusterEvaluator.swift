@@ -45,7 +45,7 @@ final class ClusterEvaluator {
     private let projection: UnsafeMutablePointer<Float>
     /// `columns x classes`: summed distance from each column to each class.
     private let classSums: UnsafeMutablePointer<Float>
-    /// Scratch of the distance kernels: `classes x columns`, then `4 x columns`.
+    /// Scratch of the distance kernels: `classes x columns`, then `neighbourBatchRows x columns`.
     private let columnSums: UnsafeMutablePointer<Float>
     private let threshold: UnsafeMutablePointer<Float>
     /// `columns x neighbours`: each column's nearest squared distances and their classes.
@@ -112,7 +112,7 @@ final class ClusterEvaluator {
         // Padding columns keep these zeros (a pass writes only real columns).
         classSums.initialize(repeating: 0, count: max(columns * classes, 1))
         columnSums = Self.aligned(classes * columns)
-        threshold = Self.aligned(4 * columns)
+        threshold = Self.aligned(kernels.neighbourBatchRows * columns)
         neighbourDistance = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourClass = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourColumn = .allocate(capacity: max(columns * Self.neighbours, 1))
