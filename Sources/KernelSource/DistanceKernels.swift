@@ -54,28 +54,19 @@ public enum DistanceKernels {
             }
             return
         }
-        // With every column's previous neighbours at hand, the neighbour search rides along the
-        // symmetric sweep (each pair once); otherwise it is a separate row scan afterwards.
-        let fused = k > 0 && depth < groupedDepth && previousBounds(
-            points: points, depth: depth, columns: columns, valid: valid, k: k,
-            neighbourColumn: neighbourColumn, bound: threshold)
+        // The neighbour search rides along the symmetric sweep (each pair once), each list bounded
+        // by its previous one where there is one.
+        let fused = k > 0
         if fused {
-            neighbourDistance.update(repeating: .infinity, count: columns * k)
-            neighbourClass.update(repeating: -1, count: columns * k)
-            neighbourColumn.update(repeating: -1, count: columns * k)
-        }
-        if !fused {
+            startSearch(
+                points: points, depth: depth, columns: columns, valid: valid, k: k,
+                neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                neighbourColumn: neighbourColumn, bound: threshold)
+        } else {
             classSumsOnly(
                 points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
                 segmentStart: segmentStart, classes: classes, classSums: classSums, columnSums: columnSums,
                 laneIndex: laneIndex)
-            if k > 0 {
-                nearestNeighbours(
-                    points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
-                    k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
-                    neighbourColumn: neighbourColumn, row: threshold,
-                    laneIndex: laneIndex, laneWeight: laneWeight)
-            }
             return
         }
         let infinity = Vector(repeating: .infinity)
@@ -323,29 +314,6 @@ public enum DistanceKernels {
                     }
                 }
             }
-        }
-    }
-
-    /// Each real column's `k` nearest other columns (`neighboursOfRow` for every real row, or
-    /// in cache-blocked batches at `groupedDepth` and above). `row` holds `batchRows x columns`
-    /// floats.
-    private static func nearestNeighbours(
-        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
-        columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
-        neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
-        row: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
-    ) {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: Swift.max(columns, 1)) { list in
-            guard let rows = list.baseAddress else { return }
-            var n = 0
-            for i in 0..<columns where valid[i] != 0 {
-                rows[n] = Int32(i)
-                n += 1
-            }
-            neighbourRows(
-                points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, neighbours: k,
-                rows: rows, rowCount: n, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
-                neighbourColumn: neighbourColumn, scratch: row)
         }
     }
 
@@ -731,35 +699,6 @@ public enum DistanceKernels {
                 neighbourColumn[i * k + b] = -1
             }
         }
-    }
-
-    /// Fills `bound[i]` (squared) from each real column's previous `k` neighbours, recomputed in
-    /// double with a margin above float rounding: an upper bound of the k-th nearest distance
-    /// (k distinct other points). Returns false, bounds unusable, if some column has none.
-    private static func previousBounds(
-        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, k: Int,
-        neighbourColumn: UnsafePointer<Int32>, bound: UnsafeMutablePointer<Float>
-    ) -> Bool {
-        let margin = 1 + Double(depth + 4) * 2.4e-7
-        for i in 0..<columns {
-            guard valid[i] != 0 else {
-                bound[i] = 0
-                continue
-            }
-            var farthest = 0.0
-            for b in 0..<k {
-                let j = Int(neighbourColumn[i * k + b])
-                guard j >= 0, j != i, j < columns, valid[j] != 0 else { return false }
-                var s = 0.0
-                for m in 0..<depth {
-                    let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
-                    s += x * x
-                }
-                farthest = Swift.max(farthest, s)
-            }
-            bound[i] = Float(farthest * margin).nextUp
-        }
-        return true
     }
 
     /// Inserts a candidate into column `j`'s sorted list (equal distances stay behind earlier

@@ -61,6 +61,9 @@ final class ClusterEvaluator {
     private let ldaBound: SilhouetteBound
     /// Scratch: the order in which a bounded kNN check visits the columns.
     private let knnOrder: UnsafeMutablePointer<Int32>
+    /// Whether the last bounded kNN check searched more than a quarter of the rows (then the
+    /// next one rides along a silhouette pass if there is one).
+    private var knnNearThreshold = false
     /// Whether each column's neighbours voted for its own class when last computed.
     private let knnCorrect: UnsafeMutablePointer<Bool>
     /// What the checks so far computed and what they proved without computing.
@@ -184,9 +187,9 @@ final class ClusterEvaluator {
             if let (threshold, value) = bound, Self.provesBelow(value, threshold) {
                 work.silhouetteBounded += 1
             } else {
-                // Without a threshold the neighbour search rides along a pass that runs anyway;
-                // with one, its early stop usually needs only a few dozen rows.
-                let fuse = needsKNN && thresholds[.knnAccuracy] == nil
+                // The neighbour search rides along a pass that runs anyway, unless it is bounded
+                // and far from its threshold (its early stop then needs only a few dozen rows).
+                let fuse = needsKNN && (thresholds[.knnAccuracy] == nil || knnNearThreshold)
                 let full = distancePass(points: sorted, depth: dimension, nearestNeighbours: fuse)
                 fullBound.record(points: sorted, depth: dimension, classSums: classSums)
                 work.silhouettePasses += 1
@@ -284,9 +287,11 @@ final class ClusterEvaluator {
             work.knnRows += rowCount
             if target != nil, wrong > allowed, start < n {
                 work.knnStoppedEarly += 1
+                knnNearThreshold = 4 * start > n
                 return .nan
             }
         }
+        knnNearThreshold = true
         return Double(count - wrong) / Double(count)
     }
 
