@@ -65,11 +65,13 @@ test-slurm: build
 bench: release
 	$(BIN) bench core
 	$(BIN) bench dispatch
+	$(BIN) bench submit
 
 ## chaos: every fault scenario at full size (kills, restarts, stalls, partitions, full and
 ## read-only disks, hostile wire and CLI input, divergence), then the load test on its own
-## (100,000 noop jobs, 200 worker sockets). Partitions and disks need root; a few minutes.
-CHAOS_SUITES := FaultTests|PartitionTests|StateDiskTests|HostileWireTests|HostileCommandLineTests|DivergenceTests
+## (100,000 noop jobs, 200 worker sockets). ScaleChaosTests runs 1,000,000 noop jobs through coordinator
+## and worker kills. Partitions and disks need root; several minutes.
+CHAOS_SUITES := FaultTests|PartitionTests|StateDiskTests|HostileWireTests|HostileCommandLineTests|DivergenceTests|ScaleChaosTests
 chaos: deps
 	$(SWIFT) build --build-tests
 	CLUSTERSWEEP_CHAOS=full $(SWIFT) test --skip-build --filter '$(CHAOS_SUITES)'

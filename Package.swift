@@ -10,12 +10,13 @@
 //   CCPUID        (C header)                       the CPUID/XGETBV queries; only TrainingCore uses it
 //   Charts        (no dependencies)                SVG charts: scatter, lines, bands, step curves
 //   SweepModel    -> TrainingCore, Yams, Crypto    sweep files, job plans and ids, records
-//   SweepStore    -> SweepModel, GRDB              the durable SQLite result store
+//   SweepStore    -> SweepModel, GRDB(+SQLite)     the durable SQLite result store
 //   Reporting     -> SweepModel, Charts, RealModule  report.json/html/csv, survival statistics, train artefacts
 //   SweepWire     -> SweepModel, ZeroMQ            versioned protocol messages and codec
 //   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
 //   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
-//   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`, benches)
+//   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`, benches);
+//                 (+ ZeroMQ)                       bench dispatch's bare request-reply loop
 //   Dashboard     -> SweepWire, Reporting, Hummingbird, Prometheus   live page, /metrics, report downloads
 //   clustersweep  -> everything, ArgumentParser    the thin command-line executable
 //
@@ -84,7 +85,11 @@ let package = Package(
         ),
         .target(
             name: "SweepStore",
-            dependencies: ["SweepModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SweepModel", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the statements of the dispatch hot path (DirectStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -112,7 +117,7 @@ let package = Package(
         .target(
             name: "LocalCluster",
             dependencies: [
-                "Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting",
+                "Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -4,6 +4,7 @@ import Logging
 import SweepModel
 import SweepStore
 import SweepWire
+import ZeroMQ
 
 /// End-to-end dispatch speed of `noop` jobs: an embedded coordinator on a temporary store, worker
 /// processes of the given executable, every result committed; plus memory, CPU and latency.
@@ -20,6 +21,9 @@ public struct DispatchBenchmark {
         public var prefetch: Int?
         /// The `clustersweep` executable the workers run.
         public var workerExecutable: URL
+        /// Also run the bare ZeroMQ request-reply loop (`RequestReplyBenchmark`) between as many
+        /// processes, for the side-by-side rate.
+        public var bareLoop = true
         /// Called with the coordinator's endpoint once it listens (`--with-dashboard` attaches a
         /// dashboard process here, to measure what it costs the coordinator).
         public var onCoordinatorReady: @Sendable (String) -> Void = { _ in }
@@ -46,6 +50,11 @@ public struct DispatchBenchmark {
         public var problems: [String]
         /// CPU seconds during the run: the coordinator's process first, then each worker.
         public var cpuSeconds: [Double]
+        /// CPU seconds from the submit's reply to the sweep's end (dispatch only, no submit): the
+        /// coordinator's process first, then each worker.
+        public var dispatchCPUSeconds: [Double]
+        /// The bare ZeroMQ loop between as many processes; `nil` when not run.
+        public var bareLoop: RequestReplyLoop.Figures?
         public var busyCoordinatorBytes: Int
         public var busyWorkerBytes: [Int]
         public var singleJobSeconds: Double
@@ -70,14 +79,34 @@ public struct DispatchBenchmark {
                     + (problems.isEmpty ? "" : "; problems: \(problems.prefix(3).joined(separator: "; "))"),
                 "CPU seconds during the run: coordinator process \(Self.format(cpuSeconds.first ?? 0)), workers "
                     + cpuSeconds.dropFirst().map(Self.format).joined(separator: ", "),
+                "CPU per job while dispatching (from the submit's reply to the sweep's end): coordinator process "
+                    + "\(Self.microseconds(dispatchCPUSeconds.first ?? 0, per: c.jobs)), workers "
+                    + "\(Self.microseconds(dispatchCPUSeconds.dropFirst().reduce(0, +), per: c.jobs)) together",
                 "RSS after the run: coordinator \(Self.mb(busyCoordinatorBytes)), workers \(busyWorkerBytes.map(Self.mb).joined(separator: ", "))",
                 "1-job sweep, workers connected: submit to done (seen by a polling client) \(Self.format(singleJobSeconds * 1000)) ms",
                 "status round trip (idle): \(Self.format(statusRoundTripSeconds * 1000)) ms",
+            ] + bareLoopLines
+        }
+
+        /// The bare loop's rate beside ClusterSweep's, and their ratio.
+        var bareLoopLines: [String] {
+            guard let bareLoop else { return [] }
+            let c = configuration
+            let ratio = bareLoop.roundTripsPerSecond > 0 ? jobsPerSecond / bareLoop.roundTripsPerSecond : 0
+            return [
+                "bare ZeroMQ request-reply loop (1 ROUTER + \(c.workers) DEALER processes, one message in flight each, "
+                    + "no persistence): \(Int(bareLoop.roundTripsPerSecond)) round trips/s (\(bareLoop.roundTrips) in "
+                    + "\(Self.format(bareLoop.seconds)) s)",
+                "ClusterSweep \(Int(jobsPerSecond)) jobs/s vs bare loop \(Int(bareLoop.roundTripsPerSecond)) round trips/s: "
+                    + String(format: "%.2fx", ratio),
             ]
         }
 
         static func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
         static func format(_ value: Double) -> String { String(format: "%.3f", value) }
+        static func microseconds(_ seconds: Double, per jobs: Int) -> String {
+            String(format: "%.1f µs", seconds / Double(max(1, jobs)) * 1e6)
+        }
     }
 
     /// Why the benchmark could not run.
@@ -116,7 +145,10 @@ public struct DispatchBenchmark {
         let statePath = directory.appendingPathComponent("state.sqlite").path
 
         var coordinatorConfiguration = CoordinatorConfiguration(bind: "tcp://127.0.0.1:0", statePath: statePath)
-        if let prefetch = c.prefetch { coordinatorConfiguration.scheduler.prefetchPerWorker = prefetch }
+        if let prefetch = c.prefetch {
+            coordinatorConfiguration.scheduler.prefetchPerWorker = prefetch
+            coordinatorConfiguration.scheduler.maxPrefetchPerWorker = prefetch
+        }
         let started = ContinuousClock.now
         let coordinator: EmbeddedCoordinator
         let endpoint: String
@@ -150,8 +182,11 @@ public struct DispatchBenchmark {
             let submitStart = ContinuousClock.now
             let sweep = try client.submit(sourceText: Self.noopSweep(name: "bench-dispatch", jobs: c.jobs), sourceName: "bench-dispatch.yaml").sweep
             let submitSeconds = (ContinuousClock.now - submitStart).seconds
+            let cpuSubmitted = pids.map(ProcessMemory.cpuSeconds)
             _ = try client.waitUntilEnded(sweep, interval: .milliseconds(50))
-            let cpu = zip(pids.map(ProcessMemory.cpuSeconds), cpuBefore).map { $0 - $1 }
+            let cpuEnded = pids.map(ProcessMemory.cpuSeconds)
+            let cpu = zip(cpuEnded, cpuBefore).map { $0 - $1 }
+            let dispatchCPU = zip(cpuEnded, cpuSubmitted).map { $0 - $1 }
             let records: [JobRecord]
             do {
                 records = try ResultStore(path: statePath, readOnly: true).jobRecords(sweep: sweep)
@@ -174,11 +209,15 @@ public struct DispatchBenchmark {
 
             coordinator.stop(shutdownWorkers: true)
             pool.stop(grace: .seconds(10))
+            let bareLoop = c.bareLoop
+                ? try RequestReplyBenchmark(peers: c.workers, roundTrips: c.jobs, executable: c.workerExecutable).run()
+                : nil
             return Result(
                 configuration: c, connectedSeconds: connected, idleCoordinatorBytes: idleCoordinator,
                 idleWorkerBytes: idleWorkers, idleProportionalBytes: idlePSS, idleAnonymousBytes: idleAnonymous,
                 submitSeconds: submitSeconds, dispatchSeconds: check.seconds, jobsPerSecond: check.jobsPerSecond,
                 completedOnce: check.completedOnce, problems: check.problems, cpuSeconds: cpu,
+                dispatchCPUSeconds: dispatchCPU, bareLoop: bareLoop,
                 busyCoordinatorBytes: busyCoordinator, busyWorkerBytes: busyWorkers, singleJobSeconds: singleSeconds,
                 statusRoundTripSeconds: statusSeconds)
         } catch let failure as Failure {

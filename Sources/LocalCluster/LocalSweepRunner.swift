@@ -151,14 +151,21 @@ public struct LocalSweepRunner {
         let reportFiles: [URL]
         let verdicts: [String]
         let failures: [(job: JobID, error: String)]
-        do {
-            let reply = try client.report(submitted.sweep)
-            let report = SweepReport.build(sweep: reply.sweep, jobs: reply.jobs, generatedAt: Date())
-            verdicts = report.verdicts.map(\.sentence)
-            failures = reply.jobs.filter { $0.status == .failed }.prefix(5)
-                .map { ($0.id, $0.lastError ?? "(no error text)") }
-            reportFiles = try ReportWriter.write(report, to: directory)
-        } catch let error as SweepClientError {
+        do throws(ReportError) {
+            let sweep = submitted.sweep
+            let outcome = try ReportStream.write(to: directory, prefetching: { () throws -> ReportStream.PageReader in
+                // The pages are read a page ahead on a thread of their own, with a client of its own.
+                let pages = try SweepClient(endpoint: endpoint, timeoutSeconds: 30)
+                return { from, limit in
+                    let reply = try pages.reportPage(sweep, from: from, limit: limit)
+                    return (reply.sweep, reply.page)
+                }
+            })
+            verdicts = outcome.report.verdicts.map(\.sentence)
+            failures = outcome.report.digest.failed.prefix(5)
+                .map { (JobID(rawValue: $0.jobID), $0.attempts.lastError ?? "(no error text)") }
+            reportFiles = outcome.files
+        } catch .readFailed(let error as SweepClientError) {
             throw .client(error)
         } catch {
             throw .report("\(error)")

@@ -10,6 +10,11 @@ public enum ProcessMemory {
     /// so the sum over processes is the memory they really use together.
     public static func proportionalBytes(of pid: Int32) -> Int { field("Pss:", in: "/proc/\(pid)/smaps_rollup") }
 
+    /// `VmHWM`: the peak resident memory of the process's current program, in bytes (0 if
+    /// unknown). Unlike `getrusage`'s `ru_maxrss` it starts afresh at `exec`, so it is the
+    /// program's own even when it was spawned from a larger process.
+    public static func peakBytes(of pid: Int32) -> Int { field("VmHWM:", in: "/proc/\(pid)/status") }
+
     /// Resident anonymous memory (heap, stacks) in bytes: what is the process's own.
     public static func anonymousBytes(of pid: Int32) -> Int { field("RssAnon:", in: "/proc/\(pid)/status") }
 

@@ -66,11 +66,11 @@ public struct StateFileReader {
         return ClientReply.Status(sweeps: sweeps, workersAlive: 0, slotsAlive: 0, jobsPerSecond: 0)
     }
 
-    /// The sweep's record and its jobs, in plan order.
-    public func jobs(_ reference: String?) throws(Failure) -> ClientReply.Report {
-        let record = try sweep(reference)
+    /// One page of the sweep's jobs in plan order from index `from` (`ResultStore.reportRows`),
+    /// the pages of a streamed report.
+    public func reportPage(_ sweep: SweepID, from: Int, limit: Int) throws(Failure) -> ReportRowsPage {
         do {
-            return ClientReply.Report(sweep: record, jobs: try store.jobRecords(sweep: record.id))
+            return try store.reportRows(sweep: sweep, from: from, limit: limit)
         } catch {
             throw .store(error)
         }

@@ -12,6 +12,11 @@ public enum ReportError: Error, CustomStringConvertible {
     case directoryFailed(path: String, underlying: any Error)
     /// A report file could not be written.
     case writeFailed(path: String, underlying: any Error)
+    /// A page of jobs could not be read (from the store or the coordinator).
+    case readFailed(underlying: any Error)
+    /// A page of jobs holds something a store never writes (a shape out of range, a result or
+    /// parameters that do not decode).
+    case malformedPage(String)
 
     public var description: String {
         switch self {
@@ -25,6 +30,10 @@ public enum ReportError: Error, CustomStringConvertible {
             "cannot create report directory \(path): \(underlying.localizedDescription)"
         case .writeFailed(let path, let underlying):
             "cannot write \(path): \(underlying.localizedDescription)"
+        case .readFailed(let underlying):
+            "cannot read the sweep's jobs: \(underlying)"
+        case .malformedPage(let reason):
+            "unreadable job in the sweep: \(reason)"
         }
     }
 }

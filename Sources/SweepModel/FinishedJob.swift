@@ -44,7 +44,7 @@ public struct FinishedJob: Codable, Sendable, Equatable {
     }
 
     /// As the store writes them: a diverged run's NaN or infinite loss is a string.
-    private static var decoder: JSONDecoder {
+    static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

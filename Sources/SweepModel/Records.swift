@@ -14,11 +14,23 @@ public struct SweepRecord: Codable, Sendable, Equatable {
     /// When every job reached a final status; `nil` while any is pending or running.
     public var finishedAt: Date?
     public var cancelled: Bool
+    /// Jobs in the sweep's plan (`SweepPlan.count`).
+    public var jobCount: Int
+    /// How many of them, from plan position 0 on, the store has created job rows for. A sweep's
+    /// jobs are created as the coordinator dispatches them, so the rest (`unplannedJobs`) exist
+    /// only as plan positions: not run, and pending unless the sweep is cancelled.
+    public var plannedJobs: Int
+
+    /// Jobs of the plan that have no job row yet.
+    public var unplannedJobs: Int { max(0, jobCount - plannedJobs) }
 
     public init(
         id: SweepID, name: String, sourceText: String, sourceName: String, maxAttempts: Int,
-        jobTimeoutSeconds: Double, createdAt: Date, finishedAt: Date? = nil, cancelled: Bool = false
+        jobTimeoutSeconds: Double, createdAt: Date, finishedAt: Date? = nil, cancelled: Bool = false,
+        jobCount: Int = 0, plannedJobs: Int? = nil
     ) {
+        self.jobCount = jobCount
+        self.plannedJobs = plannedJobs ?? jobCount
         self.id = id
         self.name = name
         self.sourceText = sourceText
@@ -28,6 +40,28 @@ public struct SweepRecord: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.finishedAt = finishedAt
         self.cancelled = cancelled
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, sourceText, sourceName, maxAttempts, jobTimeoutSeconds, createdAt, finishedAt, cancelled
+        case jobCount, plannedJobs
+    }
+
+    /// Records from before plans were expanded lazily carry no counts: they read as 0 jobs, all
+    /// planned, which is what the job rows of such a sweep say.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(SweepID.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        sourceText = try container.decode(String.self, forKey: .sourceText)
+        sourceName = try container.decode(String.self, forKey: .sourceName)
+        maxAttempts = try container.decode(Int.self, forKey: .maxAttempts)
+        jobTimeoutSeconds = try container.decode(Double.self, forKey: .jobTimeoutSeconds)
+        createdAt = try container.decode(Date.self, forKey: .createdAt)
+        finishedAt = try container.decodeIfPresent(Date.self, forKey: .finishedAt)
+        cancelled = try container.decode(Bool.self, forKey: .cancelled)
+        jobCount = try container.decodeIfPresent(Int.self, forKey: .jobCount) ?? 0
+        plannedJobs = try container.decodeIfPresent(Int.self, forKey: .plannedJobs) ?? jobCount
     }
 }
 

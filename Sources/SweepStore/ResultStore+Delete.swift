@@ -20,7 +20,9 @@ extension ResultStore {
     /// holds (with the job's parameters, attempts and result). Jobs that another sweep shares
     /// stay with their results. Refuses nothing: the caller checks that the sweep has ended.
     public func delete(sweep: SweepID) throws(StoreError) -> DeleteOutcome {
-        try write(.delete(sweep)) { db, _ in
+        // SQLite may give a removed job's key to a new row: no cached key may outlive this.
+        defer { jobKeys.removeAll() }
+        return try write(.delete(sweep)) { db, _ in
             guard try Self.fetchSweep(db, id: sweep) != nil else {
                 throw StoreError(path: path, operation: .delete(sweep), reason: .unexpected("no sweep \(sweep.short)"))
             }

@@ -17,21 +17,9 @@ extension ResultStore {
         try read("sweep \(id.short)") { db, _ in try Self.fetchSweep(db, id: id) }
     }
 
-    /// Looks a sweep up by what a user typed: its full id, a unique id prefix, or its name
-    /// (a full id wins over a prefix, a prefix over a name).
+    /// Looks a sweep up by what a user typed (`SweepReference`'s rule).
     public func lookupSweep(_ reference: String) throws(StoreError) -> SweepLookup {
-        let text = reference.trimmingCharacters(in: .whitespaces)
-        if text.isEmpty { return .notFound }
-        let all = try sweeps()
-        let lowered = text.lowercased()
-        if let exact = all.first(where: { $0.id.rawValue == lowered }) { return .found(exact) }
-        let byPrefix = all.filter { $0.id.rawValue.hasPrefix(lowered) }
-        let candidates = byPrefix.isEmpty ? all.filter { $0.name == text } : byPrefix
-        switch candidates.count {
-        case 0: return .notFound
-        case 1: return .found(candidates[0])
-        default: return .ambiguous(candidates)
-        }
+        SweepReference(reference).resolve(among: try sweeps())
     }
 
     // MARK: - Jobs
@@ -103,7 +91,8 @@ extension ResultStore {
     // MARK: - Row mapping
 
     static let sweepColumns = """
-        id, name, source_text, source_name, max_attempts, job_timeout_seconds, created_at, finished_at, cancelled
+        id, name, source_text, source_name, max_attempts, job_timeout_seconds, created_at, finished_at, cancelled,
+        job_count, planned_jobs
         """
 
     /// An attempt's columns, from `attempts a` joined with its `jobs j`.
@@ -131,7 +120,9 @@ extension ResultStore {
             jobTimeoutSeconds: try stored.double(5, "job_timeout_seconds"),
             createdAt: StoreCoding.date(try stored.double(6, "created_at")),
             finishedAt: try stored.optionalDouble(7, "finished_at").map(StoreCoding.date),
-            cancelled: try stored.bool(8, "cancelled"))
+            cancelled: try stored.bool(8, "cancelled"),
+            jobCount: try stored.int(9, "job_count"),
+            plannedJobs: try stored.int(10, "planned_jobs"))
     }
 
     /// Maps `id, parameters, status, result` (columns 0...3), the plan index at `index` and,
@@ -167,8 +158,13 @@ extension ResultStore {
         return attempts
     }
 
+    /// The sweep's jobs per status, plan positions without a job row included: `pending`, or
+    /// `cancelled` when the sweep is.
     static func fetchCounts(_ db: Database, sweep: SweepID) throws -> [JobStatus: Int] {
         var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
+        if let record = try fetchSweep(db, id: sweep) {
+            counts[record.cancelled ? .cancelled : .pending, default: 0] += record.unplannedJobs
+        }
         let rows = try Row.fetchCursor(db, sql: """
             SELECT j.status, COUNT(*) FROM sweep_jobs sj JOIN jobs j ON j.seq = sj.job_seq
             WHERE sj.sweep_id = ? GROUP BY j.status
@@ -199,6 +195,16 @@ extension ResultStore {
                 }
             }
             return counts
+        }
+    }
+}
+
+extension ResultStore {
+    /// Whether the store holds any job row: if not, a new plan cannot share a job with it and
+    /// needs no look-ups.
+    public func holdsJobs() throws(StoreError) -> Bool {
+        try read("whether jobs are stored") { db, _ in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM jobs)") ?? false
         }
     }
 }

@@ -28,22 +28,25 @@ extension ResultStore {
         sweep: SweepID, statuses: Set<JobStatus>, maxAttempts: Int?
     ) throws(StoreError) -> RetryOutcome {
         let wanted = statuses.filter { $0 == .failed || $0 == .cancelled }
-        let (record, previous) = try write(.retry(sweep)) { db, _ -> (SweepRecord, [JobID: JobStatus]) in
+        let (record, previous, jobs) = try write(.retry(sweep)) { db, coding -> (SweepRecord, [JobID: JobStatus], [JobRecord]) in
             guard try Self.fetchSweep(db, id: sweep) != nil else {
                 throw StoreError(path: path, operation: .retry(sweep), reason: .unexpected("no sweep \(sweep.short)"))
             }
             let placeholders = wanted.map { _ in "?" }.joined(separator: ", ")
             var previous: [JobID: JobStatus] = [:]
+            var keys: [(seq: Int64, index: Int)] = []
             if !wanted.isEmpty {
                 let arguments = StatementArguments([sweep.rawValue] + wanted.map(\.rawValue))
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT j.id, j.status FROM sweep_jobs sj JOIN jobs j ON j.seq = sj.job_seq
+                    SELECT j.id, j.status, j.seq, sj.plan_index FROM sweep_jobs sj JOIN jobs j ON j.seq = sj.job_seq
                     WHERE sj.sweep_id = ? AND j.status IN (\(placeholders))
                         AND j.seq NOT IN (SELECT job_seq FROM results)
+                    ORDER BY sj.plan_index
                     """, arguments: arguments)
                 for row in rows {
                     let stored = StoredRow(row, table: "jobs", keyColumn: 0)
                     previous[JobID(rawValue: stored.key)] = try stored.value(1, "status", as: JobStatus.self)
+                    keys.append((Int64(try stored.int(2, "seq")), try stored.int(3, "plan_index")))
                 }
                 try db.execute(sql: """
                     UPDATE jobs SET status = 'pending', completed_at = NULL, error = NULL,
@@ -63,9 +66,17 @@ extension ResultStore {
                 throw StoreError(path: path, operation: .retry(sweep), reason: .unexpected(
                     "the sweep row vanished inside its own transaction"))
             }
-            return (record, previous)
+            // Only the re-queued jobs are read back (not the whole sweep), in plan order.
+            let records = try Self.fetchJobRecords(db, seqs: keys, coding: coding)
+            let byIndex = Dictionary(records.values.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
+            let jobs = try keys.map { key in
+                guard let record = byIndex[key.index] else {
+                    throw StoreError(path: path, operation: .retry(sweep), reason: .unexpected("a re-queued job vanished"))
+                }
+                return record
+            }
+            return (record, previous, jobs)
         }
-        let jobs = previous.isEmpty ? [] : try jobRecords(sweep: sweep).filter { previous[$0.id] != nil }
         return RetryOutcome(sweep: record, jobs: jobs, previousStatus: previous)
     }
 }

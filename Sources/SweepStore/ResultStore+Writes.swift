@@ -5,7 +5,8 @@ import SweepModel
 extension ResultStore {
     // MARK: - Submitting
 
-    /// Stores a sweep and links its planned jobs, in one transaction.
+    /// Stores a sweep and links all its planned jobs, in one transaction (a small plan, or a
+    /// test): `submit(sweep:)` then `planJobs` of the whole plan.
     ///
     /// Idempotent: a sweep id already in the store changes nothing (`alreadySubmitted`). A job the
     /// store already holds (from another sweep) is linked, not duplicated, and keeps its status
@@ -19,67 +20,190 @@ extension ResultStore {
             }
             firstIndex[job.id] = job.index
         }
+        var record = sweep
+        record.jobCount = jobs.count
+        record.plannedJobs = 0
         return try write(.submit(sweep.id)) { db, coding in
             if let existing = try Self.fetchSweep(db, id: sweep.id) {
                 return SubmitOutcome(
                     sweep: existing, alreadySubmitted: true, insertedJobs: 0, sharedJobs: 0,
                     reopenedJobs: [], counts: try Self.fetchCounts(db, sweep: sweep.id))
             }
-            let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM sweeps") ?? 0) + 1
-            try db.execute(
-                sql: """
-                    INSERT INTO sweeps (id, seq, name, source_text, source_name, max_attempts,
-                        job_timeout_seconds, created_at, finished_at, cancelled)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    sweep.id.rawValue, seq, sweep.name, sweep.sourceText, sweep.sourceName, sweep.maxAttempts,
-                    sweep.jobTimeoutSeconds, StoreCoding.seconds(sweep.createdAt),
-                    sweep.finishedAt.map(StoreCoding.seconds), sweep.cancelled,
-                ])
-            let insertJob = try db.cachedStatement(sql: """
-                INSERT INTO jobs (id, status) VALUES (?, 'pending') ON CONFLICT (id) DO NOTHING
-                """)
-            let insertParameters = try db.cachedStatement(sql: """
-                INSERT INTO job_parameters (job_seq, parameters) VALUES (?, ?)
-                """)
-            let findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
-            let reopenJob = try db.cachedStatement(sql: """
-                UPDATE jobs SET status = 'pending', completed_at = NULL WHERE seq = ? AND status = 'cancelled'
-                """)
-            let link = try db.cachedStatement(sql: """
-                INSERT INTO sweep_jobs (sweep_id, plan_index, job_seq) VALUES (?, ?, ?)
-                """)
-            var inserted = 0
-            var shared = 0
-            var reopened: [JobID] = []
-            for job in jobs {
-                try insertJob.execute(arguments: [job.id.rawValue])
-                let seq: Int64
-                if db.changesCount == 1 {
-                    inserted += 1
-                    seq = db.lastInsertedRowID
-                    try insertParameters.execute(arguments: [seq, try coding.json(job.parameters)])
-                } else {
-                    shared += 1
-                    guard let existing = try Int64.fetchOne(findJob, arguments: [job.id.rawValue]) else {
-                        throw StoreError(path: path, operation: .submit(sweep.id), reason: .unexpected(
-                            "job \(job.id.short) neither inserted nor found"))
-                    }
-                    seq = existing
-                    try reopenJob.execute(arguments: [seq])
-                    if db.changesCount == 1 { reopened.append(job.id) }
-                }
-                try link.execute(arguments: [sweep.id.rawValue, job.index, seq])
-            }
+            try Self.insertSweep(record, db: db)
+            let linked = try Self.link(jobs, encoded: nil, to: sweep.id, db: db, coding: coding, path: path)
             guard let stored = try Self.fetchSweep(db, id: sweep.id) else {
                 throw StoreError(path: path, operation: .submit(sweep.id), reason: .unexpected(
                     "the sweep row vanished inside its own transaction"))
             }
             return SubmitOutcome(
-                sweep: stored, alreadySubmitted: false, insertedJobs: inserted, sharedJobs: shared,
-                reopenedJobs: reopened, counts: try Self.fetchCounts(db, sweep: sweep.id))
+                sweep: stored, alreadySubmitted: false, insertedJobs: linked.inserted, sharedJobs: linked.shared,
+                reopenedJobs: linked.reopened, counts: try Self.fetchCounts(db, sweep: sweep.id))
         }
+    }
+
+    /// Stores a sweep as its file and plan size (`sweep.jobCount`) only: no job row yet. Its jobs
+    /// are created as they are needed, slice by slice, with `planJobs`. Costs the same for ten
+    /// jobs or a million. Idempotent, as `submit(sweep:jobs:)`.
+    public func submit(sweep: SweepRecord) throws(StoreError) -> SubmitOutcome {
+        var record = sweep
+        record.plannedJobs = 0
+        return try write(.submit(sweep.id)) { db, _ in
+            if let existing = try Self.fetchSweep(db, id: sweep.id) {
+                return SubmitOutcome(
+                    sweep: existing, alreadySubmitted: true, insertedJobs: 0, sharedJobs: 0,
+                    reopenedJobs: [], counts: try Self.fetchCounts(db, sweep: sweep.id))
+            }
+            try Self.insertSweep(record, db: db)
+            var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
+            counts[.pending] = record.jobCount
+            return SubmitOutcome(
+                sweep: record, alreadySubmitted: false, insertedJobs: 0, sharedJobs: 0, reopenedJobs: [],
+                counts: counts)
+        }
+    }
+
+    /// Creates the job rows of the sweep's next plan positions, in one transaction: `jobs` must
+    /// start at the sweep's `plannedJobs` and be consecutive. Returns each job's record as the
+    /// scheduler needs it: a new job is `pending` with no history; a job another sweep already
+    /// holds keeps its status, attempts and result (a `cancelled` one is `pending` again).
+    ///
+    /// `encodedParameters`, when given, are the jobs' parameters already encoded as JSON (their
+    /// canonical form, `SweepPlan.encodedJobs`), stored as they are.
+    public func planJobs(
+        sweep: SweepID, jobs: [PlannedJob], encodedParameters: [String]? = nil
+    ) throws(StoreError) -> [JobRecord] {
+        let linked = try write(.submit(sweep)) { db, coding in
+            guard let record = try Self.fetchSweep(db, id: sweep) else {
+                throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected("no sweep \(sweep.short) to plan"))
+            }
+            let expected = record.plannedJobs..<(record.plannedJobs + jobs.count)
+            guard jobs.map(\.index) == Array(expected), expected.upperBound <= record.jobCount else {
+                throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected(
+                    "plan positions \(jobs.first?.index ?? 0)..<\((jobs.last?.index ?? -1) + 1) do not continue "
+                        + "the \(record.plannedJobs) of \(record.jobCount) already planned"))
+            }
+            let encoded = encodedParameters?.count == jobs.count ? encodedParameters : nil
+            return try Self.link(jobs, encoded: encoded, to: sweep, db: db, coding: coding, path: path)
+        }
+        // Committed: the dispatch of these jobs needs no look-up of their keys.
+        jobKeys.update(learned: linked.keys, settled: [])
+        return linked.records
+    }
+
+    private static func insertSweep(_ sweep: SweepRecord, db: Database) throws {
+        let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM sweeps") ?? 0) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO sweeps (id, seq, name, source_text, source_name, max_attempts,
+                    job_timeout_seconds, created_at, finished_at, cancelled, job_count, planned_jobs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                sweep.id.rawValue, seq, sweep.name, sweep.sourceText, sweep.sourceName, sweep.maxAttempts,
+                sweep.jobTimeoutSeconds, StoreCoding.seconds(sweep.createdAt),
+                sweep.finishedAt.map(StoreCoding.seconds), sweep.cancelled, sweep.jobCount, sweep.plannedJobs,
+            ])
+    }
+
+    /// What `link` did.
+    private struct Linked {
+        var inserted = 0
+        var shared = 0
+        var reopened: [JobID] = []
+        var records: [JobRecord] = []
+        /// Each linked job's integer key.
+        var keys: [(JobID, Int64)] = []
+    }
+
+    /// Inserts or finds each job, links it to the sweep at its plan index and advances the
+    /// sweep's `planned_jobs` past them.
+    private static func link(
+        _ jobs: [PlannedJob], encoded: [String]?, to sweep: SweepID, db: Database, coding: StoreCoding, path: String
+    ) throws -> Linked {
+        let insertJob = try db.cachedStatement(sql: """
+            INSERT INTO jobs (id, status) VALUES (?, 'pending') ON CONFLICT (id) DO NOTHING
+            """)
+        let insertParameters = try db.cachedStatement(sql: """
+            INSERT INTO job_parameters (job_seq, parameters) VALUES (?, ?)
+            """)
+        let findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
+        let reopenJob = try db.cachedStatement(sql: """
+            UPDATE jobs SET status = 'pending', completed_at = NULL WHERE seq = ? AND status = 'cancelled'
+            """)
+        let link = try db.cachedStatement(sql: """
+            INSERT INTO sweep_jobs (sweep_id, plan_index, job_seq) VALUES (?, ?, ?)
+            """)
+        let alreadyLinked = try db.cachedStatement(sql: """
+            SELECT plan_index FROM sweep_jobs WHERE sweep_id = ? AND job_seq = ?
+            """)
+        var linked = Linked()
+        var sharedSeqs: [(seq: Int64, index: Int)] = []
+        linked.records.reserveCapacity(jobs.count)
+        for (offset, job) in jobs.enumerated() {
+            try insertJob.execute(arguments: [job.id.rawValue])
+            let seq: Int64
+            if db.changesCount == 1 {
+                linked.inserted += 1
+                seq = db.lastInsertedRowID
+                try insertParameters.execute(arguments: [seq, try encoded?[offset] ?? coding.json(job.parameters)])
+                linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
+            } else {
+                linked.shared += 1
+                guard let existing = try Int64.fetchOne(findJob, arguments: [job.id.rawValue]) else {
+                    throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected(
+                        "job \(job.id.short) neither inserted nor found"))
+                }
+                seq = existing
+                if let first = try Int.fetchOne(alreadyLinked, arguments: [sweep.rawValue, seq]) {
+                    throw StoreError(path: path, operation: .submit(sweep), reason: .duplicateJobInPlan(
+                        job.id, firstIndex: first, secondIndex: job.index))
+                }
+                try reopenJob.execute(arguments: [seq])
+                if db.changesCount == 1 { linked.reopened.append(job.id) }
+                sharedSeqs.append((seq, job.index))
+                linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
+            }
+            try link.execute(arguments: [sweep.rawValue, job.index, seq])
+            linked.keys.append((job.id, seq))
+        }
+        try db.execute(
+            sql: "UPDATE sweeps SET planned_jobs = planned_jobs + ? WHERE id = ?", arguments: [jobs.count, sweep.rawValue])
+        if !sharedSeqs.isEmpty {
+            let stored = try fetchJobRecords(db, seqs: sharedSeqs, coding: coding)
+            for (offset, record) in linked.records.enumerated() {
+                if let known = stored[record.id] { linked.records[offset] = known }
+            }
+        }
+        return linked
+    }
+
+    /// The records (with attempts and result) of jobs given by key, at the given plan index.
+    static func fetchJobRecords(
+        _ db: Database, seqs: [(seq: Int64, index: Int)], coding: StoreCoding
+    ) throws -> [JobID: JobRecord] {
+        var records: [JobID: JobRecord] = [:]
+        for start in stride(from: 0, to: seqs.count, by: 500) {
+            let chunk = seqs[start..<min(start + 500, seqs.count)]
+            let placeholders = chunk.map { _ in "?" }.joined(separator: ", ")
+            let keys = StatementArguments(chunk.map(\.seq))
+            var attempts = try fetchAttempts(db, sql: """
+                SELECT \(attemptColumns) FROM attempts a JOIN jobs j ON j.seq = a.job_seq
+                WHERE a.job_seq IN (\(placeholders)) ORDER BY a.job_seq, a.number
+                """, arguments: keys)
+            let indexBySeq = Dictionary(chunk.map { ($0.seq, $0.index) }, uniquingKeysWith: { first, _ in first })
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(jobColumns), j.seq, j.retry_base FROM jobs j \(jobJoins) WHERE j.seq IN (\(placeholders))
+                """, arguments: keys)
+            while let row = try rows.next() {
+                let stored = StoredRow(row, table: "jobs", keyColumn: 0)
+                let seq = Int64(try stored.int(4, "seq"))
+                var record = try jobRecord(stored, index: 4, retryBase: 5, coding: coding)
+                record.index = indexBySeq[seq] ?? record.index
+                record.attempts = attempts.removeValue(forKey: record.id) ?? []
+                records[record.id] = record
+            }
+        }
+        return records
     }
 
     // MARK: - Group commit
@@ -90,9 +214,10 @@ extension ResultStore {
     @discardableResult
     public func apply(_ changes: [StoreChange]) throws(StoreError) -> ApplyReport {
         if changes.isEmpty { return ApplyReport() }
-        return try write(.apply(changes: changes.count)) { db, coding in
+        let keys = jobKeys
+        let (report, learned, settled) = try write(.apply(changes: changes.count)) { db, coding in
             var report = ApplyReport()
-            let statements = try ChangeStatements(db)
+            var statements = try ChangeStatements(db, keys: keys)
             for change in changes {
                 switch try statements.apply(change, db: db, coding: coding) {
                 case .applied: break
@@ -100,29 +225,38 @@ extension ResultStore {
                 case .ignored: report.ignored.append(change)
                 }
             }
-            return report
+            return (report, statements.learned, statements.settled)
         }
+        keys.update(learned: learned, settled: settled)
+        return report
     }
 }
 
 /// The cached statements of `apply`, prepared once per connection by SQLite's statement cache.
 ///
-/// Each statement finds the job's integer key through the unique index on its text id (a read,
-/// inside SQLite), then writes only rows keyed by that integer, which sit near each other for jobs
-/// dispatched in submission order (see `StoreSchema`, format 2). The two hot changes (attempt
-/// started, result recorded) need no separate look-up.
+/// Every statement addresses a job's rows by its integer key (`seq`): kept in `JobKeyCache` for
+/// the jobs in flight, otherwise found once per change through the unique index on the text id.
+/// Those rows sit near each other for jobs dispatched in submission order (see `StoreSchema`,
+/// format 2), so a batch writes a few pages at the end of each table.
 private struct ChangeStatements {
     enum Effect { case applied, duplicateResult(JobID), ignored }
 
-    let findJob: Statement
-    let startAttempt: Statement
-    let markRunning: Statement
+    let keys: JobKeyCache
+    /// Keys found in this transaction, and jobs that became final in it: for the cache, once
+    /// the transaction committed.
+    private(set) var learned: [(JobID, Int64)] = []
+    private(set) var settled: [JobID] = []
+
+    // The hot statements, run for every dispatched job, bind through SQLite's C API.
+    let findJob: DirectStatement
+    let startAttempt: DirectStatement
+    let markRunning: DirectStatement
+    let insertResult: DirectStatement
+    let markCompleted: DirectStatement
+    let completeAttempt: DirectStatement
+    let completeRecordedAttempt: DirectStatement
     let endAttempt: Statement
     let backToPending: Statement
-    let insertResult: Statement
-    let markCompleted: Statement
-    let completeAttempt: Statement
-    let completeRecordedAttempt: Statement
     let failJob: Statement
     let cancelJob: Statement
     let cancelSweep: Statement
@@ -130,15 +264,15 @@ private struct ChangeStatements {
     let finishSweep: Statement
     let sweepExists: Statement
 
-    init(_ db: Database) throws {
-        findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
-        startAttempt = try db.cachedStatement(sql: """
-            INSERT INTO attempts (job_seq, number, worker, started_at, outcome)
-            SELECT seq, ?2, ?3, ?4, 'running' FROM jobs WHERE id = ?1
+    init(_ db: Database, keys: JobKeyCache) throws {
+        self.keys = keys
+        findJob = try DirectStatement(db, sql: "SELECT seq FROM jobs WHERE id = ?")
+        startAttempt = try DirectStatement(db, sql: """
+            INSERT INTO attempts (job_seq, number, worker, started_at, outcome) VALUES (?, ?, ?, ?, 'running')
             ON CONFLICT (job_seq, number) DO NOTHING
             """)
         // A running job stays running (no write at all when another attempt already runs).
-        markRunning = try db.cachedStatement(sql: "UPDATE jobs SET status = 'running' WHERE id = ? AND status = 'pending'")
+        markRunning = try DirectStatement(db, sql: "UPDATE jobs SET status = 'running' WHERE seq = ? AND status = 'pending'")
         endAttempt = try db.cachedStatement(sql: """
             UPDATE attempts SET outcome = ?, error = ?, ended_at = ?
             WHERE job_seq = ? AND number = ? AND outcome = 'running'
@@ -147,22 +281,21 @@ private struct ChangeStatements {
             UPDATE jobs SET status = 'pending' WHERE seq = ?1 AND status = 'running'
             AND NOT EXISTS (SELECT 1 FROM attempts WHERE job_seq = ?1 AND outcome = 'running')
             """)
-        insertResult = try db.cachedStatement(sql: """
-            INSERT INTO results (job_seq, attempt, result) SELECT seq, ?2, ?3 FROM jobs WHERE id = ?1
-            ON CONFLICT (job_seq) DO NOTHING
+        insertResult = try DirectStatement(db, sql: """
+            INSERT INTO results (job_seq, attempt, result) VALUES (?, ?, ?) ON CONFLICT (job_seq) DO NOTHING
             """)
-        markCompleted = try db.cachedStatement(sql: """
-            UPDATE jobs SET status = ?, completed_at = ?, error = NULL WHERE id = ?
+        markCompleted = try DirectStatement(db, sql: """
+            UPDATE jobs SET status = ?, completed_at = ?, error = NULL WHERE seq = ?
             """)
-        completeAttempt = try db.cachedStatement(sql: """
+        completeAttempt = try DirectStatement(db, sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?
-            WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND number = ? AND outcome = 'running'
+            WHERE job_seq = ? AND number = ? AND outcome = 'running'
             """)
         // The attempt whose result became the job's result completed, even if its lease had
         // expired meanwhile (a partition or a stall, not a death): the record must say so.
-        completeRecordedAttempt = try db.cachedStatement(sql: """
+        completeRecordedAttempt = try DirectStatement(db, sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?, error = NULL
-            WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND number = ? AND outcome IN ('running', 'expired')
+            WHERE job_seq = ? AND number = ? AND outcome IN ('running', 'expired')
             """)
         failJob = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'failed', error = ?, completed_at = ?
@@ -188,12 +321,19 @@ private struct ChangeStatements {
         sweepExists = try db.cachedStatement(sql: "SELECT 1 FROM sweeps WHERE id = ?")
     }
 
-    func apply(_ change: StoreChange, db: Database, coding: StoreCoding) throws -> Effect {
+    mutating func apply(_ change: StoreChange, db: Database, coding: StoreCoding) throws -> Effect {
         switch change {
         case .attemptStarted(let job, let number, let worker, let at):
-            try startAttempt.execute(arguments: [job.rawValue, number, worker.rawValue, StoreCoding.seconds(at)])
-            guard db.changesCount == 1 else { return .ignored }  // unknown job, or attempt already started
-            try markRunning.execute(arguments: [job.rawValue])
+            guard let seq = try seq(of: job) else { return .ignored }
+            let started = try startAttempt.execute {
+                $0.bind(1, seq)
+                $0.bind(2, number)
+                $0.bind(3, worker.rawValue)
+                $0.bind(4, StoreCoding.seconds(at))
+            }
+            guard started == 1 else { return .ignored }  // attempt already started
+            try markRunning.execute { $0.bind(1, seq) }
+            learned.append((job, seq))
             return .applied
 
         case .attemptEnded(let job, let number, let outcome, let error, let at):
@@ -204,25 +344,43 @@ private struct ChangeStatements {
             return .applied
 
         case .resultRecorded(let job, let attempt, let result, let at):
-            guard result.status.isCompleted else { return .ignored }
-            try insertResult.execute(arguments: [job.rawValue, attempt, try coding.json(result)])
-            let recorded = db.changesCount == 1
+            guard result.status.isCompleted, let seq = try seq(of: job) else { return .ignored }
+            let json = try coding.resultJSON(result)
+            let recorded = try insertResult.execute {
+                $0.bind(1, seq)
+                $0.bind(2, attempt)
+                $0.bind(3, json)
+            } == 1
+            let seconds = StoreCoding.seconds(at)
             if recorded {
-                try markCompleted.execute(arguments: [result.status.rawValue, StoreCoding.seconds(at), job.rawValue])
+                try markCompleted.execute {
+                    $0.bind(1, result.status.rawValue)
+                    $0.bind(2, seconds)
+                    $0.bind(3, seq)
+                }
             }
-            try (recorded ? completeRecordedAttempt : completeAttempt)
-                .execute(arguments: [StoreCoding.seconds(at), job.rawValue, attempt])
-            if recorded { return .applied }
-            return try seq(of: job) == nil ? .ignored : .duplicateResult(job)
+            try (recorded ? completeRecordedAttempt : completeAttempt).execute {
+                $0.bind(1, seconds)
+                $0.bind(2, seq)
+                $0.bind(3, attempt)
+            }
+            settled.append(job)
+            return recorded ? .applied : .duplicateResult(job)
 
         case .jobFailed(let job, let error, let at):
             guard let seq = try seq(of: job) else { return .ignored }
             try failJob.execute(arguments: [error, StoreCoding.seconds(at), seq])
+            settled.append(job)
             return db.changesCount == 1 ? .applied : .ignored
 
         case .jobsCancelled(let jobs, let at):
             for job in jobs { try cancelJob.execute(arguments: [StoreCoding.seconds(at), job.rawValue]) }
+            settled += jobs
             return .applied
+
+        case .sweepFlaggedCancelled(let sweep, _):
+            try cancelSweep.execute(arguments: [sweep.rawValue])
+            return db.changesCount == 1 ? .applied : .ignored
 
         case .sweepCancelled(let sweep, let at):
             try cancelSweep.execute(arguments: [sweep.rawValue])
@@ -237,8 +395,10 @@ private struct ChangeStatements {
         }
     }
 
-    /// The job's integer key, or nil for a job the store does not hold.
+    /// The job's integer key (cached for jobs in flight, else looked up), or nil for a job the
+    /// store does not hold.
     private func seq(of job: JobID) throws -> Int64? {
-        try Int64.fetchOne(findJob, arguments: [job.rawValue])
+        if let key = keys.key(of: job) { return key }
+        return try findJob.int64 { $0.bind(1, job.rawValue) }
     }
 }

@@ -20,6 +20,8 @@ public final class ResultStore: Sendable {
     /// The state file's path, as given.
     public let path: String
     let pool: DatabasePool
+    /// Integer keys of the jobs in flight, for `apply`.
+    let jobKeys = JobKeyCache()
 
     /// Opens the store at `path`, creating and migrating it if needed.
     ///
@@ -47,7 +49,14 @@ public final class ResultStore: Sendable {
         // are random hashes, so every commit dirties pages all over the file, and frequent
         // checkpoints (each rewriting those pages and syncing) cost more than the commits
         // themselves (measured: 1.6x faster random-id applies; see docs/STORE.md).
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            // The writer's page cache: 32 MiB instead of SQLite's 2 MiB, so the pages `apply`
+            // touches for every job (the id index's, the jobs table's) stay in memory instead of
+            // being read again from the file at each look-up (docs/STORE.md, "Where the time
+            // goes"). It fills only as pages are used; readers keep the default.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32768") }
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             if durability == .full && !readOnly {

@@ -20,6 +20,10 @@ public enum StoreChange: Sendable, Equatable {
     /// The sweep is cancelled; its jobs that are not final and not needed by another open sweep
     /// become `cancelled`.
     case sweepCancelled(SweepID, at: Date)
+    /// The sweep is cancelled, and the caller lists its jobs to cancel in a `jobsCancelled` of the
+    /// same batch (the coordinator does): only the flag is written, so cancelling costs the jobs
+    /// listed (at most the planning window and the running ones), not a scan of the sweep.
+    case sweepFlaggedCancelled(SweepID, at: Date)
     /// Every job of the sweep reached a final status (the first time is kept).
     case sweepFinished(SweepID, at: Date)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SweepModel
 
 /// How the store turns values into columns: JSON with sorted keys for parameters and results
 /// (non-finite numbers kept as strings, since a diverged run's loss may be NaN), and dates as
@@ -21,6 +22,16 @@ struct StoreCoding {
 
     func json(_ value: some Encodable) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// A result's JSON: written by hand for the common result without a train summary (a `noop`
+    /// or `sleep` job: `{"seconds":…,"status":"…"}`, the keys sorted as `encoder` sorts them),
+    /// which the dispatch hot path commits once per job; by `encoder` otherwise.
+    func resultJSON(_ result: JobResult) throws -> String {
+        guard result.summary == nil, result.seconds.isFinite else { return try json(result) }
+        var seconds = result.seconds.description
+        if seconds.hasSuffix(".0") { seconds.removeLast(2) }
+        return "{\"seconds\":\(seconds),\"status\":\"\(result.status.rawValue)\"}"
     }
 
     func value<T: Decodable>(_ type: T.Type, json: String) throws -> T {

@@ -8,7 +8,7 @@ import GRDB
 /// refuses the file instead of misreading it.
 enum StoreSchema {
     /// The newest store format this binary reads and writes.
-    static let formatVersion = 4
+    static let formatVersion = 5
     /// `PRAGMA application_id`: "CSwp", marks the file as a ClusterSweep store.
     static let applicationID: Int32 = 0x4353_7770
     /// The `meta` key holding the format version.
@@ -89,6 +89,19 @@ enum StoreSchema {
         }
         // Format 4: the finish log the dashboard pages through (`client.results`).
         migrator.registerMigration("v4-finish-log") { db in try addFinishLog(db) }
+        // Format 5: a sweep's plan is its file plus a count; job rows are created as they are
+        // dispatched (`planned_jobs` of `job_count` so far). A format-4 binary would read such a
+        // sweep as having only its planned jobs and mark it finished early, so the format goes up.
+        migrator.registerMigration("v5-lazy-plans") { db in
+            try db.execute(sql: """
+                -- Jobs in the sweep's plan, and how many of them (from position 0) have job rows.
+                ALTER TABLE sweeps ADD COLUMN job_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sweeps ADD COLUMN planned_jobs INTEGER NOT NULL DEFAULT 0;
+                UPDATE sweeps SET job_count = (SELECT COUNT(*) FROM sweep_jobs WHERE sweep_id = sweeps.id);
+                UPDATE sweeps SET planned_jobs = job_count;
+                UPDATE meta SET value = '5' WHERE key = '\(formatVersionKey)';
+                """)
+        }
         return migrator
     }
 

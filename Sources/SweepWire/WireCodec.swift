@@ -48,6 +48,7 @@ public enum WireCodec {
         case .plan(let body): try frames(request.kind, body, requestID: requestID)
         case .delete(let body): try frames(request.kind, body, requestID: requestID)
         case .results(let body): try frames(request.kind, body, requestID: requestID)
+        case .reportPage(let body): try frames(request.kind, body, requestID: requestID)
         }
     }
 
@@ -63,6 +64,7 @@ public enum WireCodec {
         case .planned(let body): try frames(reply.kind, body, requestID: requestID)
         case .deleted(let body): try frames(reply.kind, body, requestID: requestID)
         case .results(let body): try frames(reply.kind, body, requestID: requestID)
+        case .reportPage(let body): try frames(reply.kind, body, requestID: requestID)
         case .error(let body): try frames(reply.kind, body, requestID: requestID)
         }
     }
@@ -79,12 +81,14 @@ public enum WireCodec {
         case "worker.ready": return .worker(.ready(try payload.body()))
         case "worker.heartbeat": try payload.noBody(); return .worker(.heartbeat)
         case "worker.progress": return .worker(.progress(try payload.body()))
-        case "worker.results": return .worker(.results(try payload.body()))
+        case "worker.results":
+            if let plain = PlainResultsReader.read(payload.bytes, at: payload.bodyStart) { return .worker(.results(.init(plain))) }
+            return .worker(.results(try payload.body()))
         case "worker.failures": return .worker(.failures(try payload.body()))
         case "worker.released": return .worker(.released(try payload.body()))
         case "worker.goodbye": return .worker(.goodbye(try payload.body()))
         case "client.submit", "client.status", "client.cancel", "client.workers", "client.report", "client.retry",
-            "client.plan", "client.delete", "client.results":
+            "client.plan", "client.delete", "client.results", "client.report_page":
             let requestID = try payload.requestID()
             switch payload.kind {
             case "client.submit": return .client(requestID: requestID, .submit(try payload.body()))
@@ -95,6 +99,7 @@ public enum WireCodec {
             case "client.plan": return .client(requestID: requestID, .plan(try payload.body()))
             case "client.delete": return .client(requestID: requestID, .delete(try payload.body()))
             case "client.results": return .client(requestID: requestID, .results(try payload.body()))
+            case "client.report_page": return .client(requestID: requestID, .reportPage(try payload.body()))
             default: return .client(requestID: requestID, .report(try payload.body()))
             }
         default: throw .unknownKind(payload.kind)
@@ -160,7 +165,7 @@ public enum WireCodec {
         var payload = try Payload(frames, limit: limit)
         let known = [
             "reply.submitted", "reply.status", "reply.cancelled", "reply.workers", "reply.report", "reply.retried", "reply.planned", "reply.deleted",
-            "reply.results", "reply.error",
+            "reply.results", "reply.report_page", "reply.error",
         ]
         guard known.contains(payload.kind) else { throw .unknownKind(payload.kind) }
         let requestID = try payload.requestID()
@@ -174,6 +179,7 @@ public enum WireCodec {
         case "reply.planned": return (requestID, .planned(try payload.body()))
         case "reply.deleted": return (requestID, .deleted(try payload.body()))
         case "reply.results": return (requestID, .results(try payload.body()))
+        case "reply.report_page": return (requestID, .reportPage(try payload.body()))
         default: return (requestID, .error(try payload.body()))
         }
     }

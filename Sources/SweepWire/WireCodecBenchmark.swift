@@ -28,7 +28,7 @@ public enum WireCodecBenchmark {
             experiment.seed = UInt64(n)
             return JobAssignment(
                 job: jobID(n), attempt: 1, parameters: JobParameters(kind: .noop, experiment: experiment.resolved()),
-                timeoutSeconds: 3600)
+                timeout: .seconds(3600))
         }))
         let results = WorkerMessage.results(.init((0..<batch).map {
             CompletedJob(job: jobID($0), attempt: 1, result: JobResult(status: .clustered, summary: nil, seconds: 0.001))

@@ -17,11 +17,18 @@ extension CodingUserInfoKey {
 }
 
 extension ExperimentConfig {
+    /// The options' coders alone. Walking these copies one closure per option, where walking
+    /// `options` copies each option whole (its strings and seven closures, retained and released):
+    /// that copying cost as much as the coding itself on the dispatch hot path, where the
+    /// coordinator encodes every assignment and a worker decodes it.
+    private static let optionEncoders = options.map(\.encodeValue)
+    private static let optionDecoders = options.map(\.decodeValue)
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: OptionCodingKey.self)
         let everyOption = encoder.userInfo[.experimentEveryOption] as? Bool ?? false
-        for option in Self.options {
-            try option.encode(self, into: &container, everyOption: everyOption)
+        for encode in Self.optionEncoders {
+            try encode(self, &container, everyOption)
         }
     }
 
@@ -29,8 +36,8 @@ extension ExperimentConfig {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: OptionCodingKey.self)
         self.init()
-        for option in Self.options {
-            try option.decode(from: container, into: &self)
+        for decode in Self.optionDecoders {
+            try decode(container, &self)
         }
     }
 }

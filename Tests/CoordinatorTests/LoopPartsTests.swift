@@ -14,10 +14,10 @@ import TrainingCore
 
     private func attempt(_ n: Int) -> JobAttempt { JobAttempt(job: JobID(rawValue: "job\(n)"), attempt: 1) }
 
-    private func assignment(_ n: Int) -> SweepWire.JobAssignment {
-        SweepWire.JobAssignment(
+    private func assignment(_ n: Int) -> JobAssignment {
+        JobAssignment(
             job: JobID(rawValue: "job\(n)"), attempt: 1, parameters: JobParameters(kind: .noop, experiment: .init()),
-            timeoutSeconds: 60)
+            timeout: .seconds(60))
     }
 
     @Test func outbox_mergesConsecutiveAssignsAndAcks_perWorker_keepingOrder() {
@@ -38,6 +38,35 @@ import TrainingCore
         ])
         #expect(workers[1].1 == [.ack(.init([attempt(9), attempt(10)]))])
         #expect(outbox.isEmpty)
+    }
+
+    @Test func outbox_mergesInterleavedAcksAndAssigns_ofOneIteration_intoOneOfEach() {
+        var outbox = Outbox()
+        // A worker's results, then its ready, then more results: ack, assign, ack, assign.
+        outbox.send(.ack(.init([attempt(1), attempt(2)])), to: w1)
+        outbox.send(.assign(.init([assignment(5)])), to: w1)
+        outbox.send(.ack(.init([attempt(3)])), to: w1)
+        outbox.send(.heartbeat, to: w1)
+        outbox.send(.assign(.init([assignment(6), assignment(7)])), to: w1)
+        #expect(outbox.takeAll().workers.first?.1 == [
+            .ack(.init([attempt(1), attempt(2), attempt(3)])),
+            .assign(.init([assignment(5), assignment(6), assignment(7)])),
+            .heartbeat,
+        ])
+    }
+
+    @Test func outbox_neverMovesAnAssignAcrossAnAbort() {
+        var outbox = Outbox()
+        outbox.send(.assign(.init([assignment(1)])), to: w1)
+        outbox.send(.abort(.init([attempt(1)], reason: "r")), to: w1)
+        outbox.send(.ack(.init([attempt(9)])), to: w1)
+        outbox.send(.assign(.init([assignment(1)])), to: w1)
+        #expect(outbox.takeAll().workers.first?.1 == [
+            .assign(.init([assignment(1)])),
+            .abort(.init([attempt(1)], reason: "r")),
+            .ack(.init([attempt(9)])),
+            .assign(.init([assignment(1)])),
+        ])
     }
 
     @Test func outbox_neverMergesBeyondMaxBatch() {
@@ -125,7 +154,7 @@ import TrainingCore
         batch.add(.persistCancelled(sweep: sweep, jobs: []), at: date, directory: directory)
         batch.add(.persistSweepFinished(sweep: sweep), at: date, directory: directory)
         batch.add(.sendHeartbeat(worker: w1), at: date, directory: directory)
-        #expect(batch.changes == [.jobsCancelled([job], at: date), .sweepCancelled(sweep, at: date), .sweepFinished(sweep, at: date)])
+        #expect(batch.changes == [.jobsCancelled([job], at: date), .sweepFlaggedCancelled(sweep, at: date), .sweepFinished(sweep, at: date)])
         batch.committed(into: &directory, at: date)
         #expect(directory.record(sweep)?.cancelled == true)
         #expect(directory.record(sweep)?.finishedAt == date)

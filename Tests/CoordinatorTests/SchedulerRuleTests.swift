@@ -7,10 +7,11 @@ import Testing
 @Suite struct SchedulerRuleTests {
     let a = Fixture.worker("a")
     let b = Fixture.worker("b")
-    /// The rules below count leases with a prefetch of 2 per worker, whatever the default is.
+    /// The rules below count leases with a prefetch of 2 per worker, whatever the defaults are.
     let ruleConfiguration: SchedulerConfiguration = {
         var configuration = SchedulerConfiguration()
         configuration.prefetchPerWorker = 2
+        configuration.maxPrefetchPerWorker = 2
         return configuration
     }()
 
@@ -219,6 +220,22 @@ import Testing
         #expect(actions.assignments(to: a).isEmpty)
         // The window is min(credit, slots + prefetch) = 6 and 5 are held.
         #expect(s.workerCredit(a, window: 7, at: Fixture.at(0.3)).assignments(to: a).count == 1)
+    }
+
+    @Test func credit_mayHoldMoreThanTheFirstPrefetch_upToItsCap_inOneAssignment() {
+        var configuration = SchedulerConfiguration()
+        configuration.prefetchPerWorker = 2
+        configuration.maxPrefetchPerWorker = 20
+        var s = Scheduler(configuration: configuration)
+        _ = s.sweepSubmitted(Fixture.sweep("s", jobs: Array(0..<100), maxAttempts: 3, timeout: 0), at: Fixture.at(0))
+        // Before the worker's credit: slots + prefetch.
+        #expect(s.workerHello(a, slots: 2, running: [], finished: [], at: Fixture.at(0)).assignments(to: a).count == 4)
+        // A credit of 50 is capped at slots + 20; the 18 more leave in one assignment.
+        let credited = s.workerCredit(a, window: 50, at: Fixture.at(0.1))
+        #expect(credited.assignments(to: a).count == 18)
+        #expect(credited.filter { if case .sendAssign = $0 { true } else { false } }.count == 1)
+        #expect(s.leaseCount(of: a) == 22)
+        #expect(s.invariantViolations().isEmpty)
     }
 
     @Test func hostileHello_isClamped() {

@@ -20,14 +20,16 @@ import Testing
         "TrainingCore": ["CCPUID", "KernelsAVX", "KernelsAVX512", "KernelsAVX2", "KernelsBaseline"],
         "SweepModel": ["TrainingCore", "Yams", "Crypto"],
         // StoreBenchmark builds realistic jobs (ExperimentConfig); the store itself needs only SweepModel.
-        "SweepStore": ["SweepModel", "GRDB", "TrainingCore"],
+        // GRDBSQLite: SQLite's C API for apply's hot statements (DirectStatement).
+        "SweepStore": ["SweepModel", "GRDB", "GRDBSQLite", "TrainingCore"],
         "Reporting": ["SweepModel", "TrainingCore", "Charts", "RealModule"],
         // Progress messages carry the training core's MetricValues.
         "SweepWire": ["SweepModel", "TrainingCore", "ZeroMQ"],
         // Not TrainingCore: the coordinator never runs or interprets an experiment.
         "Coordinator": ["SweepWire", "SweepModel", "SweepStore", "Logging", "ZeroMQ"],
         "Worker": ["SweepWire", "SweepModel", "TrainingCore", "Logging", "ZeroMQ"],
-        "LocalCluster": ["Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "Logging"],
+        // ZeroMQ only for bench dispatch's bare request-reply loop (RequestReplyBenchmark).
+        "LocalCluster": ["Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "Logging", "ZeroMQ"],
         // A client of the coordinator: never its internals (Coordinator, SweepStore).
         "Dashboard": [
             "SweepWire", "SweepModel", "Reporting", "Charts", "Logging", "Hummingbird", "HummingbirdCore",

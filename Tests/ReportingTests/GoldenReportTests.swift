@@ -30,18 +30,41 @@ private enum Golden {
     try Golden.check(ReportCSV.render(ReportFixtures.smallReport()), file: "report.csv")
 }
 
-@Test func reportJSON_sortsKeysKeepsNullsAndSlashes() throws {
+@Test func reportJSON_isCompactWithSortedKeysNullsAndSlashes() throws {
     let json = String(decoding: try ReportFixtures.smallReport().jsonData(), as: UTF8.self)
     #expect(json.contains("configs/fixture.yaml"))
     #expect(!json.contains("\\/"))
-    #expect(json.contains("\"finished_at\" : null"))
-    #expect(json.contains("\"km_median\" : null"))
-    #expect(json.contains("\"result\" : null"))
+    #expect(json.contains("\"finished_at\":null"))
+    #expect(json.contains("\"km_median\":null"))
+    #expect(json.contains("\"result\":null"))
+    // Compact: one line, no indentation, no space after a colon.
+    #expect(json.firstIndex(of: "\n") == json.index(before: json.endIndex))
+    #expect(!json.contains("\" : "))
     // Sorted keys: within the top-level object, dimension_effect < generated_at < groups < jobs < ...
-    let order = ["\"dimension_effect\"", "\"generated_at\"", "\"groups\"", "\"jobs\"", "\"metrics\"", "\"sweep\"", "\"version\""]
-    let positions = order.compactMap { json.range(of: "\n  \($0)")?.lowerBound }
+    #expect(json.hasPrefix("{\"dimension_effect\":["))
+    #expect(json.hasSuffix(",\"version\":3}\n"))
+    let order = [",\"generated_at\":\"", "\",\"groups\":[", "],\"jobs\":[", "],\"metrics\":[\"", "],\"sweep\":{", "},\"verdicts\":["]
+    let positions = order.compactMap { json.range(of: $0)?.lowerBound }
     #expect(positions.count == order.count)
     #expect(positions == positions.sorted())
+}
+
+@Test func reportJSON_writesSharedParametersOnce_andEachJobsGridKeysAndSeed() throws {
+    let report = ReportFixtures.smallReport()
+    let object = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
+    let sweep = try #require(object["sweep"] as? [String: Any])
+    let shared = try #require(sweep["parameters"] as? [String: Any])
+    #expect(shared["hidden"] as? [Int] == [16, 16])
+    #expect(shared["dimension"] == nil && shared["seed"] == nil)
+    let jobs = try #require(object["jobs"] as? [[String: Any]])
+    #expect(jobs.count == 6)
+    for (index, job) in jobs.enumerated() {
+        let own = try #require(job["parameters"] as? [String: Any])
+        // The fixture's grid is `dimension`; the seed is always the job's own.
+        #expect(Set(own.keys) == ["dimension", "seed"])
+        #expect(own["seed"] as? Int == index % 3)
+    }
+    #expect(object["version"] as? Int == 3)
 }
 
 @Test func reportJSON_roundTrips() throws {
@@ -61,5 +84,5 @@ private enum Golden {
     jobs[2].result?.summary?.final.loss = .nan
     let report = SweepReport.build(sweep: ReportFixtures.sweep(), jobs: jobs, generatedAt: ReportFixtures.generatedAt)
     let json = String(decoding: try report.jsonData(), as: UTF8.self)
-    #expect(json.contains("\"loss\" : null"))
+    #expect(json.contains("\"loss\":null"))
 }

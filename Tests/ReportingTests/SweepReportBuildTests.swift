@@ -23,7 +23,9 @@ import TrainingCore
 }
 
 @Test func build_flattensResolvedParameters() throws {
-    let parameters = ReportFixtures.smallReport().jobs[0].parameters
+    let report = ReportFixtures.smallReport()
+    #expect(report.jobs[0].parameters == ["dimension": .int(2), "seed": .int(0)])
+    let parameters = report.parameters(of: report.jobs[0])
     #expect(parameters["dimension"] == .int(2))
     #expect(parameters["seed"] == .int(0))
     #expect(parameters["input_learning_rate"] == .double(0.001))

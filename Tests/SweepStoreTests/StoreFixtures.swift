@@ -16,11 +16,12 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
 let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 func at(_ seconds: Double) -> Date { t0.addingTimeInterval(seconds) }
 
-func sweepRecord(_ number: Int, name: String? = nil) -> SweepRecord {
+/// Sweep number `number`; `jobs` is its plan's size (as the store records it once submitted).
+func sweepRecord(_ number: Int, name: String? = nil, jobs: Int = 0) -> SweepRecord {
     SweepRecord(
         id: SweepID(rawValue: StoreBenchmark.hexID(900, number)), name: name ?? "sweep-\(number)",
         sourceText: "version: 1\nname: sweep-\(number)\n", sourceName: "configs/s\(number).yaml",
-        maxAttempts: 3, jobTimeoutSeconds: 600, createdAt: at(Double(number)))
+        maxAttempts: 3, jobTimeoutSeconds: 600, createdAt: at(Double(number)), jobCount: jobs)
 }
 
 /// Jobs `range` of a shared pool of noop jobs, re-indexed from 0, so two plans can overlap.

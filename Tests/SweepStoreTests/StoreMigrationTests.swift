@@ -89,9 +89,9 @@ struct StoreMigrationTests {
             try Self.copyFormat1File(to: path)
             let store = try ResultStore(path: path)
 
-            var cancelled = sweepRecord(2)
+            var cancelled = sweepRecord(2, jobs: 4)
             cancelled.cancelled = true
-            #expect(try store.sweeps() == [sweepRecord(1), cancelled])
+            #expect(try store.sweeps() == [sweepRecord(1, jobs: 6), cancelled])
             #expect(try store.jobRecords(sweep: sweepRecord(1).id) == Self.expectedRecords(Self.jobs, indices: Array(0..<6)))
             let secondPlan = Self.second.enumerated().map { PlannedJob(id: $1.id, index: $0, parameters: $1.parameters) }
             #expect(try store.jobRecords(sweep: sweepRecord(2).id) == Self.expectedRecords(secondPlan, indices: Array(4..<8)))
@@ -105,7 +105,7 @@ struct StoreMigrationTests {
             #expect(snapshot.jobs.first?.runningAttempts.map(\.number) == [1])
 
             try store.pool.read { db in
-                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "4")
+                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "5")
                 // Submission order: sweep 1's plan, then the jobs only sweep 2 holds.
                 let order = try String.fetchAll(db, sql: "SELECT id FROM jobs ORDER BY seq")
                 #expect(order == Self.shared.map(\.id.rawValue))
@@ -148,7 +148,7 @@ struct StoreMigrationTests {
             let path = dir + "/state.sqlite"
             try Self.copyFormat1File(to: path)
             let error = try #require(throws: StoreError.self) { try ResultStore(path: path, readOnly: true) }
-            #expect(error.reason == .needsMigration(found: 1, supported: 4))
+            #expect(error.reason == .needsMigration(found: 1, supported: 5))
         }
     }
 }

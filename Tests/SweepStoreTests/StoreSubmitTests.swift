@@ -12,7 +12,7 @@ struct StoreSubmitTests {
             #expect(!outcome.alreadySubmitted)
             #expect(outcome.insertedJobs == 5 && outcome.sharedJobs == 0)
             #expect(outcome.counts[.pending] == 5 && outcome.counts[.clustered] == 0)
-            #expect(outcome.sweep == sweepRecord(1))
+            #expect(outcome.sweep == sweepRecord(1, jobs: 5))
             let records = try store.jobRecords(sweep: sweepRecord(1).id)
             #expect(records.map(\.id) == plan(0..<5).map(\.id))
             #expect(records.map(\.index) == Array(0..<5))
@@ -35,9 +35,9 @@ struct StoreSubmitTests {
             let outcome = try store.submit(sweep: again, jobs: plan(0..<3))
             #expect(outcome.alreadySubmitted)
             #expect(outcome.insertedJobs == 0)
-            #expect(outcome.sweep == sweepRecord(1))
+            #expect(outcome.sweep == sweepRecord(1, jobs: 3))
             #expect(outcome.counts[.clustered] == 1 && outcome.counts[.pending] == 2)
-            #expect(try store.sweeps() == [sweepRecord(1)])
+            #expect(try store.sweeps() == [sweepRecord(1, jobs: 3)])
         }
     }
 
@@ -93,8 +93,8 @@ struct StoreSubmitTests {
             _ = try store.submit(sweep: sweepRecord(1, name: "dims"), jobs: plan(0..<1))
             _ = try store.submit(sweep: sweepRecord(2, name: "dims"), jobs: plan(0..<1))
             let id = sweepRecord(2).id.rawValue
-            #expect(try store.lookupSweep(id) == .found(sweepRecord(2, name: "dims")))
-            #expect(try store.lookupSweep(String(id.suffix(64)).uppercased()) == .found(sweepRecord(2, name: "dims")))
+            #expect(try store.lookupSweep(id) == .found(sweepRecord(2, name: "dims", jobs: 1)))
+            #expect(try store.lookupSweep(String(id.suffix(64)).uppercased()) == .found(sweepRecord(2, name: "dims", jobs: 1)))
             if case .ambiguous(let both) = try store.lookupSweep(String(id.prefix(20))) {
                 #expect(both.count == 2)
             } else {

@@ -41,3 +41,33 @@ import Testing
         #expect(throws: DecodingError.self) { try broken.record() }
     }
 }
+
+/// `ReportRow.result()` reads a summary-less result without JSONDecoder, and anything else with it.
+@Suite struct ReportRowResultTests {
+    static func row(_ text: String?) -> ReportRow {
+        ReportRow(id: JobID(rawValue: "j"), index: 0, status: .completed, shape: 0, seed: 1, attempts: 1, lastError: nil, resultJSON: text)
+    }
+
+    @Test func storedResults_readBackAsTheDecoderReadsThem() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var diverged = WireFixtures.summary
+        diverged.final.loss = .nan
+        let results = [
+            JobResult(status: .completed, summary: nil, seconds: 0.000_1),
+            JobResult(status: .completed, summary: nil, seconds: 3),
+            JobResult(status: .clustered, summary: WireFixtures.summary, seconds: 2.5),
+            JobResult(status: .diverged, summary: diverged, seconds: 1e-9),
+        ]
+        for result in results {
+            let text = String(decoding: try encoder.encode(result), as: UTF8.self)
+            let read = try #require(try Self.row(text).result())
+            #expect(read.status == result.status && read.seconds == result.seconds)
+            #expect((read.summary == nil) == (result.summary == nil))
+        }
+        #expect(try Self.row(nil).result() == nil)
+        #expect(throws: (any Error).self) { try Self.row(#"{"seconds":1,"status":"exploded"}"#).result() }
+        #expect(throws: (any Error).self) { try Self.row(#"{"seconds":"#).result() }
+    }
+}

@@ -23,7 +23,7 @@ enum WireFixtures {
         final: metrics, trainSeconds: 2.25, msPerEpoch: 1.875)
 
     static func assignment(_ n: Int) -> JobAssignment {
-        JobAssignment(job: jobID(n), attempt: 1 + n % 3, parameters: parameters(UInt64(n)), timeoutSeconds: 3600)
+        JobAssignment(job: jobID(n), attempt: 1 + n % 3, parameters: parameters(UInt64(n)), timeout: .seconds(3600))
     }
 
     static func completed(_ n: Int, summary: TrainSummary? = nil) -> CompletedJob {
@@ -62,6 +62,7 @@ enum WireFixtures {
         .cancel(.init(sweep: sweep)),
         .workers,
         .report(.init(sweep: sweep)),
+        .reportPage(.init(sweep: sweep, from: 2000, limit: 1000)),
     ]
 
     static let date = Date(timeIntervalSince1970: 1_700_000_000.25)
@@ -90,6 +91,16 @@ enum WireFixtures {
             .workers(.init([.init(worker: worker, host: "node-1", pid: 4242, slots: 2, softwareVersion: "0.1.0",
                                   connectedAt: date, lastSeen: date, running: 2, completed: 10)])),
             .report(.init(sweep: record, jobs: jobs)),
+            .reportPage(.init(sweep: record, page: ReportRowsPage(
+                shapes: [#"{"experiment":{"dimension":2},"fail_attempts":0,"kind":"train","sleep_ms":0}"#],
+                rows: [
+                    ReportRow(id: jobID(1), index: 0, status: .clustered, shape: 0, seed: 7, attempts: 1, lastError: nil,
+                              resultJSON: #"{"seconds":2.5,"status":"clustered","summary":null}"#, worker: worker),
+                    ReportRow(id: jobID(2), index: 3, status: .failed, shape: 0, seed: nil, attempts: 3,
+                              lastError: "boom ✗", resultJSON: nil),
+                ],
+                next: 4, more: true))),
+            .reportPage(.init(sweep: record, page: ReportRowsPage(shapes: [], rows: [], next: 0, more: false))),
             .error(.init(code: .invalidSweep, message: "smoke.yaml:3: key 'points': expected an integer")),
         ]
     }

@@ -154,13 +154,11 @@ extension WorkerSimulation {
     }
 
     /// The job as the coordinator puts it on the wire (no timeout is sent as 1e9 s).
-    mutating func encode(_ assignment: Coordinator.JobAssignment) -> EncodedAssignment? {
-        let seconds = assignment.timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 1e9
-        let key = "\(assignment.job.rawValue)#\(assignment.attempt)@\(seconds)"
+    mutating func encode(_ assignment: JobAssignment) -> EncodedAssignment? {
+        let key = "\(assignment.job.rawValue)#\(assignment.attempt)@\(assignment.timeoutSeconds)"
         if let known = encoded[key] { return known }
         do {
-            let job = try EncodedAssignment(SweepWire.JobAssignment(
-                job: assignment.job, attempt: assignment.attempt, parameters: assignment.parameters, timeoutSeconds: seconds))
+            let job = try EncodedAssignment(assignment)
             encoded[key] = job
             return job
         } catch {

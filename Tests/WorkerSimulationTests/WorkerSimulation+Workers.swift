@@ -19,7 +19,7 @@ extension WorkerSimulation {
         let session = WorkerSession(configuration: configuration, now: workerNow)
         processes.append(Process(
             id: configuration.workerID, session: session, steady: steady,
-            slots: Array(repeating: nil, count: session.slotCount)))
+            slots: Array(repeating: [], count: session.slotCount)))
         note("\(configuration.workerID) starts with \(session.slotCount) slots\(steady ? "" : " (may leave)")")
         let i = processes.count - 1
         workerEvent(i, .start)
@@ -31,6 +31,7 @@ extension WorkerSimulation {
     mutating func workerEvent(_ i: Int, _ event: WorkerSessionEvent) {
         guard processes[i].alive else { return }
         let actions = processes[i].session.handle(event, at: workerNow)
+        processes[i].handingTo = nil
         for action in actions { perform(action, on: i) }
         if checkEveryEvent { checkWorker(i, after: Self.describe(event)) }
     }
@@ -51,6 +52,8 @@ extension WorkerSimulation {
 
     mutating func perform(_ action: WorkerSessionAction, on i: Int) {
         let id = processes[i].id
+        let handingTo = processes[i].handingTo
+        processes[i].handingTo = nil
         switch action {
         case .connect:
             processes[i].connectionsOpened += 1
@@ -64,24 +67,29 @@ extension WorkerSimulation {
         case .send(let message): sendUpstream(from: i, .message(message))
         case .sendResults(let results): sendUpstream(from: i, .results(results))
         case .run(let job, let slot):
-            if let busy = processes[i].slots[slot] { problems.append("\(id) slot \(slot) given \(job.jobAttempt) while running \(busy)") }
-            processes[i].slots[slot] = job.jobAttempt
-            processes[i].abortRequested.remove(slot)
+            // A slot takes jobs only while idle, several in one hand-off (consecutive `run`s).
+            if let busy = processes[i].slots[slot].first, handingTo != slot {
+                problems.append("\(id) slot \(slot) given \(job.jobAttempt) while running \(busy)")
+            }
+            if processes[i].slots[slot].isEmpty { processes[i].abortRequested.remove(slot) }
+            processes[i].slots[slot].append(job.jobAttempt)
+            processes[i].handingTo = slot
         case .abort(let attempt, let slot):
-            if processes[i].slots[slot] == attempt {
+            if processes[i].slots[slot].first == attempt {
                 processes[i].abortRequested.insert(slot)
-            } else {
-                problems.append("\(id) aborts \(attempt) on slot \(slot), which runs \(String(describing: processes[i].slots[slot]))")
+            } else if !processes[i].slots[slot].contains(attempt) {
+                // (An attempt still waiting in its slot's hand-off runs anyway, as a real slot does.)
+                problems.append("\(id) aborts \(attempt) on slot \(slot), which runs \(processes[i].slots[slot])")
             }
         case .stop(let slot):
-            if let busy = processes[i].slots[slot] { problems.append("\(id) stops slot \(slot) while it runs \(busy)") }
+            if let busy = processes[i].slots[slot].first { problems.append("\(id) stops slot \(slot) while it runs \(busy)") }
         case .log:
             break
         case .exit(let exit):
             note("\(id) exits: \(exit)")
             count("worker exit \(exit)")
             processes[i].alive = false
-            if processes[i].slots.contains(where: { $0 != nil }) { problems.append("\(id) exited with a slot busy") }
+            if processes[i].slots.contains(where: { !$0.isEmpty }) { problems.append("\(id) exited with a slot busy") }
         }
     }
 
@@ -112,11 +120,11 @@ extension WorkerSimulation {
     /// Some slots of a busy worker end their jobs: a result, a failure, or (when told to abort)
     /// mostly abandoned; then the worker's loop ticks.
     mutating func finishJobs() {
-        let busy = processes.indices.filter { i in processes[i].alive && processes[i].slots.contains { $0 != nil } }
+        let busy = processes.indices.filter { i in processes[i].alive && processes[i].slots.contains { !$0.isEmpty } }
         guard let i = busy.randomElement(using: &rng) else { return }
         for slot in processes[i].slots.indices {
-            guard let attempt = processes[i].slots[slot], rng.chance(0.6) else { continue }
-            processes[i].slots[slot] = nil
+            guard let attempt = processes[i].slots[slot].first, rng.chance(0.6) else { continue }
+            processes[i].slots[slot].removeFirst()
             if processes[i].abortRequested.remove(slot) != nil && rng.chance(0.8) {
                 count("slot abandoned its job")
                 workerEvent(i, .slotAbandoned(slot: slot, attempt))
@@ -144,8 +152,8 @@ extension WorkerSimulation {
     }
 
     mutating func reportProgress() {
-        let busy = processes.indices.filter { i in processes[i].alive && processes[i].slots.contains { $0 != nil } }
-        guard let i = busy.randomElement(using: &rng), let attempt = processes[i].slots.compactMap({ $0 }).first else { return }
+        let busy = processes.indices.filter { i in processes[i].alive && processes[i].slots.contains { !$0.isEmpty } }
+        guard let i = busy.randomElement(using: &rng), let attempt = processes[i].slots.compactMap(\.first).first else { return }
         workerEvent(i, .slotProgress(.init(job: attempt.job, attempt: attempt.attempt, epoch: 1, metrics: Self.metrics)))
     }
 

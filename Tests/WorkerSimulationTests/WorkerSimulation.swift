@@ -41,8 +41,11 @@ struct WorkerSimulation {
         /// The open connection's number; 0 while the worker has no socket.
         var connection = 0
         var connectionsOpened = 0
-        /// What each slot thread runs, and the slots told to abort.
-        var slots: [JobAttempt?]
+        /// What each slot thread was handed, in order (the first runs; tiny jobs come several at
+        /// once), and the slots told to abort their running job.
+        var slots: [[JobAttempt]]
+        /// The slot the last action handed a job to: the next `run` may join it (one hand-off).
+        var handingTo: Int?
         var abortRequested: Set<Int> = []
         /// Delivered to the worker's socket, not yet read by its loop.
         var inbox: [WorkerSessionEvent] = []

@@ -10,7 +10,7 @@ import TrainingCore
         JobAssignment(
             job: JobID(rawValue: "job"), attempt: attempt,
             parameters: JobParameters(kind: kind, experiment: ExperimentConfig(), sleepMs: sleepMs, failAttempts: failAttempts),
-            timeoutSeconds: timeout)
+            timeout: .positiveSeconds(timeout))
     }
 
     @Test func noop_completesAsCompleted() throws {

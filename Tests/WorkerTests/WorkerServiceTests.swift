@@ -97,7 +97,7 @@ final class WorkerRunner: Sendable {
         return JobAssignment(
             job: JobID(rawValue: "job-\(n)"), attempt: 1,
             parameters: JobParameters(kind: kind, experiment: experiment, sleepMs: sleepMs, failAttempts: failAttempts),
-            timeoutSeconds: 60)
+            timeout: .seconds(60))
     }
 
     @Test func worker_runsAssignedJobsReportsBatchesAndLeavesOnShutdown() throws {
@@ -289,7 +289,7 @@ final class WorkerRunner: Sendable {
                     experiment.seed = UInt64(n)
                     return JobAssignment(
                         job: JobID(rawValue: "job-\(n)"), attempt: 1,
-                        parameters: JobParameters(kind: .noop, experiment: experiment), timeoutSeconds: 60)
+                        parameters: JobParameters(kind: .noop, experiment: experiment), timeout: .seconds(60))
                 }
                 sent += grant
                 try coordinator.send(.assign(.init(jobs)))

@@ -13,11 +13,12 @@ struct ConnectedWorker: Sendable {
     /// Whether it has an entry in the scheduler's queue of workers wanting jobs.
     var queuedForWork = false
 
-    /// How many jobs it may hold: slots plus prefetch, capped by its credit; 0 with 0 slots.
-    func window(prefetch: Int) -> Int {
+    /// How many jobs it may hold: its credit, at most `slots + maxPrefetch`; before it stated a
+    /// credit, `slots + prefetch`; 0 with 0 slots.
+    func window(prefetch: Int, maxPrefetch: Int) -> Int {
         guard slots > 0 else { return 0 }
-        let window = slots + max(0, prefetch)
-        return credit.map { min($0, window) } ?? window
+        guard let credit else { return slots + max(0, prefetch) }
+        return min(credit, slots + max(0, prefetch, maxPrefetch))
     }
 }
 

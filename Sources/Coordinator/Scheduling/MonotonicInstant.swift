@@ -45,16 +45,5 @@ extension Duration {
         return overflow2 ? UInt64.max : total
     }
 
-    /// The duration in seconds, for messages and rates.
-    var secondsValue: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
 
-    /// A duration from a count of seconds that came from a file; `nil` when it is not a positive,
-    /// finite number of at most about 31 years (meaning: no limit).
-    static func positiveSeconds(_ seconds: Double) -> Duration? {
-        guard seconds.isFinite, seconds > 0, seconds < 1e9 else { return nil }
-        return .nanoseconds(Int64(seconds * 1e9))
-    }
 }

@@ -15,6 +15,8 @@ struct ScheduledJob: Sendable {
     var issuedTo: [WorkerID?] = []
     /// Attempts that ended in an error or an expiry; `released` ones are not charged.
     var chargedAttempts = 0
+    /// Released attempts not charged so far (in memory: a restart forgives them).
+    var freeReleases = 0
     /// The most lenient `max_attempts` of the sweeps containing it.
     var maxAttempts: Int
     /// The most lenient timeout of the sweeps containing it (`nil`: none).

@@ -8,6 +8,13 @@ struct ScheduledSweep: Sendable {
     var timeout: Duration?
     var cancelled: Bool
     var finished: Bool
+    /// Positions of the sweep's plan not yet turned into jobs (`Scheduler.jobsPlanned`). They
+    /// are in `counts` as `pending`, or `cancelled` while the sweep is cancelled.
+    var unplanned = 0
+    /// The next plan position to turn into a job.
+    var nextPlanPosition = 0
+    /// Set when the sweep's file can no longer be expanded (`Scheduler.abandonPlanning`).
+    var planningAbandoned = false
     /// The sweep's jobs in plan order; the queue is `jobs[head...]`.
     var jobs: [Int] = []
     var head = 0
@@ -18,7 +25,10 @@ struct ScheduledSweep: Sendable {
     var submittedAt: MonotonicInstant
     var firstAssignedAt: MonotonicInstant?
     var lastFinalAt: MonotonicInstant?
-    /// (instant, final count) samples, oldest first, spanning about the rate window.
+    /// Jobs that became final in this scheduler's life (never decreases, unlike `counts`, which
+    /// forgets retired jobs): what the completion rate is measured on.
+    var finalEvents = 0
+    /// (instant, `finalEvents`) samples, oldest first, spanning about the rate window.
     var rateSamples: [RateSample] = []
 
     var isExhausted: Bool { head >= jobs.count && retryHead >= retries.count }

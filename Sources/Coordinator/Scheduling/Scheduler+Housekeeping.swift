@@ -19,6 +19,7 @@ extension Scheduler {
         sendHeartbeats(into: &out)
         reconnectRequested = reconnectRequested.filter { self.now < $0.value + configuration.heartbeatInterval }
         sampleRates()
+        retireFinalJobsIfDue()
         return out.actions()
     }
 
@@ -52,7 +53,7 @@ extension Scheduler {
         }
         for j in overdue.sorted() {
             guard let lease = jobs[j].lease else { continue }
-            let seconds = jobs[j].timeout.map { "\($0.secondsValue)" } ?? "?"
+            let seconds = jobs[j].timeout.map { "\($0.seconds)" } ?? "?"
             expire(j, reason: "job timeout after \(seconds) s", into: &out)
             if workers[lease.worker] != nil { out.abort(jobs[j].id, on: lease.worker) }
         }
@@ -80,7 +81,7 @@ extension Scheduler {
         if let last = lastRateSample, now < last + .seconds(1) { return }
         lastRateSample = now
         for s in sweeps.indices where !sweeps[s].finished {
-            sweeps[s].rateSamples.append(RateSample(at: now, finalJobs: sweeps[s].counts.final))
+            sweeps[s].rateSamples.append(RateSample(at: now, finalJobs: sweeps[s].finalEvents))
             let horizon = configuration.rateWindow
             while sweeps[s].rateSamples.count > 2, let first = sweeps[s].rateSamples.first,
                 now.duration(since: first.at) > horizon

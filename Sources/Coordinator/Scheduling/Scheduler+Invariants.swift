@@ -50,9 +50,13 @@ extension Scheduler {
             }
         }
         if pending != pendingCount { problems.append("pendingCount \(pendingCount) but \(pending) pending") }
+        let final = jobs.count { $0.status.isFinal }
+        if final != finalJobsHeld { problems.append("finalJobsHeld \(finalJobsHeld) but \(final) final") }
         for s in sweeps.indices {
             var counts = JobStatusCounts()
             for j in sweeps[s].jobs { counts[jobs[j].status] += 1 }
+            counts[sweeps[s].cancelled ? .cancelled : .pending] += sweeps[s].unplanned
+            if sweeps[s].unplanned < 0 { problems.append("sweep \(sweeps[s].id.short) unplanned \(sweeps[s].unplanned)") }
             if counts != sweeps[s].counts { problems.append("sweep \(sweeps[s].id.short) counts \(sweeps[s].counts) but \(counts)") }
             if !sweeps[s].cancelled && sweeps[s].finished != (counts.unfinished == 0) {
                 problems.append("sweep \(sweeps[s].id.short) finished=\(sweeps[s].finished) with \(counts.unfinished) unfinished")

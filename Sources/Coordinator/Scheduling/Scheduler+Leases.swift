@@ -9,6 +9,8 @@ extension Scheduler {
         let old = jobs[j].status
         guard old != status else { return }
         jobs[j].status = status
+        if old.isFinal { finalJobsHeld -= 1 }
+        if status.isFinal { finalJobsHeld += 1 }
         if old == .pending { pendingCount -= 1 }
         if status == .pending { pendingCount += 1 }
         updateSweep(jobs[j].primarySweep, from: old, to: status, into: &out)
@@ -22,6 +24,7 @@ extension Scheduler {
         sweeps[s].counts[status] += 1
         guard status.isFinal else { return }
         sweeps[s].lastFinalAt = now
+        sweeps[s].finalEvents += 1
         if !sweeps[s].finished && sweeps[s].counts.unfinished == 0 {
             sweeps[s].finished = true
             out.persist(.persistSweepFinished(sweep: sweeps[s].id))
@@ -84,7 +87,20 @@ extension Scheduler {
 
     /// After an attempt ended without a result: charge it (errors and expiries), then fail the job
     /// at `max_attempts` or queue it again.
+    ///
+    /// A released attempt (handed back, or lost in transit and missing from a hello) is free, but
+    /// only `maxFreeReleases` times per job: past that every release is charged, so no worker that
+    /// keeps reconnecting or handing jobs back can push a job's attempt numbers up for ever.
     mutating func settleUnsuccessfulAttempt(of j: Int, charged: Bool, error: String?, into out: inout ActionBuffer) {
+        var charged = charged
+        var error = error
+        if !charged {
+            jobs[j].freeReleases += 1
+            if jobs[j].freeReleases > configuration.maxFreeReleases {
+                charged = true
+                error = "released \(jobs[j].freeReleases) times without a result (workers kept losing or handing back the job)"
+            }
+        }
         if charged {
             jobs[j].chargedAttempts += 1
             if let error { jobs[j].lastError = error }
@@ -106,7 +122,7 @@ extension Scheduler {
     /// Queues a worker for jobs if it has room and is not queued already.
     mutating func markWantsWork(_ worker: WorkerID) {
         guard let w = workers[worker], !w.queuedForWork,
-            w.leases.count < w.window(prefetch: configuration.prefetchPerWorker)
+            w.leases.count < w.window(prefetch: configuration.prefetchPerWorker, maxPrefetch: configuration.maxPrefetchPerWorker)
         else { return }
         workers[worker]?.queuedForWork = true
         workQueue.append(worker)
@@ -120,7 +136,7 @@ extension Scheduler {
                 workQueueHead += 1
                 continue
             }
-            var room = w.window(prefetch: configuration.prefetchPerWorker) - w.leases.count
+            var room = w.window(prefetch: configuration.prefetchPerWorker, maxPrefetch: configuration.maxPrefetchPerWorker) - w.leases.count
             var batch: [JobAssignment] = []
             while room > 0, let j = nextPendingJob() {
                 batch.append(startAttempt(of: j, on: worker, into: &out))

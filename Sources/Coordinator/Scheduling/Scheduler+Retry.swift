@@ -17,7 +17,12 @@ extension Scheduler {
             dispatch(into: &out)
             return out.actions()
         }
-        if reopen { sweeps[s].cancelled = false }
+        if reopen && sweeps[s].cancelled {
+            sweeps[s].cancelled = false
+            sweeps[s].counts[.cancelled] -= sweeps[s].unplanned
+            sweeps[s].counts[.pending] += sweeps[s].unplanned
+            if sweeps[s].unplanned > 0 { sweeps[s].finished = false }
+        }
         let maxAttempts = max(1, stored.record.maxAttempts)
         sweeps[s].maxAttempts = maxAttempts
         for record in stored.jobs {
@@ -35,6 +40,7 @@ extension Scheduler {
                 jobIndex[record.id] = j
                 sweeps[s].jobs.append(j)
                 sweeps[s].counts[jobs[j].status] += 1
+                if jobs[j].status.isFinal { finalJobsHeld += 1 }
                 sweeps[s].finished = false
                 if jobs[j].status == .pending {
                     pendingCount += 1
@@ -75,6 +81,7 @@ extension Scheduler {
         sweeps[s].retries = []
         sweeps[s].retryHead = 0
         sweeps[s].counts = JobStatusCounts()
+        sweeps[s].unplanned = 0
         sweeps[s].cancelled = true
         sweeps[s].finished = true
     }

@@ -16,7 +16,7 @@ extension Scheduler {
         return SweepProgress(
             sweep: sweep.id, counts: sweep.counts, cancelled: sweep.cancelled, finished: sweep.finished,
             submittedAt: sweep.submittedAt, firstAssignedAt: sweep.firstAssignedAt, lastFinalAt: sweep.lastFinalAt,
-            recentSamples: sweep.rateSamples)
+            recentSamples: sweep.rateSamples, finalEvents: sweep.finalEvents)
     }
 
     /// The live workers with their leases, sorted by worker id (O(workers + leases)).
@@ -28,7 +28,7 @@ extension Scheduler {
                 return .init(job: jobs[j].id, attempt: lease.attempt, since: lease.startedAt, running: lease.running)
             }.sorted { $0.job < $1.job }
             return WorkerSummary(
-                worker: id, slots: w.slots, window: w.window(prefetch: configuration.prefetchPerWorker),
+                worker: id, slots: w.slots, window: w.window(prefetch: configuration.prefetchPerWorker, maxPrefetch: configuration.maxPrefetchPerWorker),
                 connectedAt: w.connectedAt, lastHeard: w.lastHeard, leases: leases)
         }
     }

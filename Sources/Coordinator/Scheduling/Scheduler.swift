@@ -29,6 +29,10 @@ public struct Scheduler: Sendable {
     var pendingCount = 0
     var lastHousekeeping: MonotonicInstant?
     var lastRateSample: MonotonicInstant?
+    /// Final jobs held in `jobs` (retired in bulk by `retireFinalJobsIfDue`).
+    var finalJobsHeld = 0
+    /// Counts of retired jobs not yet taken by `takeRetiredCounts`, per sweep index.
+    var retiredCounts: [Int: JobStatusCounts] = [:]
     /// When each unknown worker was last told to reconnect (rate limit; purged by housekeeping).
     var reconnectRequested: [WorkerID: MonotonicInstant] = [:]
 
@@ -77,6 +81,8 @@ public struct Scheduler: Sendable {
         guard let s = sweepIndex[sweepID], !sweeps[s].cancelled else { return [] }
         var out = ActionBuffer()
         sweeps[s].cancelled = true
+        sweeps[s].counts[.pending] -= sweeps[s].unplanned
+        sweeps[s].counts[.cancelled] += sweeps[s].unplanned
         var cancelledJobs: [JobID] = []
         for j in sweeps[s].jobs where !jobs[j].status.isFinal {
             if let live = earliestLiveSweep(of: j) {
@@ -102,7 +108,8 @@ public struct Scheduler: Sendable {
 
     // MARK: Registration
 
-    /// Adds a sweep and its jobs (new or shared) to memory.
+    /// Adds a sweep and its planned jobs (new or shared) to memory; its unplanned positions
+    /// (`jobCount - plannedJobs`) are counted until `jobsPlanned` brings them in.
     mutating func register(_ stored: StoredSweep, into out: inout ActionBuffer) {
         let record = stored.record
         guard sweepIndex[record.id] == nil else { return }
@@ -114,8 +121,63 @@ public struct Scheduler: Sendable {
                 id: record.id, maxAttempts: maxAttempts, timeout: timeout, cancelled: record.cancelled,
                 finished: record.finishedAt != nil || record.cancelled, submittedAt: now))
         sweepIndex[record.id] = s
+        sweeps[s].unplanned = record.unplannedJobs
+        sweeps[s].nextPlanPosition = record.plannedJobs
+        sweeps[s].counts[record.cancelled ? .cancelled : .pending] += record.unplannedJobs
         sweeps[s].jobs.reserveCapacity(stored.jobs.count)
-        for jobRecord in stored.jobs {
+        add(stored.jobs, to: s, into: &out)
+        dispatchCursor = min(dispatchCursor, s)
+    }
+
+    /// The store created the job rows of the sweep's next plan positions
+    /// (`ResultStore.planJobs`, asked for by `planningWanted`): they join the sweep's queue, as a
+    /// submission's jobs do. Records that do not continue the plan are ignored.
+    public mutating func jobsPlanned(
+        _ records: [JobRecord], in sweepID: SweepID, at now: MonotonicInstant
+    ) -> [SchedulerAction] {
+        advance(to: now)
+        guard let s = sweepIndex[sweepID], let first = records.first, first.index == sweeps[s].nextPlanPosition,
+            records.count <= sweeps[s].unplanned
+        else { return [] }
+        var out = ActionBuffer()
+        sweeps[s].unplanned -= records.count
+        sweeps[s].nextPlanPosition += records.count
+        sweeps[s].counts[sweeps[s].cancelled ? .cancelled : .pending] -= records.count
+        add(records, to: s, into: &out)
+        dispatchCursor = min(dispatchCursor, s)
+        dispatch(into: &out)
+        return out.actions()
+    }
+
+    /// The next plan positions to turn into jobs: the earliest live sweep with unplanned
+    /// positions, as many as the planning window has room for (at most `limit`); `nil` when the
+    /// window is full or nothing is left to plan. O(sweeps).
+    public func planningWanted(limit: Int) -> (sweep: SweepID, positions: Range<Int>)? {
+        let room = min(limit, configuration.planningWindow - pendingCount)
+        guard room > 0 else { return nil }
+        for sweep in sweeps where sweep.unplanned > 0 && !sweep.cancelled && !sweep.planningAbandoned {
+            let start = sweep.nextPlanPosition
+            return (sweep.id, start..<(start + min(room, sweep.unplanned)))
+        }
+        return nil
+    }
+
+    /// Stops planning a sweep whose file no longer expands (a binary with other rules): its
+    /// unplanned positions stay pending, shown by `status`, until the sweep is cancelled.
+    public mutating func abandonPlanning(of sweep: SweepID) {
+        if let s = sweepIndex[sweep] { sweeps[s].planningAbandoned = true }
+    }
+
+    /// Plan positions of the sweep not yet turned into jobs (0 for an unknown sweep).
+    public func unplannedJobs(of sweep: SweepID) -> Int { sweepIndex[sweep].map { sweeps[$0].unplanned } ?? 0 }
+
+    /// Adds jobs of sweep `s` (new to memory, or shared with an earlier sweep) and marks the
+    /// sweep finished if that leaves nothing unfinished.
+    private mutating func add(_ records: [JobRecord], to s: Int, into out: inout ActionBuffer) {
+        let maxAttempts = sweeps[s].maxAttempts
+        let timeout = sweeps[s].timeout
+        let cancelled = sweeps[s].cancelled
+        for jobRecord in records {
             if let j = jobIndex[jobRecord.id] {
                 guard !jobs[j].belongs(to: s) else { continue }
                 jobs[j].otherSweeps.append(s)
@@ -123,24 +185,31 @@ public struct Scheduler: Sendable {
                 jobs[j].timeout = Self.moreLenient(jobs[j].timeout, timeout)
                 sweeps[s].jobs.append(j)
                 sweeps[s].counts[jobs[j].status] += 1
-                if jobs[j].status == .cancelled && !record.cancelled {
+                if jobs[j].status == .cancelled && !cancelled {
                     setStatus(of: j, to: .pending, into: &out)
                     out.persist(.persistJobRequeued(job: jobs[j].id))
                 }
             } else {
                 let j = jobs.count
+                var jobRecord = jobRecord
+                if jobRecord.status == .cancelled && !cancelled {
+                    // Cancelled with an earlier sweep that the scheduler no longer holds (a
+                    // restart, or retired): this live sweep reopens it, as the store does.
+                    jobRecord.status = .pending
+                    out.persist(.persistJobRequeued(job: jobRecord.id))
+                }
                 jobs.append(makeJob(from: jobRecord, sweep: s, maxAttempts: maxAttempts, timeout: timeout, into: &out))
                 jobIndex[jobRecord.id] = j
                 sweeps[s].jobs.append(j)
                 sweeps[s].counts[jobs[j].status] += 1
                 if jobs[j].status == .pending { pendingCount += 1 }
+                if jobs[j].status.isFinal { finalJobsHeld += 1 }
             }
         }
         if !sweeps[s].finished && sweeps[s].counts.unfinished == 0 {
             sweeps[s].finished = true
-            out.persist(.persistSweepFinished(sweep: record.id))
+            out.persist(.persistSweepFinished(sweep: sweeps[s].id))
         }
-        dispatchCursor = min(dispatchCursor, s)
     }
 
     /// A job first seen in a sweep, with its stored history; a `running` attempt becomes a

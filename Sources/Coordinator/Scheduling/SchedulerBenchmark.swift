@@ -73,7 +73,7 @@ public enum SchedulerBenchmark {
                 }
             }
         }
-        let elapsed = (clock.now - start).secondsValue
+        let elapsed = (clock.now - start).seconds
         let completed = scheduler.progress(of: record.id)?.counts.done ?? 0
         return Outcome(jobs: jobs, events: events, actions: actionCount, seconds: elapsed, completed: completed)
     }

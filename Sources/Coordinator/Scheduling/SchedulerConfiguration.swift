@@ -5,11 +5,15 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var heartbeatInterval: Duration = .seconds(1)
     /// A worker that sent nothing for this many heartbeat intervals is dead. Default 3.
     public var missedHeartbeatsBeforeDead: Int = 3
-    /// Jobs a worker may hold beyond its slots, so a slot never idles waiting for a round trip
-    /// (the worker's own `ready` credit caps it further). Default 4: short jobs need a few in
-    /// flight per worker to keep dispatch and group commits batched (docs/COORDINATOR.md,
-    /// "Measured"); long jobs lose at most the time the few queued ones wait at a sweep's end.
+    /// Jobs a worker may hold beyond its slots before it states its own credit (`ready`), so a
+    /// slot never idles waiting for a round trip. Default 4: what a worker gets at `hello`, before
+    /// anyone knows how long its jobs take.
     public var prefetchPerWorker: Int = 4
+    /// The most jobs beyond its slots that a worker's credit may ask for. Default 64: workers ask
+    /// for at most 4 beyond their slots, except for sub-millisecond jobs (32 per slot), where only a
+    /// deep queue covers a round trip and keeps messages and group commits large
+    /// (docs/COORDINATOR.md, "Batched dispatch"); it bounds what one worker can hoard.
+    public var maxPrefetchPerWorker: Int = 64
     /// How long a lease restored from the store (a job that was running when the coordinator
     /// stopped) waits for its worker to say hello before it expires. Default 10 s.
     public var restoredLeaseGrace: Duration = .seconds(10)
@@ -22,6 +26,18 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var maxErrorLength: Int = 2000
     /// The span over which `SweepProgress` measures the recent completion rate. Default 10 s.
     public var rateWindow: Duration = .seconds(10)
+
+    /// Released attempts (handed back, or lost with a worker's connection) a job may have before
+    /// further releases count against `max_attempts`, which bounds its attempt numbers. Default 10.
+    public var maxFreeReleases: Int = 10
+    /// Final jobs the scheduler holds before it forgets them in bulk (`Scheduler.takeRetiredCounts`),
+    /// when they are at least half of what it holds. Default 8,192.
+    public var retireFinalJobsAfter: Int = 8_192
+    /// Pending jobs the scheduler keeps planned (with job rows and in memory) ahead of dispatch;
+    /// the rest of a lazily planned sweep stays a count until the window has room. Default 10,000:
+    /// a fifth of a second of dispatch at 50,000 jobs/s, a few MB of memory, and what bounds the
+    /// work of a `cancel` (each planned job is cancelled by its row).
+    public var planningWindow: Int = 10_000
 
     public init() {}
 

@@ -14,18 +14,21 @@ public struct SweepProgress: Sendable, Equatable {
     public var lastFinalAt: MonotonicInstant?
     /// Final-count samples over about the last `rateWindow`, oldest first.
     public var recentSamples: [RateSample]
+    /// Jobs that became final while this scheduler ran (the rate's numerator; jobs final before,
+    /// or shared with an earlier sweep, do not count).
+    public var finalEvents: Int = 0
 
     /// Jobs that became final per second: over the recent samples, or since the first assignment.
     public func jobsPerSecond(at now: MonotonicInstant) -> Double? {
         if let oldest = recentSamples.first {
-            let seconds = now.duration(since: oldest.at).secondsValue
-            let delta = counts.final - oldest.finalJobs
+            let seconds = now.duration(since: oldest.at).seconds
+            let delta = finalEvents - oldest.finalJobs
             if seconds >= 1, delta > 0 { return Double(delta) / seconds }
         }
         guard let start = firstAssignedAt else { return nil }
-        let seconds = now.duration(since: start).secondsValue
-        guard seconds > 0, counts.final > 0 else { return nil }
-        return Double(counts.final) / seconds
+        let seconds = now.duration(since: start).seconds
+        guard seconds > 0, finalEvents > 0 else { return nil }
+        return Double(finalEvents) / seconds
     }
 
     /// Seconds until every job is final at the current rate (`nil`: no rate yet; 0 when finished).

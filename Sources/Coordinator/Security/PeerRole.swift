@@ -24,7 +24,7 @@ public enum PeerRole: String, Sendable, Hashable, CaseIterable, CustomStringConv
     /// jobs, so a stolen worker key reveals nothing about the sweeps.
     public func mayMake(_ request: ClientRequest) -> Bool {
         switch request {
-        case .submit, .cancel, .report, .status, .workers, .retry, .plan, .delete, .results:
+        case .submit, .cancel, .report, .status, .workers, .retry, .plan, .delete, .results, .reportPage:
             self == .client
         }
     }

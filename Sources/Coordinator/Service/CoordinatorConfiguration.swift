@@ -18,6 +18,13 @@ public struct CoordinatorConfiguration: Sendable {
     /// The most inbound messages one loop iteration handles before it commits, sends and looks at
     /// timers, so `status` is answered promptly under load. Default 256.
     public var maxMessagesPerIteration: Int = 256
+    /// Loop time per iteration for background work: hashing submitted plans into sweep ids and
+    /// creating the jobs of lazily planned sweeps. Default 15 ms, so any request waits at most
+    /// that long behind it.
+    public var backgroundBudget: Duration = .milliseconds(15)
+    /// Jobs created per store transaction when a sweep's plan is expanded. Default 512 (a few
+    /// ms); several slices fit in one iteration's `backgroundBudget`.
+    public var planningSlice: Int = 512
     /// CURVE: the coordinator's secret key and the authorized keys (`nil`: plain TCP).
     public var security: CoordinatorSecurityConfiguration?
     /// Allow binding a non-loopback address without CURVE (`--insecure`).

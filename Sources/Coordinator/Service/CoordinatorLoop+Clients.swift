@@ -22,15 +22,21 @@ extension CoordinatorLoop {
         let reply: ClientReply
         do throws(RefusedRequest) {
             switch request {
-            case .submit(let submit): reply = try self.submit(submit)
+            case .submit(let submit):
+                // Answered once its plan is hashed (`advancePlanHashing`), a slice per iteration.
+                try startHashing(submit, dryRun: false, requestID: requestID, route: route)
+                return
             case .status(let status): reply = try self.status(of: status.sweep)
             case .cancel(let cancel): reply = try self.cancel(cancel.sweep)
             case .workers: reply = workers()
             case .report(let report): reply = try self.report(of: report.sweep)
             case .retry(let retry): reply = try self.retry(retry)
-            case .plan(let plan): reply = try self.plan(plan)
+            case .plan(let plan):
+                try startHashing(plan, dryRun: true, requestID: requestID, route: route)
+                return
             case .delete(let delete): reply = try self.delete(delete.sweep)
             case .results(let results): reply = try self.results(results)
+            case .reportPage(let page): reply = try self.reportPage(page)
             }
         } catch {
             reply = .error(error.failure)
@@ -38,77 +44,149 @@ extension CoordinatorLoop {
         outbox.reply(reply, to: route, requestID: requestID)
     }
 
-    /// Validates the sweep file, stores the sweep (idempotent) and queues its jobs.
-    private func submit(_ request: ClientRequest.Submit) throws(RefusedRequest) -> ClientReply {
+    /// Validates the sweep file and queues its plan for hashing into the sweep id; `submit` and
+    /// `submit --dry-run` are answered when that is done (`finishHashing`).
+    private func startHashing(
+        _ request: ClientRequest.Submit, dryRun: Bool, requestID: UInt64, route: [UInt8]
+    ) throws(RefusedRequest) {
         let spec: SweepSpec
         do {
             spec = try SweepFile.parse(text: request.sourceText, sourceName: request.sourceName)
         } catch {
             throw RefusedRequest(.invalidSweep, error.description)
         }
-        let planned = spec.plan()
-        let id = SweepSpec.sweepID(name: spec.name, jobs: planned.map(\.id))
-        let record = SweepRecord(
-            id: id, name: spec.name, sourceText: request.sourceText, sourceName: request.sourceName,
-            maxAttempts: spec.maxAttempts, jobTimeoutSeconds: spec.jobTimeoutSeconds, createdAt: date)
-        let outcome: SubmitOutcome
+        let storeHoldsJobs: Bool
         do {
-            outcome = try store.submit(sweep: record, jobs: planned)
+            storeHoldsJobs = try store.holdsJobs()
         } catch {
-            logger.error("storing a submitted sweep failed", metadata: ["sweep": "\(id)", "error": "\(error)"])
             throw RefusedRequest(.unavailable, error.description)
         }
-        // A big sweep takes a while to store: attempts started after it are stamped with the time
-        // they start. (The scheduler's clock leaves the stall out by itself: `discountStall`.)
-        date = Date()
-        if scheduler.progress(of: id) == nil {
-            let jobs: [JobRecord]
-            if !outcome.alreadySubmitted && outcome.insertedJobs == planned.count {
-                // Every job is new, hence pending with no history: no need to read them back.
-                jobs = planned.map { JobRecord(id: $0.id, index: $0.index, parameters: $0.parameters, status: .pending) }
-            } else {
-                do {
-                    jobs = try store.jobRecords(sweep: id)
-                } catch {
-                    logger.error("reading a submitted sweep back failed", metadata: ["sweep": "\(id)", "error": "\(error)"])
-                    throw RefusedRequest(.unavailable, error.description)
+        hashing.append(PlanHashing(
+            route: route, requestID: requestID, request: request, dryRun: dryRun, spec: spec,
+            lookUpStatuses: storeHoldsJobs))
+    }
+
+    /// Hashes the oldest queued plan for at most `budget`, looking its jobs up in the store when
+    /// it may hold some; answers its request when done. Returns whether hashing work is left.
+    func advancePlanHashing(budget: Duration) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + budget
+        while var task = hashing.first {
+            hashing.removeFirst()
+            do throws(RefusedRequest) {
+                while !task.isComplete && clock.now < deadline {
+                    do {
+                        try task.advance(by: 4096)
+                    } catch {
+                        guard case .job(let job, let first, let second) = error else { break }
+                        throw RefusedRequest(.invalidSweep, "\(task.request.sourceName): plan positions \(first) and \(second) are the same job (\(job.short)); make the grid's values distinct")
+                    }
+                    let ids = task.takeUnlookedUp()
+                    if !ids.isEmpty {
+                        do {
+                            for (status, count) in try store.statuses(of: ids) { task.storedStatuses[status, default: 0] += count }
+                        } catch {
+                            throw RefusedRequest(.unavailable, error.description)
+                        }
+                    }
                 }
+                guard task.isComplete else {
+                    if !task.announced {
+                        task.announced = true
+                        logger.info("hashing a big plan between loop iterations", metadata: [
+                            "name": "\(task.spec.name)", "jobs": "\(task.plan.count)", "dryRun": "\(task.dryRun)",
+                        ])
+                    }
+                    hashing.insert(task, at: 0)
+                    return true
+                }
+                let reply = task.dryRun ? planned(task) : try submitted(task)
+                outbox.reply(reply, to: task.route, requestID: task.requestID)
+            } catch {
+                outbox.reply(.error(error.failure), to: task.route, requestID: task.requestID)
             }
-            directory.add(outcome.sweep)
-            perform(scheduler.sweepSubmitted(StoredSweep(record: outcome.sweep, jobs: jobs), at: now))
+            if clock.now >= deadline { return !hashing.isEmpty }
         }
-        let counts = JobStatusCounts(outcome.counts)
+        return false
+    }
+
+    /// Stores the hashed sweep (its file and plan size; idempotent) and hands it to the
+    /// scheduler, whose jobs are then planned slice by slice (`advancePlanning`).
+    private func submitted(_ task: PlanHashing) throws(RefusedRequest) -> ClientReply {
+        let id = task.sweepID
+        let spec = task.spec
+        let total = task.plan.count
+        let record = SweepRecord(
+            id: id, name: spec.name, sourceText: task.request.sourceText, sourceName: task.request.sourceName,
+            maxAttempts: spec.maxAttempts, jobTimeoutSeconds: spec.jobTimeoutSeconds, createdAt: date,
+            jobCount: total, plannedJobs: 0)
+        let outcome: SubmitOutcome
+        do {
+            outcome = try store.submit(sweep: record)
+        } catch {
+            logger.error("storing a submitted sweep failed", metadata: ["sweep": "\(id)", "error": "\(error)"])
+            throw RefusedRequest(.unavailable, "\(error)")
+        }
+        if scheduler.progress(of: id) == nil && !outcome.alreadySubmitted {
+            directory.add(outcome.sweep)
+            perform(scheduler.sweepSubmitted(StoredSweep(record: outcome.sweep, jobs: []), at: now))
+            plans[id] = task.plan
+        }
+        let done = outcome.alreadySubmitted
+            ? (try? store.counts(sweep: id)).map { JobStatusCounts($0).done } ?? 0
+            : task.storedStatuses.filter { $0.key.isCompleted }.values.reduce(0, +)
         logger.info(outcome.alreadySubmitted ? "sweep submitted again" : "sweep submitted", metadata: [
-            "sweep": "\(id)", "name": "\(spec.name)", "jobs": "\(planned.count)", "done": "\(counts.done)",
-            "shared": "\(outcome.sharedJobs)",
+            "sweep": "\(id)", "name": "\(spec.name)", "jobs": "\(total)", "done": "\(done)",
         ])
         return .submitted(.init(
-            sweep: id, name: spec.name, totalJobs: planned.count, alreadyDone: counts.done,
-            resubmitted: outcome.alreadySubmitted))
+            sweep: id, name: spec.name, totalJobs: total, alreadyDone: done, resubmitted: outcome.alreadySubmitted))
     }
 
     /// What submitting would do, without storing anything: the plan and how much of it the store
     /// already holds (`submit --dry-run`).
-    private func plan(_ request: ClientRequest.Submit) throws(RefusedRequest) -> ClientReply {
-        let spec: SweepSpec
-        do {
-            spec = try SweepFile.parse(text: request.sourceText, sourceName: request.sourceName)
-        } catch {
-            throw RefusedRequest(.invalidSweep, error.description)
-        }
-        let planned = spec.plan()
-        let id = SweepSpec.sweepID(name: spec.name, jobs: planned.map(\.id))
-        let counts: [JobStatus: Int]
-        do {
-            counts = try store.statuses(of: planned.map(\.id))
-        } catch {
-            throw RefusedRequest(.unavailable, error.description)
-        }
+    private func planned(_ task: PlanHashing) -> ClientReply {
+        let counts = task.storedStatuses
         let done = counts.filter { $0.key.isCompleted }.values.reduce(0, +)
         let failed = (counts[.failed] ?? 0) + (counts[.cancelled] ?? 0)
         return .planned(.init(
-            sweep: id, name: spec.name, totalJobs: planned.count, alreadyDone: done, alreadyFailed: failed,
-            alreadySubmitted: directory.contains(id)))
+            sweep: task.sweepID, name: task.spec.name, totalJobs: task.plan.count, alreadyDone: done,
+            alreadyFailed: failed, alreadySubmitted: directory.contains(task.sweepID)))
+    }
+
+    /// Turns the next plan positions the scheduler wants into jobs: one store transaction, at most
+    /// `limit` jobs, then the scheduler queues them. Returns whether more planning is wanted.
+    func advancePlanning(limit: Int) throws(CoordinatorError) -> Bool {
+        guard let wanted = scheduler.planningWanted(limit: limit) else { return false }
+        var plan: SweepPlan
+        if let cached = plans[wanted.sweep] {
+            plan = cached
+        } else {
+            guard let record = directory.record(wanted.sweep) else { return false }
+            do {
+                plan = SweepPlan(try SweepFile.parse(text: record.sourceText, sourceName: record.sourceName))
+            } catch {
+                // The file was valid when submitted; a binary with different rules refuses it now.
+                logger.error("a stored sweep file no longer parses; its unplanned jobs stay pending", metadata: [
+                    "sweep": "\(record.id)", "error": "\(error.description)",
+                ])
+                scheduler.abandonPlanning(of: record.id)
+                return true
+            }
+        }
+        let (jobs, encoded) = plan.encodedJobs(in: wanted.positions)
+        plans[wanted.sweep] = plan
+        let records: [JobRecord]
+        do {
+            records = try store.planJobs(sweep: wanted.sweep, jobs: jobs, encodedParameters: encoded)
+        } catch {
+            logger.critical("creating planned jobs failed; stopping", metadata: [
+                "sweep": "\(wanted.sweep)", "error": "\(error)",
+            ])
+            throw .commitFailed(error)
+        }
+        perform(scheduler.jobsPlanned(records, in: wanted.sweep, at: now))
+        if scheduler.unplannedJobs(of: wanted.sweep) == 0 { plans[wanted.sweep] = nil }
+        return true
     }
 
     /// Progress of one sweep or of all, from memory (never the store), so it answers at once.
@@ -147,8 +225,9 @@ extension CoordinatorLoop {
         guard record.finishedAt == nil, !record.cancelled else {
             return .cancelled(.init(sweep: record.id, jobsCancelled: 0, alreadyEnded: true))
         }
+        // Plan positions without a job yet are cancelled by the sweep's flag alone.
+        var cancelled = scheduler.unplannedJobs(of: record.id)
         let actions = scheduler.cancel(record.id, at: now)
-        var cancelled = 0
         for case .persistCancelled(let sweep, let jobs) in actions where sweep == record.id { cancelled += jobs.count }
         logger.info("sweep cancelled", metadata: ["sweep": "\(record.id)", "jobs": "\(cancelled)"])
         perform(actions)
@@ -178,11 +257,15 @@ extension CoordinatorLoop {
         for job in outcome.jobs where !scheduler.holds(job.id) {
             if let previous = outcome.previousStatus[job.id] { outside[previous] -= 1 }
         }
+        // Unplanned positions of a reopened sweep are pending again; the scheduler counts them
+        // from now on if it did not hold the sweep (it moves them itself if it did).
+        let reopenedUnplanned = request.cancelled && record.cancelled ? outcome.sweep.unplannedJobs : 0
+        if scheduler.progress(of: record.id) == nil { outside[.cancelled] -= reopenedUnplanned }
         directory.add(outcome.sweep, countsOutsideScheduler: outside)
         perform(scheduler.retry(
             StoredSweep(record: outcome.sweep, jobs: outcome.jobs), reopen: request.cancelled, at: now))
         let failed = outcome.previousStatus.values.count { $0 == .failed }
-        let cancelled = outcome.previousStatus.values.count { $0 == .cancelled }
+        let cancelled = outcome.previousStatus.values.count { $0 == .cancelled } + reopenedUnplanned
         logger.info("jobs re-queued", metadata: [
             "sweep": "\(record.id)", "failed": "\(failed)", "cancelled": "\(cancelled)",
             "maxAttempts": "\(outcome.sweep.maxAttempts)",
@@ -224,9 +307,19 @@ extension CoordinatorLoop {
         return .workers(.init(infos))
     }
 
-    /// The sweep record and its job records as committed, for report files at any moment.
+    /// The sweep record and its job records as committed, in one reply: for clients that predate
+    /// `client.report_page`, and only for sweeps small enough to read within a loop turn.
     private func report(of reference: SweepID) throws(RefusedRequest) -> ClientReply {
         let record = try resolve(reference)
+        let progress = scheduler.progress(of: record.id)
+        let counts = (progress?.counts ?? JobStatusCounts()) + directory.countsOutsideScheduler(record.id)
+        let jobs = counts.total
+        guard jobs <= ClientRequest.Report.maxJobs else {
+            throw RefusedRequest(.badRequest, """
+                sweep \(record.id.short) has \(jobs) jobs: its report is read in pages (client.report_page); \
+                this client predates that, so upgrade clustersweep
+                """)
+        }
         do {
             let stored = try store.sweep(id: record.id) ?? record
             return .report(.init(sweep: stored, jobs: try store.jobRecords(sweep: record.id)))

@@ -22,3 +22,24 @@ extension CoordinatorLoop {
         }
     }
 }
+
+extension CoordinatorLoop {
+    /// A bounded page of the sweep's jobs in plan order, for a report: one range read of the
+    /// store, at most `ClientRequest.ReportPage.maxLimit` jobs, parameters and results passed on
+    /// as stored text, so a report of any size never holds the loop for long.
+    func reportPage(_ request: ClientRequest.ReportPage) throws(RefusedRequest) -> ClientReply {
+        let record = try resolve(request.sweep)
+        guard request.from >= 0, request.limit > 0 else {
+            throw RefusedRequest(.badRequest, "report_page: from must be >= 0 and limit > 0")
+        }
+        do {
+            let stored = try store.sweep(id: record.id) ?? record
+            let page = try store.reportRows(
+                sweep: record.id, from: request.from, limit: min(request.limit, ClientRequest.ReportPage.maxLimit))
+            return .reportPage(.init(sweep: stored, page: page))
+        } catch {
+            logger.error("reading a report page failed", metadata: ["sweep": "\(record.id)", "error": "\(error)"])
+            throw RefusedRequest(.unavailable, error.description)
+        }
+    }
+}

@@ -109,12 +109,7 @@ extension CoordinatorLoop {
                 batch.add(action, at: date, directory: directory)
             case .sendAssign(let worker, let assignments):
                 peers.countAssigned(assignments.count, to: worker)
-                let wire = assignments.map { assignment in
-                    SweepWire.JobAssignment(
-                        job: assignment.job, attempt: assignment.attempt, parameters: assignment.parameters,
-                        timeoutSeconds: assignment.timeout?.secondsValue ?? Self.noTimeoutSeconds)
-                }
-                for chunk in wire.chunked(WireProtocol.maxBatch) { outbox.send(.assign(.init(Array(chunk))), to: worker) }
+                for chunk in assignments.chunked(WireProtocol.maxBatch) { outbox.send(.assign(.init(Array(chunk))), to: worker) }
             case .sendAck(let worker, let jobs):
                 let attempts = acknowledgedAttempts(jobs, in: reports)
                 for chunk in attempts.chunked(WireProtocol.maxBatch) { outbox.send(.ack(.init(Array(chunk))), to: worker) }
@@ -156,6 +151,19 @@ extension CoordinatorLoop {
     /// The attempts an `ack` of `jobs` stands for: the results and failures among the event's
     /// reports (the scheduler acknowledges each of them, whatever became of it).
     private func acknowledgedAttempts(_ jobs: [JobID], in reports: [WorkerReport]) -> [JobAttempt] {
+        // The common case, without hashing: the scheduler acknowledged every result and failure,
+        // in the reports' order.
+        var inOrder: [JobAttempt] = []
+        inOrder.reserveCapacity(jobs.count)
+        for report in reports {
+            switch report {
+            case .result(let job, let attempt, _), .failure(let job, let attempt, _):
+                inOrder.append(JobAttempt(job: job, attempt: attempt))
+            case .released:
+                continue
+            }
+        }
+        if inOrder.count == jobs.count && zip(inOrder, jobs).allSatisfy({ $0.job == $1 }) { return inOrder }
         let acknowledged = Set(jobs)
         return reports.compactMap { report in
             switch report {

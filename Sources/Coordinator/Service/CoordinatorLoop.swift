@@ -26,9 +26,6 @@ final class CoordinatorLoop {
         case drainingWorkers(waitingFor: Set<WorkerID>, deadline: MonotonicInstant)
     }
 
-    /// Seconds sent as a job's timeout when its sweep has none (the worker needs a number).
-    static let noTimeoutSeconds: Double = 1e9
-
     let configuration: CoordinatorConfiguration
     let logger: Logger
     let store: ResultStore
@@ -38,6 +35,10 @@ final class CoordinatorLoop {
     var outbox = Outbox()
     var batch = PersistenceBatch()
     var phase = Phase.serving
+    /// Submitted and dry-run plans being hashed into their sweep ids, oldest first.
+    var hashing: [PlanHashing] = []
+    /// Expanders of the sweeps being planned, kept between slices (their template caches).
+    var plans: [SweepID: SweepPlan] = [:]
 
     let router: ZMQSocket
     let control: ZMQSocket
@@ -137,12 +138,30 @@ final class CoordinatorLoop {
                 }
             }
             moreWaiting = try receiveBatch()
+            moreWaiting = try advanceBackgroundWork() || moreWaiting
             perform(scheduler.tick(now))
+            for retired in scheduler.takeRetiredCounts() {
+                directory.addCountsOutsideScheduler(retired.sweep, retired.counts)
+            }
             purgePeers()
             try commitAndSend()
             discountStall(busyFor: ContinuousClock.now - busySince)
             if shutdownComplete() { return }
         }
+    }
+
+    /// Hashes submitted plans and creates the jobs the scheduler wants next, each within a share
+    /// of the iteration (`backgroundBudget`), so neither a million-job submission nor its
+    /// dispatch stalls the loop. Returns whether work is left (the next poll does not wait).
+    private func advanceBackgroundWork() throws(CoordinatorError) -> Bool {
+        let budget = configuration.backgroundBudget
+        let start = ContinuousClock.now
+        var left = hashing.isEmpty ? false : advancePlanHashing(budget: budget)
+        while ContinuousClock.now - start < budget {
+            guard try advancePlanning(limit: configuration.planningSlice) else { return left }
+        }
+        left = left || scheduler.planningWanted(limit: 1) != nil
+        return left
     }
 
     /// The scheduler's clock: time since the service started, less the time the loop itself was
@@ -373,7 +392,7 @@ final class CoordinatorLoop {
     }
 
     var shutdownMessage: CoordinatorMessage {
-        .shutdown(.init(reason: "coordinator stopping", graceSeconds: configuration.shutdownGrace.secondsValue))
+        .shutdown(.init(reason: "coordinator stopping", graceSeconds: configuration.shutdownGrace.seconds))
     }
 
     /// While draining: whether every worker told to shut down has left (or the wait is over).

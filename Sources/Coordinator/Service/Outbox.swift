@@ -3,10 +3,13 @@ import SweepWire
 
 /// Messages held back until the iteration's commit, then sent in order.
 ///
-/// Per worker, messages keep their order (an `abort` before the `assign` that re-leases the job,
-/// a `welcome` before anything of the new session); consecutive `assign`s or `ack`s to the same
-/// worker merge into one message of at most `WireProtocol.maxBatch` jobs, so one iteration sends
-/// each worker few, large messages.
+/// Per worker, messages keep their order where it matters (an `abort` before the `assign` that
+/// re-leases the job, a `welcome` before anything of the new session) and merge where it does
+/// not: every `ack` of an iteration joins the worker's first queued `ack`, and an `assign` joins
+/// the last queued `assign` unless an `abort` (or anything but acks and heartbeats) came after
+/// it, each merged message holding at most `WireProtocol.maxBatch` jobs. A worker reporting in
+/// several messages per iteration (results, then `ready`) thus gets one `ack` and one `assign`,
+/// not one pair per message.
 struct Outbox {
     private var messages: [WorkerID: [CoordinatorMessage]] = [:]
     private var order: [WorkerID] = []
@@ -15,34 +18,43 @@ struct Outbox {
 
     var isEmpty: Bool { order.isEmpty && replies.isEmpty && reconnects.isEmpty }
 
-    /// Queues `message` for `worker`, merging it into the previous one when both are assigns or acks.
+    /// Queues `message` for `worker`, merging acks and assigns into earlier ones (see above).
     mutating func send(_ message: CoordinatorMessage, to worker: WorkerID) {
         if messages[worker] == nil { order.append(worker) }
         Self.append(message, to: &messages[worker, default: []])
     }
 
-    /// Appends in place: a merged job list is uniquely referenced while it grows, so merging
-    /// costs O(jobs added), not a copy of the list.
+    /// Appends or merges in place: a merged job list is uniquely referenced while it grows, so
+    /// merging costs O(jobs added), not a copy of the list.
     private static func append(_ message: CoordinatorMessage, to queued: inout [CoordinatorMessage]) {
-        let last = queued.count - 1
-        guard last >= 0 else {
-            queued.append(message)
-            return
-        }
         switch message {
-        case .assign(let next):
-            if case .assign(var merged) = queued[last], merged.jobs.count + next.jobs.count <= WireProtocol.maxBatch {
-                queued[last] = .heartbeat  // drops the list's second reference
+        case .ack(let next):
+            // Acknowledgements commute with every other message of a session.
+            if let i = queued.firstIndex(where: { if case .ack = $0 { true } else { false } }),
+                case .ack(var merged) = queued[i], merged.jobs.count + next.jobs.count <= WireProtocol.maxBatch
+            {
+                queued[i] = .heartbeat  // drops the list's second reference
                 merged.jobs += next.jobs
-                queued[last] = .assign(merged)
+                queued[i] = .ack(merged)
                 return
             }
-        case .ack(let next):
-            if case .ack(var merged) = queued[last], merged.jobs.count + next.jobs.count <= WireProtocol.maxBatch {
-                queued[last] = .heartbeat
-                merged.jobs += next.jobs
-                queued[last] = .ack(merged)
-                return
+        case .assign(let next):
+            // Only past acks and heartbeats: an abort must keep preceding a later assignment.
+            var i = queued.count - 1
+            while i >= 0 {
+                switch queued[i] {
+                case .ack, .heartbeat:
+                    i -= 1
+                    continue
+                case .assign(var merged) where merged.jobs.count + next.jobs.count <= WireProtocol.maxBatch:
+                    queued[i] = .heartbeat
+                    merged.jobs += next.jobs
+                    queued[i] = .assign(merged)
+                    return
+                default:
+                    break
+                }
+                break
             }
         default:
             break

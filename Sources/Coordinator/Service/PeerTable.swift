@@ -11,7 +11,7 @@ import SweepWire
 /// heartbeat interval and capped.
 struct PeerTable {
     private var workerByRoute: [[UInt8]: WorkerID] = [:]
-    private(set) var sessions: [WorkerID: WorkerSession] = [:]
+    private(set) var sessions: [WorkerID: WorkerConnection] = [:]
     private var reconnectToldAt: [[UInt8]: MonotonicInstant] = [:]
     /// The most unknown peers remembered for reconnect rate limiting (a flood beyond it is not answered).
     private let maxRemembered = 65_536
@@ -22,7 +22,7 @@ struct PeerTable {
     /// The routing id of the worker's latest connection.
     func route(of worker: WorkerID) -> [UInt8]? { sessions[worker]?.route }
 
-    func session(of worker: WorkerID) -> WorkerSession? { sessions[worker] }
+    func session(of worker: WorkerID) -> WorkerConnection? { sessions[worker] }
 
     /// Registers a hello: the connection now belongs to the worker (an older connection of the
     /// same worker no longer does) and its flow-control count restarts.
@@ -40,7 +40,7 @@ struct PeerTable {
         reconnectToldAt[route] = nil
         let connectedAt = sessions[hello.worker]?.connectedAt ?? date
         let completed = sessions[hello.worker]?.completed ?? 0
-        sessions[hello.worker] = WorkerSession(
+        sessions[hello.worker] = WorkerConnection(
             route: route, host: String(hello.host.prefix(256)), pid: hello.pid, slots: hello.slots,
             softwareVersion: String(hello.softwareVersion.prefix(256)), connectedAt: connectedAt, lastSeen: date,
             lastActivity: now, assigned: 0, completed: completed)

@@ -35,7 +35,8 @@ struct PersistenceBatch {
         case .persistCancelled(let sweep, let jobs):
             if !jobs.isEmpty { changes.append(.jobsCancelled(jobs, at: date)) }
             if !directory.isCancelled(sweep) && !cancelledSweeps.contains(sweep) {
-                changes.append(.sweepCancelled(sweep, at: date))
+                // The scheduler listed every job to cancel (those no live sweep shares).
+                changes.append(.sweepFlaggedCancelled(sweep, at: date))
                 cancelledSweeps.insert(sweep)
             }
         case .persistSweepFinished(let sweep):

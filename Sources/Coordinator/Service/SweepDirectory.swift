@@ -28,6 +28,12 @@ struct SweepDirectory: Sendable {
         if descriptions[record.id] == nil { descriptions[record.id] = record.descriptionText }
     }
 
+    /// Adds counts of jobs the scheduler stopped holding (`Scheduler.takeRetiredCounts`).
+    mutating func addCountsOutsideScheduler(_ id: SweepID, _ counts: JobStatusCounts) {
+        guard index[id] != nil else { return }
+        storedCounts[id] = (storedCounts[id] ?? JobStatusCounts()) + counts
+    }
+
     /// The sweep's `description:` (empty when none).
     func description(of id: SweepID) -> String { descriptions[id] ?? "" }
 
@@ -59,20 +65,12 @@ struct SweepDirectory: Sendable {
         records[i].cancelled = true
     }
 
-    /// Looks a sweep up as `ResultStore.lookupSweep` does: a full id, else a unique id prefix,
-    /// else a name.
+    /// Looks a sweep up by what a user typed (`SweepReference`'s rule; an exact id without a scan).
     func lookup(_ reference: String) -> SweepLookup {
-        let text = reference.trimmingCharacters(in: .whitespaces)
-        if text.isEmpty { return .notFound }
-        let lowered = text.lowercased()
-        if let exact = index[SweepID(rawValue: lowered)] { return .found(records[exact]) }
-        let byPrefix = records.filter { $0.id.rawValue.hasPrefix(lowered) }
-        let candidates = byPrefix.isEmpty ? records.filter { $0.name == text } : byPrefix
-        switch candidates.count {
-        case 0: return .notFound
-        case 1: return .found(candidates[0])
-        default: return .ambiguous(candidates)
+        if let exact = index[SweepID(rawValue: reference.trimmingCharacters(in: .whitespaces).lowercased())] {
+            return .found(records[exact])
         }
+        return SweepReference(reference).resolve(among: records)
     }
 }
 

@@ -25,14 +25,32 @@ public final class OneShotRequests: Sendable {
         case report(String)
     }
 
-    /// The current report of `sweep`, built as `clustersweep report` builds it.
-    public func report(_ sweep: SweepID) async throws(Failure) -> SweepReport {
+    /// One file of the current report of `sweep` (`report.json`, `report.html` or `report.csv`),
+    /// written as `clustersweep report` writes it (without replayed pictures): page by page into a scratch directory, which
+    /// is removed once the file is read.
+    public func reportFile(_ sweep: SweepID, named name: String) async throws(Failure) -> [UInt8] {
         try await perform { client throws(Failure) in
-            do throws(SweepClientError) {
-                let reply = try client.report(sweep)
-                return SweepReport.build(sweep: reply.sweep, jobs: reply.jobs, generatedAt: Date())
-            } catch {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("clustersweep-dashboard-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let outcome: ReportStream.Outcome
+            do throws(ReportError) {
+                outcome = try ReportStream.write(to: directory, pictures: false) { from, limit in
+                    let reply = try client.reportPage(sweep, from: from, limit: limit)
+                    return (reply.sweep, reply.page)
+                }
+            } catch .readFailed(let error as SweepClientError) {
                 throw .client(error)
+            } catch {
+                throw .report("\(error)")
+            }
+            guard let file = outcome.files.first(where: { $0.lastPathComponent == name }) else {
+                throw .report("no report file named \(name)")
+            }
+            do {
+                return Array(try Data(contentsOf: file))
+            } catch {
+                throw .report("cannot read \(name): \(error)")
             }
         }
     }

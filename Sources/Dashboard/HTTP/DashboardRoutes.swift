@@ -102,19 +102,19 @@ struct DashboardRoutes: Sendable {
 
     func report(_ reference: String?, format: String) async throws -> Response {
         guard let sweep = reference.flatMap(state.snapshot.sweep) else { return text(.notFound, "no such sweep\n") }
-        let report: SweepReport
+        let type: String
+        switch format {
+        case "json": type = "application/json"
+        case "html": type = "text/html; charset=utf-8"
+        default: type = "text/csv; charset=utf-8"
+        }
+        let body: [UInt8]
         do throws(OneShotRequests.Failure) {
-            report = try await requests.report(sweep.id)
+            body = try await requests.reportFile(sweep.id, named: "report.\(format == "json" || format == "html" ? format : "csv")")
         } catch {
             return failure(error)
         }
         let file = "\(sweep.name)-report.\(format)".filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
-        let (type, body): (String, [UInt8])
-        switch format {
-        case "json": (type, body) = ("application/json", Array(try report.jsonData()))
-        case "html": (type, body) = ("text/html; charset=utf-8", Array(ReportHTML.render(report).utf8))
-        default: (type, body) = ("text/csv; charset=utf-8", Array(ReportCSV.render(report).utf8))
-        }
         return Response(
             status: .ok,
             headers: [.contentType: type, .contentDisposition: format == "html" ? "inline" : "attachment; filename=\"\(file)\""],

@@ -40,15 +40,24 @@ public struct ClusteringPictures: Sendable {
         self.skipped = skipped
     }
 
-    /// Replays the representative runs of `report` in series order until `budget` is spent.
+    /// Replays the representative runs of `report` in series order until `budget` is spent,
+    /// their summaries taken from `report.jobs`.
     public static func replay(_ report: SweepReport, budget: Double = defaultBudget) -> ClusteringPictures {
-        let jobs = Dictionary(report.jobs.map { ($0.jobID, $0) }, uniquingKeysWith: { first, _ in first })
+        let jobs = Dictionary(report.jobs.map { ($0.jobID, $0.result) }, uniquingKeysWith: { first, _ in first })
+        return replay(report, summaries: jobs.compactMapValues { $0 }, budget: budget)
+    }
+
+    /// Replays the representative runs of `report` whose train summaries `summaries` holds (by
+    /// job id), for a report whose job list was streamed to disk.
+    public static func replay(
+        _ report: SweepReport, summaries jobs: [String: TrainSummary], budget: Double = defaultBudget
+    ) -> ClusteringPictures {
         var pictures: [Picture] = []
         var skipped = 0
         var spent = 0.0
         for (index, series) in report.dimensionEffect.enumerated() {
             for point in series.points {
-                guard let run = point.representative, let summary = jobs[run.jobID]?.result,
+                guard let run = point.representative, let summary = jobs[run.jobID],
                       let metric = ClusterMetric(name: series.metric) else { continue }
                 let config = summary.config
                 let last = Int(run.epochs)

@@ -80,7 +80,7 @@ public enum ReportHTML {
     static func nextStep(_ report: SweepReport) -> String? {
         let needed = report.verdicts.filter { !$0.significant }.compactMap(\.seedsPerDimensionFor80PercentPower)
         guard let seeds = needed.max() else { return nil }
-        let stored = report.jobs.count { $0.result != nil }
+        let stored = report.digest.results
         let file = report.sweep.sourceName
         return """
             Not significant yet. To add seeds, set `seeds: 0..\(seeds - 1)` (\(seeds) per dimension) in \(file) and \
@@ -246,13 +246,15 @@ public enum ReportHTML {
     }
 
     private static func failedJobs(_ report: SweepReport, into page: inout HTMLPage) {
-        let failed = report.jobs.filter { $0.status == .failed }
-        page.section(id: "failed", title: "Failed jobs (\(failed.count))") {
+        let failed = report.digest.failed
+        let count = report.digest.failedCount
+        page.section(id: "failed", title: "Failed jobs (\(count))") {
             guard !failed.isEmpty else {
                 $0.paragraph("No job failed.")
                 return
             }
-            let varying = ReportFigures.varyingKeys(report.jobs.map(\.parameters))
+            // The jobs' own parameters are the ones that tell them apart (grid keys and seed).
+            let varying = Set(failed.flatMap(\.parameters.keys)).sorted()
             var rows = ""
             for job in failed {
                 let params = varying.map { "\($0)=\(job.parameters[$0]?.description ?? "–")" }.joined(separator: ", ")
@@ -261,6 +263,9 @@ public enum ReportHTML {
                 rows += "<td><pre class=\"error\">\(escape(job.attempts.lastError ?? "(no error text)"))</pre></td></tr>\n"
             }
             $0.raw("<table class=\"failed\"><thead><tr><th>job</th><th>parameters</th><th>attempts</th><th>last error</th></tr></thead><tbody>\n\(rows)</tbody></table>")
+            if count > failed.count {
+                $0.paragraph("The first \(failed.count) of \(count) failed jobs; report.csv lists them all (status failed).")
+            }
         }
     }
 

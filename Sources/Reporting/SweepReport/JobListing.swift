@@ -33,6 +33,22 @@ public struct JobListing: Codable, Sendable, Equatable {
         lastError = record.lastError
     }
 
+    /// The listing of a report row (`ReportRowsPage`) whose flattened parameters are `parameters`.
+    public init(row: ReportRow, parameters: [String: ParameterValue]) throws(ReportError) {
+        jobID = row.id.rawValue
+        index = row.index
+        self.parameters = parameters
+        status = row.status
+        attempts = row.attempts
+        worker = row.worker?.rawValue
+        do {
+            seconds = try row.result()?.seconds
+        } catch {
+            throw .malformedPage("job \(row.id.short): a result that does not decode: \(error)")
+        }
+        lastError = row.lastError
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(jobID, forKey: .jobID)

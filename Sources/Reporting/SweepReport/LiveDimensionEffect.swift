@@ -125,7 +125,7 @@ extension ReportFigures {
             id: SweepID(rawValue: "live"), name: "live", sourceText: "", sourceName: "", maxAttempts: 1,
             jobTimeoutSeconds: 0, createdAt: Date(timeIntervalSince1970: 0))
         return headline(SweepReport(
-            generatedAt: Date(timeIntervalSince1970: 0), metrics: [], sweep: ReportSweep(record: placeholder, statuses: []),
+            generatedAt: Date(timeIntervalSince1970: 0), metrics: [], sweep: ReportSweep(record: placeholder, counts: [:], jobCount: 0, parameters: [:]),
             jobs: [], groups: [], dimensionEffect: dimensionEffect, verdicts: []))
     }
 }

@@ -46,6 +46,11 @@ public enum ParameterValue: Codable, Sendable, Hashable, Comparable, CustomStrin
         }
     }
 
+    /// A seed as flattened parameters hold it: `.int` when it fits, as JSON decoding reads it.
+    public static func seed(_ seed: UInt64) -> ParameterValue {
+        seed <= UInt64(Int.max) ? .int(Int(seed)) : .unsigned(seed)
+    }
+
     /// The value as a number, if it is one (for axes and numeric ordering).
     public var number: Double? {
         switch self {

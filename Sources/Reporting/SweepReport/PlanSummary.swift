@@ -27,6 +27,27 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         sample = flattened.first ?? [:]
     }
 
+    /// The summary of a sweep's plan without expanding every job: one job per grid point (the
+    /// first seed) shows what the grid varies, and the seeds are an axis of their own. A
+    /// million-seed sweep is summarised from one job.
+    public init(_ spec: SweepSpec) {
+        var plan = SweepPlan(spec)
+        let seeds = max(1, spec.seeds.count)
+        let points = stride(from: 0, to: plan.count, by: seeds).map { plan.job(at: $0) }
+        self.init(points)
+        jobs = plan.count
+        if spec.seeds.count > 1 {
+            axes.removeAll { $0.key == ReportParameters.seedKey }
+            // Spelt as the flattened parameters spell a seed (a signed integer when it fits).
+            let unsigned: Bool
+            if case .unsigned = sample[ReportParameters.seedKey] { unsigned = true } else { unsigned = false }
+            axes.append(Axis(key: ReportParameters.seedKey, values: spec.seeds.map { seed in
+                unsigned || seed > UInt64(Int.max) ? .unsigned(seed) : .int(Int(seed))
+            }))
+            axes.sort { $0.key < $1.key }
+        }
+    }
+
     /// `dimension: 2, 3 (2 values)`, one line per axis; long lists are shortened in the middle.
     public var axisLines: [String] {
         axes.map { axis in

@@ -21,22 +21,17 @@ public struct ReportGroup: Codable, Sendable, Equatable {
     /// Statistics per metric key (every metric, not only the one that stopped the runs).
     public var metrics: [String: MetricTimes]
 
-    public init(parameters: [String: ParameterValue], jobs: [ReportJob]) {
+    /// A group of `runs` jobs with `counts` per status and the statistics `metrics`.
+    public init(parameters: [String: ParameterValue], runs: Int, counts: [JobStatus: Int], metrics: [String: MetricTimes]) {
         self.parameters = parameters
-        runs = jobs.count
-        clustered = jobs.count { $0.status == .clustered }
-        censored = jobs.count { $0.status == .censored }
-        diverged = jobs.count { $0.status == .diverged }
-        completed = jobs.count { $0.status == .completed }
-        failed = jobs.count { $0.status == .failed }
-        unfinished = jobs.count { !$0.status.isFinal }
-        cancelled = jobs.count { $0.status == .cancelled }
-        var metrics: [String: MetricTimes] = [:]
-        for metric in ClusterMetric.allCases {
-            metrics[metric.key] = MetricTimes(
-                epochs: TimeStatistics(jobs.compactMap { $0.epochObservation(metric) }),
-                seconds: TimeStatistics(jobs.compactMap { $0.secondsObservation(metric) }))
-        }
+        self.runs = runs
+        clustered = counts[.clustered] ?? 0
+        censored = counts[.censored] ?? 0
+        diverged = counts[.diverged] ?? 0
+        completed = counts[.completed] ?? 0
+        failed = counts[.failed] ?? 0
+        unfinished = counts.filter { !$0.key.isFinal }.values.reduce(0, +)
+        cancelled = counts[.cancelled] ?? 0
         self.metrics = metrics
     }
 }

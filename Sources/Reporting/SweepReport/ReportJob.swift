@@ -31,7 +31,8 @@ public struct ReportJob: Codable, Sendable, Equatable {
     public var jobID: String
     /// Position in the sweep's plan (0-based).
     public var index: Int
-    /// Flattened resolved parameters (see `ReportParameters`).
+    /// Flattened resolved parameters (see `ReportParameters`): in a report, the job's own
+    /// (`ParameterSplit`; `SweepReport.parameters(of:)` gives them all); from `init(record:)`, all.
     public var parameters: [String: ParameterValue]
     public var status: JobStatus
     public var attempts: Attempts
@@ -53,11 +54,15 @@ public struct ReportJob: Codable, Sendable, Equatable {
         self.result = result
     }
 
-    /// The report entry of a store record.
+    /// The report entry of a store record, with every flattened parameter.
     public init(record: JobRecord) {
+        self.init(record: record, parameters: ReportParameters.flatten(record.parameters))
+    }
+
+    /// The report entry of a store record, with `parameters` (a report's: the job's own).
+    public init(record: JobRecord, parameters: [String: ParameterValue]) {
         self.init(
-            jobID: record.id.rawValue, index: record.index,
-            parameters: ReportParameters.flatten(record.parameters), status: record.status,
+            jobID: record.id.rawValue, index: record.index, parameters: parameters, status: record.status,
             attempts: Attempts(count: record.attempts.count, lastError: record.lastError),
             workerSeconds: record.result?.seconds, result: record.result?.summary)
     }

@@ -21,8 +21,10 @@ public struct ReportSweep: Codable, Sendable, Equatable {
     public var jobCount: Int
     /// Jobs per status; every status is present (zero when none).
     public var statusCounts: [String: Int]
+    /// The flattened parameters every job shares (`ParameterSplit`); each job lists its own.
+    public var parameters: [String: ParameterValue]
 
-    public init(record: SweepRecord, statuses: [JobStatus]) {
+    public init(record: SweepRecord, counts: [JobStatus: Int], jobCount: Int, parameters: [String: ParameterValue]) {
         id = record.id.rawValue
         name = record.name
         description = record.descriptionText
@@ -33,10 +35,11 @@ public struct ReportSweep: Codable, Sendable, Equatable {
         createdAt = record.createdAt
         finishedAt = record.finishedAt
         cancelled = record.cancelled
-        jobCount = statuses.count
-        var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0.rawValue, 0) })
-        for status in statuses { counts[status.rawValue, default: 0] += 1 }
-        statusCounts = counts
+        self.jobCount = jobCount
+        var all = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0.rawValue, 0) })
+        for (status, count) in counts { all[status.rawValue, default: 0] += count }
+        statusCounts = all
+        self.parameters = parameters
     }
 
     enum CodingKeys: String, CodingKey {
@@ -50,6 +53,7 @@ public struct ReportSweep: Codable, Sendable, Equatable {
         case cancelled
         case jobCount = "job_count"
         case statusCounts = "status_counts"
+        case parameters
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,5 +70,6 @@ public struct ReportSweep: Codable, Sendable, Equatable {
         try c.encode(cancelled, forKey: .cancelled)
         try c.encode(jobCount, forKey: .jobCount)
         try c.encode(statusCounts, forKey: .statusCounts)
+        try c.encode(parameters, forKey: .parameters)
     }
 }

@@ -24,19 +24,22 @@ public struct RepresentativeRun: Codable, Sendable, Equatable {
         case seed, epochs, clustered
     }
 
-    /// The representative of `jobs` (all of one dimension) under `metric`, given their KM median.
-    static func choose(_ jobs: [ReportJob], metric: ClusterMetric, kmMedian: Double?) -> RepresentativeRun? {
-        let observed = jobs.compactMap { job in job.epochObservation(metric).map { (job, $0) } }
-        guard let target = kmMedian ?? observed.map(\.1.time).max() else { return nil }
-        let best = observed.min { a, b in
-            let da = abs(a.1.time - target), db = abs(b.1.time - target)
+    /// A run that may be pictured: where it sits among the observed jobs, its seed, and its
+    /// epochs-to-cluster observation under the series' metric.
+    struct Candidate: Sendable {
+        var position: Int
+        var seed: ParameterValue
+        var observation: KaplanMeier.Observation
+    }
+
+    /// The representative among `candidates` (all of one dimension, in plan order), given their
+    /// KM median: the closest to it, the lowest seed on a tie, the first in plan order after that.
+    static func choose(_ candidates: [Candidate], kmMedian: Double?) -> Candidate? {
+        guard let target = kmMedian ?? candidates.map(\.observation.time).max() else { return nil }
+        return candidates.min { a, b in
+            let da = abs(a.observation.time - target), db = abs(b.observation.time - target)
             if da != db { return da < db }
-            return (a.0.parameters["seed"] ?? .null) < (b.0.parameters["seed"] ?? .null)
-        }
-        return best.map { job, observation in
-            RepresentativeRun(
-                jobID: job.jobID, seed: job.parameters["seed"] ?? .null, epochs: observation.time,
-                clustered: observation.event)
+            return a.seed < b.seed
         }
     }
 }

@@ -23,47 +23,26 @@ extension SweepSpec {
 
     /// Every job of the sweep, in a fixed order: grid axes in file order with the first axis
     /// varying slowest (a cartesian product), seeds innermost. Each job's parameters are fully
-    /// resolved (`ExperimentConfig.resolved()`) and its id is `JobParameters.jobID`.
+    /// resolved (`ExperimentConfig.resolved()`) and its id is `JobParameters.jobID`. A big plan is
+    /// better expanded in slices through `SweepPlan`.
     public func plan() -> [PlannedJob] {
-        let base = baseParameters()
-        let encoder = JobParameters.canonicalEncoder()
-        var jobs: [PlannedJob] = []
-        jobs.reserveCapacity(min(max(0, jobCount), Self.maxJobs))
-        var choice = [Int](repeating: 0, count: grid.count)
-        if grid.contains(where: { $0.values.isEmpty }) || seeds.isEmpty { return [] }
-        while true {
-            var point = base
-            for (axis, index) in zip(grid, choice) {
-                axis.values[index].apply(to: &point)
-            }
-            for seed in seeds {
-                var parameters = point
-                parameters.experiment.seed = seed
-                parameters.experiment = parameters.experiment.resolved()
-                jobs.append(PlannedJob(id: parameters.jobID(using: encoder), index: jobs.count, parameters: parameters))
-            }
-            var axis = grid.count - 1
-            while axis >= 0 {
-                choice[axis] += 1
-                if choice[axis] < grid[axis].values.count { break }
-                choice[axis] = 0
-                axis -= 1
-            }
-            if axis < 0 { return jobs }
-        }
+        var plan = SweepPlan(self)
+        return plan.jobs(in: 0..<plan.count)
     }
 
     /// The sweep's id: SHA-256 (lowercase hex) of the UTF-8 text `name`, a newline, then each
     /// job id of the plan in order, each followed by a newline.
-    public var id: SweepID { Self.sweepID(name: name, jobs: plan().map(\.id)) }
+    public var id: SweepID {
+        var plan = SweepPlan(self)
+        var hasher = SweepIDHasher(name: name)
+        for position in 0..<plan.count { hasher.add(plan.jobID(at: position)) }
+        return hasher.finalize()
+    }
 
     /// The sweep id of `name` with these ordered job ids (see `id`).
     public static func sweepID(name: String, jobs: [JobID]) -> SweepID {
-        var hasher = SHA256()
-        hasher.update(data: Data((name + "\n").utf8))
-        for job in jobs {
-            hasher.update(data: Data((job.rawValue + "\n").utf8))
-        }
-        return SweepID(rawValue: JobParameters.hex(hasher.finalize()))
+        var hasher = SweepIDHasher(name: name)
+        for job in jobs { hasher.add(job) }
+        return hasher.finalize()
     }
 }

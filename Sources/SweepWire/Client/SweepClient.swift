@@ -81,7 +81,18 @@ public final class SweepClient {
         return list.workers
     }
 
-    /// The sweep record and every job record of `sweep`, to build a report from.
+    /// One page of `sweep`'s jobs in plan order from index `from`, with the sweep's record: how a
+    /// report of any size is read (`ReportStream`), one bounded request at a time.
+    public func reportPage(_ sweep: SweepID, from: Int, limit: Int = ClientRequest.ReportPage.maxLimit)
+        throws(SweepClientError) -> ClientReply.ReportPage
+    {
+        let request = ClientRequest.reportPage(.init(sweep: sweep, from: from, limit: limit))
+        guard case .reportPage(let page) = try call(request) else { throw unexpected(request) }
+        return page
+    }
+
+    /// The sweep record and every job record of `sweep` in one reply; a coordinator answers it
+    /// for small sweeps only (`ClientRequest.Report.maxJobs`): reports read `reportPage`.
     public func report(_ sweep: SweepID) throws(SweepClientError) -> ClientReply.Report {
         let request = ClientRequest.report(.init(sweep: sweep))
         guard case .report(let report) = try call(request) else { throw unexpected(request) }

@@ -12,6 +12,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
     case planned(Planned)
     case deleted(Deleted)
     case results(Results)
+    case reportPage(ReportPage)
     case error(Failure)
 
     /// The kind name on the wire.
@@ -26,6 +27,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
         case .planned: "reply.planned"
         case .deleted: "reply.deleted"
         case .results: "reply.results"
+        case .reportPage: "reply.report_page"
         case .error: "reply.error"
         }
     }

@@ -12,6 +12,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     case plan(Submit)
     case delete(Delete)
     case results(Results)
+    case reportPage(ReportPage)
 
     /// The kind name on the wire.
     public var kind: String {
@@ -25,6 +26,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
         case .plan: "client.plan"
         case .delete: "client.delete"
         case .results: "client.results"
+        case .reportPage: "client.report_page"
         }
     }
 
@@ -33,7 +35,7 @@ public enum ClientRequest: Codable, Sendable, Equatable {
     public var changesState: Bool {
         switch self {
         case .submit, .cancel, .retry, .delete: true
-        case .status, .workers, .report, .plan, .results: false
+        case .status, .workers, .report, .plan, .results, .reportPage: false
         }
     }
 
@@ -81,8 +83,13 @@ public enum ClientRequest: Codable, Sendable, Equatable {
         public init(sweep: SweepID) { self.sweep = sweep }
     }
 
-    /// The sweep record and every job record of one sweep, at this moment.
+    /// The sweep record and every job record of one sweep, at this moment, in one reply. Kept
+    /// for clients that predate `report_page`; a coordinator answers it only for sweeps of at most
+    /// `maxJobs` jobs (the reply is built inside its loop), and refuses larger ones.
     public struct Report: Codable, Sendable, Equatable {
+        /// The largest sweep answered in one reply.
+        public static let maxJobs = 500
+
         public var sweep: SweepID
         public init(sweep: SweepID) { self.sweep = sweep }
     }

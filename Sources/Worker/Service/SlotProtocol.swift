@@ -1,14 +1,20 @@
+import SweepModel
 import SweepWire
 
 /// What the worker's socket thread tells a slot thread over their inproc socket.
 ///
-/// One frame: a command byte, then the command's body. A `run` carries the job exactly as the
-/// coordinator encoded it (`EncodedAssignment.bytes`), so the socket thread never re-encodes a
-/// job: the slot thread decodes it once, where it runs.
+/// One message of one frame per command: a command byte, then the command's body. A `run`
+/// carries the job exactly as the coordinator encoded it (`EncodedAssignment.bytes`), so the
+/// socket thread never re-encodes a job: the slot thread decodes it once, where it runs. Several
+/// `run`s for one slot (tiny jobs) travel as one multipart message, one frame per job, and the
+/// slot answers them in one message too (`SlotThread`).
 enum SlotCommand: Equatable {
     case run(JobAssignment)
     case abort(JobAttempt)
     case stop
+
+    /// The most jobs one message may hand a slot (and so the most outcomes in its answer).
+    static let maxBatch = 64
 
     private enum Code: UInt8 {
         case run = 0
@@ -53,7 +59,8 @@ enum SlotCommand: Equatable {
     }
 }
 
-/// What a slot thread tells the socket thread: one frame, an event byte, then the event's body.
+/// What a slot thread tells the socket thread: one frame per event, an event byte, then the
+/// event's body; the outcomes of jobs handed over together come back as one multipart message.
 /// A finished job travels as its `worker.results` element (`EncodedResult`), encoded once here
 /// and sent on by the socket thread as it is.
 enum SlotEvent: Equatable {

@@ -29,25 +29,32 @@ struct SlotThread {
             try socket.connect(endpoint)
             try socket.send([SlotEvent.started.encode()])
             while true {
-                let frames = try socket.receive(maxFrames: 1)
-                guard let frame = frames.first else { continue }
-                let command: SlotCommand
-                do {
-                    command = try SlotCommand.decode(frame)
-                } catch {
-                    // A job that does not decode fails here, where it would have run, so the
-                    // socket thread gets its slot back and the coordinator hears why.
-                    if let attempt = SlotCommand.runAttempt(frame) {
-                        let failed = FailedJob(job: attempt.job, attempt: attempt.attempt, error: "undecodable assignment: \(error)")
-                        try socket.send([SlotEvent.failed(failed).encode()])
+                // One frame per command; several `run`s for tiny jobs come as one message, and
+                // their outcomes go back as one message, in order.
+                let frames = try socket.receive(maxFrames: SlotCommand.maxBatch)
+                var outcomes: [[UInt8]] = []
+                for frame in frames {
+                    let command: SlotCommand
+                    do {
+                        command = try SlotCommand.decode(frame)
+                    } catch {
+                        // A job that does not decode fails here, where it would have run, so the
+                        // socket thread gets its slot back and the coordinator hears why.
+                        if let attempt = SlotCommand.runAttempt(frame) {
+                            let failed = FailedJob(job: attempt.job, attempt: attempt.attempt, error: "undecodable assignment: \(error)")
+                            outcomes.append(try SlotEvent.failed(failed).encode())
+                        }
+                        continue
                     }
-                    continue
+                    switch command {
+                    case .stop:
+                        if !outcomes.isEmpty { try socket.send(outcomes) }
+                        return
+                    case .abort: continue  // not running anything: nothing to abort
+                    case .run(let job): outcomes.append(try outcome(of: job, socket: socket).encode())
+                    }
                 }
-                switch command {
-                case .stop: return
-                case .abort: continue  // not running anything: nothing to abort
-                case .run(let job): try socket.send([outcome(of: job, socket: socket).encode()])
-                }
+                if !outcomes.isEmpty { try socket.send(outcomes) }
             }
         } catch {
             // The context was shut down (normal end) or the inproc socket failed: the thread ends,

@@ -67,14 +67,15 @@ final class WorkerLoop {
         return exit ?? .stopped
     }
 
-    /// One iteration: wait up to 100 ms, take everything waiting, then tick.
+    /// One iteration: wait up to 100 ms (less when results are due, `WorkerSession.resultsDueAt`),
+    /// take everything waiting, then tick.
     private func step() throws(ZMQError) {
         let poller = ZMQPoller()
         let controlIndex = try poller.register(control)
         let slotIndex = try poller.register(slotSocket)
         let coordinatorIndex = try coordinator.map { socket throws(ZMQError) in try poller.register(socket) }
         let monitorIndex = try monitor.map { monitor throws(ZMQError) in try poller.register(monitor.socket) }
-        let ready = try poller.poll(timeoutMilliseconds: 100)
+        let ready = try poller.poll(timeoutMilliseconds: pollTimeoutMilliseconds())
 
         if ready.isReadable(controlIndex) {
             while try control.tryReceive(maxFrames: 1) != nil { try handle(.stopRequested) }
@@ -86,21 +87,33 @@ final class WorkerLoop {
     }
 
     private func handle(_ event: WorkerSessionEvent) throws(ZMQError) {
-        let now = WorkerInstant(sinceStart: ContinuousClock.now - clockStart)
-        try perform(session.handle(event, at: now))
+        try perform(session.handle(event, at: instant()))
     }
 
+    private func instant() -> WorkerInstant { WorkerInstant(sinceStart: ContinuousClock.now - clockStart) }
+
+    /// 100 ms, or until the results waiting to be sent are due (rounded up: 0 would spin).
+    private func pollTimeoutMilliseconds() -> Int {
+        guard let due = session.resultsDueAt else { return 100 }
+        let remaining = due - instant()
+        let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+        return Int(min(max(milliseconds + 1, 1), 100))
+    }
+
+    /// Each message: the slot's routing id, then one frame per event (several for the jobs of a
+    /// batch).
     private func receiveSlotEvents() throws(ZMQError) {
-        while let frames = try slotSocket.tryReceive(maxFrames: 2) {
-            guard frames.count == 2, let slot = slotNumbers[frames[0]], let event = try? SlotEvent.decode(frames[1]) else {
-                continue
-            }
-            switch event {
-            case .started: try handle(.slotStarted(slot: slot))
-            case .progress(let progress): try handle(.slotProgress(progress))
-            case .finished(let result): try handle(.slotFinished(slot: slot, result))
-            case .failed(let failed): try handle(.slotFailed(slot: slot, failed))
-            case .abandoned(let attempt): try handle(.slotAbandoned(slot: slot, attempt))
+        while let frames = try slotSocket.tryReceive(maxFrames: 1 + SlotCommand.maxBatch) {
+            guard frames.count >= 2, let slot = slotNumbers[frames[0]] else { continue }
+            for frame in frames.dropFirst() {
+                guard let event = try? SlotEvent.decode(frame) else { continue }
+                switch event {
+                case .started: try handle(.slotStarted(slot: slot))
+                case .progress(let progress): try handle(.slotProgress(progress))
+                case .finished(let result): try handle(.slotFinished(slot: slot, result))
+                case .failed(let failed): try handle(.slotFailed(slot: slot, failed))
+                case .abandoned(let attempt): try handle(.slotAbandoned(slot: slot, attempt))
+                }
             }
         }
     }
@@ -141,8 +154,26 @@ final class WorkerLoop {
 
     // MARK: - Actions
 
+    /// Performs the actions in order; consecutive `run`s for one slot leave as one message.
     private func perform(_ actions: [WorkerSessionAction]) throws(ZMQError) {
+        var runs: (slot: Int, frames: [[UInt8]])?
+        func sendRuns() throws(ZMQError) {
+            guard let pending = runs else { return }
+            runs = nil
+            try slotSocket.send([slotRoutes[pending.slot]] + pending.frames)
+        }
+        defer { try? sendRuns() }
         for action in actions {
+            if case .run(let job, let slot) = action {
+                if let pending = runs, pending.slot == slot, pending.frames.count < SlotCommand.maxBatch {
+                    runs?.frames.append(SlotCommand.runFrame(job))
+                } else {
+                    try sendRuns()
+                    runs = (slot, [SlotCommand.runFrame(job)])
+                }
+                continue
+            }
+            try sendRuns()
             switch action {
             case .connect:
                 try connect()
@@ -159,8 +190,8 @@ final class WorkerLoop {
                 try sendToCoordinator(frames)
             case .sendResults(let results):
                 try sendToCoordinator(WireCodec.encodeResults(results))
-            case .run(let job, let slot):
-                try slotSocket.send([slotRoutes[slot], SlotCommand.runFrame(job)])
+            case .run:
+                break  // gathered above
             case .abort(let attempt, let slot):
                 if let command = try? SlotCommand.abort(attempt).encode() { try slotSocket.send([slotRoutes[slot], command]) }
             case .stop(let slot):

@@ -37,6 +37,7 @@ extension WorkerSession {
             softwareVersion: configuration.softwareVersion, running: held, finished: finished, failed: failed)
         welcomed = false
         outResults.removeAll()
+        resultsWaitingSince = nil
         outFailures.removeAll()
         helloSentAt = now
         for attempt in unacked.keys { lastDelivery[attempt] = now }

@@ -7,8 +7,14 @@ extension WorkerSession {
     /// and debugging, never on the hot path.
     func invariantViolations() -> [String] {
         var problems: [String] = []
-        let busySlots = Array(running.values)
-        if Set(busySlots).count != busySlots.count { problems.append("two running attempts share a slot: \(running)") }
+        let busySlots = Array(Set(running.values))
+        for slot in busySlots where slotLoad.indices.contains(slot) {
+            let held = running.values.filter { $0 == slot }.count
+            if slotLoad[slot] != held { problems.append("slot \(slot) counts \(slotLoad[slot]) attempts but runs \(held)") }
+        }
+        for slot in idleSlots where slotLoad.indices.contains(slot) && slotLoad[slot] != 0 {
+            problems.append("idle slot \(slot) still counts \(slotLoad[slot]) attempts")
+        }
         if Set(idleSlots).count != idleSlots.count { problems.append("a slot is idle twice: \(idleSlots)") }
         if !Set(idleSlots).isDisjoint(with: busySlots) { problems.append("a slot is both idle and busy") }
         if (idleSlots + busySlots).contains(where: { !(0..<slotCount).contains($0) }) {

@@ -25,7 +25,7 @@ extension WorkerSession {
             let stale = unacked.keys.filter { now - (lastDelivery[$0] ?? now) > limit }
             for attempt in stale.sorted(by: JobAttempt.ordered) {
                 switch unacked[attempt] {
-                case .completed(let result): outResults.append(result)
+                case .completed(let result): queueResult(result)
                 case .failed(let failure): outFailures.append(failure)
                 case nil: break
                 }
@@ -50,8 +50,10 @@ extension WorkerSession {
 
     /// Sends what the iteration gathered, once welcomed: results, failures and hand-backs in
     /// batches of at most `WireProtocol.maxBatch`, then `ready` when it is due or `wants` changed.
+    /// While results wait for company (`holdsResults`), everything waits with them, `ready`
+    /// included, so that one tick sends the results and the credit they free together.
     mutating func flush(into out: inout [WorkerSessionAction]) {
-        guard welcomed else { return }
+        guard welcomed, !holdsResults else { return }
         if !outResults.isEmpty {
             for batch in outResults.chunked(WireProtocol.maxBatch) {
                 for job in batch { lastDelivery[job.jobAttempt] = now }
@@ -59,6 +61,7 @@ extension WorkerSession {
                 lastSent = now
             }
             outResults.removeAll(keepingCapacity: true)
+            resultsWaitingSince = nil
         }
         if !outFailures.isEmpty {
             for batch in outFailures.chunked(WireProtocol.maxBatch) {

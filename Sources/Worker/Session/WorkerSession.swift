@@ -37,6 +37,10 @@ struct WorkerSession: Sendable {
     // MARK: Slots and jobs
 
     var idleSlots: [Int] = []
+    /// Attempts handed to each slot and not yet ended (several while jobs are tiny).
+    var slotLoad: [Int]
+    /// Since when each busy slot works on its current attempt (its hand-off or its previous end).
+    var slotBusySince: [WorkerInstant?]
     /// Attempts running, and the slot each runs on.
     var running: [JobAttempt: Int] = [:]
     /// When each running job went to its slot, and the jobs' average duration (a moving average
@@ -53,6 +57,8 @@ struct WorkerSession: Sendable {
     var unacked: [JobAttempt: Outcome] = [:]
     var lastDelivery: [JobAttempt: WorkerInstant] = [:]
     var outResults: [EncodedResult] = []
+    /// Since when the oldest of `outResults` waits (`resultLinger`); `nil` while none waits.
+    var resultsWaitingSince: WorkerInstant?
     var outFailures: [FailedJob] = []
     var outReleased: [JobAttempt] = []
 
@@ -88,6 +94,8 @@ struct WorkerSession: Sendable {
         self.configuration = configuration
         self.now = now
         slotCount = max(1, configuration.slots)
+        slotLoad = Array(repeating: 0, count: slotCount)
+        slotBusySince = Array(repeating: nil, count: slotCount)
         backoff = configuration.reconnectInitial
         heartbeatInterval = configuration.heartbeatInterval
         liveness = max(1, configuration.heartbeatLiveness)
@@ -122,7 +130,7 @@ struct WorkerSession: Sendable {
         case .slotFinished(let slot, let result):
             finish(result.jobAttempt, slot: slot)
             unacked[result.jobAttempt] = .completed(result)
-            outResults.append(result)
+            queueResult(result)
         case .slotFailed(let slot, let failed):
             finish(failed.jobAttempt, slot: slot)
             unacked[failed.jobAttempt] = .failed(failed)
@@ -166,7 +174,28 @@ struct WorkerSession: Sendable {
         return max(0, wants)
     }
 
+    /// When the loop must tick at the latest, for results waiting to be sent (`nil`: no hurry).
+    var resultsDueAt: WorkerInstant? {
+        guard holdsResults, let since = resultsWaitingSince else { return nil }
+        return since + configuration.resultLinger
+    }
+
+    /// Whether the results gathered so far wait a little longer for others (`resultLinger`):
+    /// only while other jobs still run, so a result never waits for nothing.
+    var holdsResults: Bool {
+        guard !outResults.isEmpty, outResults.count < WireProtocol.maxBatch, drain == nil,
+            !running.isEmpty || !queue.isEmpty, let since = resultsWaitingSince
+        else { return false }
+        return now - since < configuration.resultLinger
+    }
+
     // MARK: Sending
+
+    /// Adds a result to the next `worker.results`.
+    mutating func queueResult(_ result: EncodedResult) {
+        if outResults.isEmpty { resultsWaitingSince = now }
+        outResults.append(result)
+    }
 
     /// Sends `message` if a coordinator socket is open (otherwise it is dropped, as a socket
     /// would: everything that matters is sent again in the next hello).

@@ -5,6 +5,9 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of ClusterSweep's parts.",
-        subcommands: [BenchCoreCommand.self, BenchDispatchCommand.self, BenchWireCommand.self]
+        subcommands: [
+            BenchCoreCommand.self, BenchDispatchCommand.self, BenchSubmitCommand.self, BenchReportCommand.self,
+            BenchWireCommand.self, BenchPeerCommand.self,
+        ]
     )
 }

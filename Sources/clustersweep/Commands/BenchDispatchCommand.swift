@@ -11,9 +11,12 @@ struct BenchDispatchCommand: ParsableCommand {
         abstract: "Time noop jobs through a coordinator and worker processes, every result committed.",
         discussion: """
             Starts a coordinator on a temporary state file in this process, spawns --workers \
-            worker processes of this binary (2 slots each), measures their idle memory, submits \
+            worker processes of this binary (--slots each), measures their idle memory, submits \
             --jobs noop jobs and reports jobs/s from the first assignment to the last committed \
-            result (times from the store), then the latency of a 1-job sweep. Build with \
+            result (times from the store), the coordinator's CPU per job while dispatching, then the \
+            latency of a 1-job sweep; then the same number of round trips through a bare ZeroMQ \
+            request-reply loop between as many processes (one message in flight each), and the \
+            ratio of the two rates. Build with \
             `make release` (release mode with the CPU flags) for meaningful figures.
             """)
 
@@ -28,6 +31,9 @@ struct BenchDispatchCommand: ParsableCommand {
 
     @Option(help: "Jobs each worker may hold beyond its slots (both sides' prefetch).")
     var prefetch: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Also time a bare ZeroMQ request-reply loop (one message in flight per process, no persistence) between as many processes, and print the ratio.")
+    var bareLoop = true
 
     @Flag(help: "Attach a 'clustersweep dashboard' process (127.0.0.1, a free port) to the coordinator during the run.")
     var withDashboard = false
@@ -51,6 +57,7 @@ struct BenchDispatchCommand: ParsableCommand {
         configuration.workers = workers
         configuration.slots = slots
         configuration.prefetch = prefetch
+        configuration.bareLoop = bareLoop
         let dashboard = AttachedDashboard()
         defer { dashboard.stop() }
         if withDashboard {

@@ -33,9 +33,8 @@ struct JobsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report = try source.jobs(sweep)
         let wanted = status.flatMap(JobStatus.init(rawValue:))
-        let listings = report.jobs.filter { wanted == nil || $0.status == wanted }.map(JobListing.init(record:))
+        let listings = try source.listings(sweep) { wanted == nil || $0.status == wanted }
         if json {
             print(try JSONOutput.render(listings))
             return

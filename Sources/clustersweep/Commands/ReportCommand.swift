@@ -25,15 +25,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var source: SweepSourceOptions
 
     func run() throws {
-        let data = try source.jobs(sweep)
-        let report = SweepReport.build(sweep: data.sweep, jobs: data.jobs, generatedAt: Date())
-        let urls: [URL]
-        do {
-            urls = try ReportWriter.write(report, to: URL(fileURLWithPath: out))
-        } catch {
-            throw CommandFailure("cannot write the report to \(out): \(error)")
-        }
-        for url in urls { print(url.path) }
-        print(Verdict.terminalText(report.verdicts.map(\.sentence)), terminator: "")
+        let outcome = try source.writeReport(sweep, to: URL(fileURLWithPath: out))
+        for url in outcome.files { print(url.path) }
+        print(Verdict.terminalText(outcome.report.verdicts.map(\.sentence)), terminator: "")
     }
 }

@@ -54,15 +54,12 @@ struct SubmitCommand: ParsableCommand {
         }
         let note = submitted.resubmitted ? " (already submitted: nothing new to run)" : ""
         print("submitted sweep '\(submitted.name)': \(submitted.totalJobs) jobs, \(submitted.alreadyDone) already done\(note)")
-        if submitted.sweep != spec.id {
-            printError("warning: the coordinator named the sweep \(submitted.sweep), local id \(spec.id)")
-        }
         print(submitted.sweep.rawValue)
     }
 
     /// The dry run: the plan from the file, what the coordinator already holds of it.
     private func printPlan(spec: SweepSpec, text: String) throws {
-        let summary = PlanSummary(spec.plan())
+        let summary = PlanSummary(spec)
         let planned = try connection.call { client throws(SweepClientError) in
             try client.plan(sourceText: text, sourceName: config)
         }

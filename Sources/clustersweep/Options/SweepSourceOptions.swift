@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import LocalCluster
+import Reporting
 import SweepModel
 import SweepWire
 
@@ -19,14 +21,94 @@ struct SweepSourceOptions: ParsableArguments {
         return try connection.call { client throws(SweepClientError) in try client.status(sweep.map(SweepID.init(rawValue:))) }
     }
 
-    /// A sweep's record and jobs. With a coordinator the sweep must be named; a state file with
-    /// one sweep needs no name.
-    func jobs(_ sweep: String?) throws -> ClientReply.Report {
+    /// The listings of a sweep's jobs that `include` keeps, read page by page (as a report is).
+    func listings(_ sweep: String?, include: (ReportRow) -> Bool) throws -> [JobListing] {
+        var parameters = RowParameters()
+        var listings: [JobListing] = []
+        try pages(sweep) { page in
+            for row in page.rows where include(row) {
+                listings.append(try JobListing(row: row, parameters: try parameters.parameters(of: row, in: page)))
+            }
+        }
+        return listings
+    }
+
+    /// Calls `body` with every page of the sweep's jobs, from the state file or the coordinator.
+    private func pages(_ sweep: String?, _ body: (ReportRowsPage) throws -> Void) throws {
+        let read: (Int) throws -> ReportRowsPage
         if let state {
-            return try read(state) { reader throws(StateFileReader.Failure) in try reader.jobs(sweep) }
+            let (reader, record) = try self.read(state) { reader throws(StateFileReader.Failure) in (reader, try reader.sweep(sweep)) }
+            read = { from in
+                do {
+                    return try reader.reportPage(record.id, from: from, limit: ClientRequest.ReportPage.maxLimit)
+                } catch {
+                    throw CommandFailure("\(error)")
+                }
+            }
+        } else {
+            guard let sweep else { throw CommandFailure("name the sweep (SWEEP) when reading from a coordinator, or give --state FILE") }
+            let client = try connection.makeClient()
+            read = { from in
+                do {
+                    return try client.reportPage(SweepID(rawValue: sweep), from: from).page
+                } catch {
+                    throw CommandFailure("\(error)")
+                }
+            }
+        }
+        var from = 0
+        while true {
+            let page = try read(from)
+            do {
+                try body(page)
+            } catch let error as ReportError {
+                throw CommandFailure(error.description)
+            }
+            guard page.more, !page.rows.isEmpty else { return }
+            from = page.next
+        }
+    }
+
+    /// Writes the report of a sweep into `directory`, reading its jobs page by page from the
+    /// state file or the coordinator (`ReportStream`), a page ahead on a thread of their own:
+    /// bounded memory whatever the sweep's size.
+    func writeReport(_ sweep: String?, to directory: URL) throws -> ReportStream.Outcome {
+        if let state {
+            let record = try read(state) { reader throws(StateFileReader.Failure) in try reader.sweep(sweep) }
+            return try Self.stream(to: directory) {
+                let reader = try StateFileReader(path: state)
+                return { from, limit in (record, try reader.reportPage(record.id, from: from, limit: limit)) }
+            }
         }
         guard let sweep else { throw CommandFailure("name the sweep (SWEEP) when reading from a coordinator, or give --state FILE") }
-        return try connection.call { client throws(SweepClientError) in try client.report(SweepID(rawValue: sweep)) }
+        let endpoint = connection.endpointText, timeout = connection.timeout
+        let keys: CurveClientKeys?
+        do {
+            keys = try connection.curve.keys()
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        return try Self.stream(to: directory) {
+            let client = try SweepClient(endpoint: endpoint, timeoutSeconds: timeout, curve: keys)
+            return { from, limit in
+                let reply = try client.reportPage(SweepID(rawValue: sweep), from: from, limit: limit)
+                return (reply.sweep, reply.page)
+            }
+        }
+    }
+
+    /// `ReportStream.write`, its failures in words: a reader's own (a refused request, a store
+    /// error) as it says it, a file that cannot be written with the directory's name.
+    private static func stream(
+        to directory: URL, makeReader: @escaping @Sendable () throws -> ReportStream.PageReader
+    ) throws -> ReportStream.Outcome {
+        do throws(ReportError) {
+            return try ReportStream.write(to: directory, prefetching: makeReader)
+        } catch .readFailed(let underlying) {
+            throw CommandFailure("\(underlying)")
+        } catch {
+            throw CommandFailure("cannot write the report to \(directory.path): \(error)")
+        }
     }
 
     private func read<T>(_ path: String, _ body: (StateFileReader) throws(StateFileReader.Failure) -> T) throws -> T {

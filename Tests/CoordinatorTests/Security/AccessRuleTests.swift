@@ -10,7 +10,7 @@ import ZeroMQ
     static let requests: [ClientRequest] = [
         .submit(.init(sourceText: "x", sourceName: "x.yaml")), .cancel(.init(sweep: sweep)),
         .report(.init(sweep: sweep)), .status(.init(sweep: nil)), .workers,
-        .results(.init(sweep: sweep, after: 0, limit: 10)),
+        .results(.init(sweep: sweep, after: 0, limit: 10)), .reportPage(.init(sweep: sweep, from: 0, limit: 10)),
     ]
 
     @Test func clientRequests_needAClientKey() {

@@ -63,9 +63,13 @@ struct HostileWireTests {
         #expect(after.allSatisfy { $0.status == .completed })
         #expect(after.map(\.result) == records.map(\.result))
         #expect(!after.contains { $0.result?.seconds == HostilePeer.forgedSeconds }, "a forged result was recorded")
+        // A flipped byte can turn a forged hello into a valid one with slots (seed 919067 did:
+        // "slots=23"): without CURVE that peer is a worker like any other and may be leased jobs.
+        // It never runs them, so none of its attempts may complete; every result is the real one's.
         let intruderAttempts = after.flatMap(\.attempts).filter { $0.worker.rawValue.hasPrefix(HostilePeer.workerPrefix) }
-        #expect(intruderAttempts.isEmpty, "attempts recorded for intruders: \(intruderAttempts.count)")
-        #expect(after.flatMap(\.attempts).allSatisfy { $0.worker.rawValue.contains("-\(worker.pid)-") })
+        #expect(!intruderAttempts.contains { $0.outcome == .completed }, "an intruder's attempt completed")
+        #expect(after.flatMap(\.attempts).filter { $0.outcome == .completed }.allSatisfy { $0.worker.rawValue.contains("-\(worker.pid)-") })
+        if !intruderAttempts.isEmpty { print("hostile wire: \(intruderAttempts.count) attempts leased to an intruder whose forged hello decoded with slots; none completed") }
 
         // Still serving: a client gets an answer, and SIGTERM ends it cleanly.
         let status = try runCommand(["status", sweep], in: cluster.directory, environment: cluster.clientEnvironment)

@@ -79,12 +79,17 @@ final class LocalTestCluster {
         return try store.jobRecords(sweep: SweepID(rawValue: sweep))
     }
 
-    /// Polls the store until every job of the sweep is final, or fails after `timeout` seconds.
+    /// Polls the store until every job of the sweep is final (each plan position has its job,
+    /// and none is pending or running), or fails after `timeout` seconds.
     func waitUntilFinished(sweep: String, timeout: Double) throws -> [JobRecord] {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let records = try jobRecords(sweep: sweep)
-            if !records.isEmpty, records.allSatisfy({ $0.status.isFinal }) { return records }
+            let store = try ResultStore(path: statePath, readOnly: true)
+            let record = try store.sweep(id: SweepID(rawValue: sweep))
+            let records = try store.jobRecords(sweep: SweepID(rawValue: sweep))
+            if let record, record.unplannedJobs == 0, !records.isEmpty, records.allSatisfy({ $0.status.isFinal }) {
+                return records
+            }
             if Date() > deadline {
                 let open = records.filter { !$0.status.isFinal }.count
                 throw HarnessError("sweep not finished after \(timeout) s: \(open) of \(records.count) jobs open\n\(coordinator?.stderr.suffix(3000) ?? "")")

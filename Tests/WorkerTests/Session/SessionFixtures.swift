@@ -32,9 +32,9 @@ enum SessionFixture {
     static func job(_ n: Int, attempt: Int = 1) throws -> EncodedAssignment {
         var experiment = ExperimentConfig()
         experiment.seed = UInt64(n)
-        return try EncodedAssignment(SweepWire.JobAssignment(
+        return try EncodedAssignment(JobAssignment(
             job: JobID(rawValue: "job-\(n)"), attempt: attempt,
-            parameters: JobParameters(kind: .noop, experiment: experiment), timeoutSeconds: 60))
+            parameters: JobParameters(kind: .noop, experiment: experiment), timeout: .seconds(60)))
     }
 
     static func result(_ n: Int, attempt: Int = 1) throws -> EncodedResult {

@@ -121,6 +121,70 @@ import TrainingCore
         #expect(driver.session.unacked.isEmpty && driver.session.lastDelivery.isEmpty)
     }
 
+    @Test func results_waitForCompanyWhileOtherJobsRun_thenLeaveInOneMessageWithTheReady() throws {
+        var driver = SessionDriver.welcomed()
+        _ = driver.on(.assigned([try F.job(1), try F.job(2), try F.job(3)]))
+        let runs = driver.on(.tick).runs
+        _ = driver.on(.slotFinished(slot: runs[0].1, try F.result(1)))
+        // Job 3 takes the free slot; job 1's result waits, and so does the ready it would free.
+        let first = driver.on(.tick)
+        #expect(first.runs.map(\.0) == [F.attempt(3)])
+        #expect(first.resultBatches.isEmpty && first.readies.isEmpty)
+        #expect(driver.session.resultsDueAt == driver.now + .milliseconds(1))
+        _ = driver.on(.slotFinished(slot: runs[1].1, try F.result(2)), after: .microseconds(400))
+        #expect(driver.on(.tick).resultBatches.isEmpty)
+        // Once the linger is over: both results in one message, then the ready.
+        let due = driver.on(.tick, after: .microseconds(600))
+        #expect(due.resultBatches == [[F.attempt(1), F.attempt(2)]])
+        #expect(due.readies.count == 1)
+        #expect(driver.session.resultsDueAt == nil)
+    }
+
+    @Test func tinyJobs_goToASlotSeveralAtOnce_andTheSlotIsFreeOnceAllEnded() throws {
+        var driver = SessionDriver.welcomed(F.configuration(slots: 1))
+        _ = driver.on(.assigned([try F.job(1)]))
+        #expect(driver.on(.tick).runs.map(\.0) == [F.attempt(1)])  // nothing measured yet: one at a time
+        _ = driver.on(.slotFinished(slot: 0, try F.result(1)), after: .microseconds(50))
+        _ = driver.on(.tick)
+        _ = driver.on(.assigned(try (2...5).map { try F.job($0) }))
+        let batch = driver.on(.tick).runs
+        #expect(batch.map(\.0) == (2...5).map { F.attempt($0) })
+        #expect(Set(batch.map(\.1)) == [0])
+        _ = driver.on(.slotFinished(slot: 0, try F.result(2)))
+        #expect(driver.session.idleSlots.isEmpty)
+        for n in 3...5 { _ = driver.on(.slotFinished(slot: 0, try F.result(n))) }
+        #expect(driver.session.idleSlots == [0])
+        // Jobs handed over together are timed one after the other, not each from the hand-off.
+        #expect((driver.session.averageJobSeconds ?? 1) < 0.001)
+    }
+
+    @Test func longerJobs_goToSlotsOneAtATime() throws {
+        var driver = SessionDriver.welcomed(F.configuration(slots: 1))
+        _ = driver.on(.assigned([try F.job(1)]))
+        _ = driver.on(.tick)
+        _ = driver.on(.slotFinished(slot: 0, try F.result(1)), after: .milliseconds(20))
+        _ = driver.on(.tick)
+        _ = driver.on(.assigned([try F.job(2), try F.job(3)]))
+        #expect(driver.on(.tick).runs.map(\.0) == [F.attempt(2)])
+    }
+
+    @Test func results_neverWait_whenNoOtherJobRuns() throws {
+        var driver = SessionDriver.welcomed()
+        _ = driver.on(.assigned([try F.job(1)]))
+        let slot = try #require(driver.on(.tick).runs.first?.1)
+        _ = driver.on(.slotFinished(slot: slot, try F.result(1)))
+        #expect(driver.on(.tick).resultBatches == [[F.attempt(1)]])
+    }
+
+    @Test func results_neverWait_whileDraining() throws {
+        var driver = SessionDriver.welcomed()
+        _ = driver.on(.assigned([try F.job(1), try F.job(2)]))
+        let runs = driver.on(.tick).runs
+        _ = driver.on(.stopRequested)
+        _ = driver.on(.slotFinished(slot: runs[0].1, try F.result(1)))
+        #expect(driver.on(.tick).resultBatches == [[F.attempt(1)]])
+    }
+
     @Test func failure_isLoggedAndSent_andKeptUntilAcknowledged() throws {
         var driver = SessionDriver.welcomed()
         _ = driver.on(.assigned([try F.job(1)]))

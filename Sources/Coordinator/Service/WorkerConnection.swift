@@ -3,7 +3,7 @@ import SweepModel
 
 /// A worker as the event loop knows it beyond the scheduler: where to reach it (the routing id of
 /// its latest connection), what it said in its hello, and the protocol's flow-control count.
-struct WorkerSession: Sendable {
+struct WorkerConnection: Sendable {
     /// The ROUTER routing id of the connection that sent the latest hello.
     var route: [UInt8]
     var host: String
