@@ -16,7 +16,7 @@ import TrainingCore
         config.snapshotEpochs = []
         let job = JobAssignment(
             job: JobID(rawValue: "job"), attempt: 1,
-            parameters: JobParameters(kind: .train, experiment: config, sleepMs: 0, failAttempts: 0), timeoutSeconds: 600)
+            parameters: JobParameters(kind: .train, experiment: config, sleepMs: 0, failAttempts: 0), timeout: .seconds(600))
         let result = try TrainJobRunner().run(job, control: .standalone())
         var full = try ExperimentRun(config: config)
         full.recordsFullCurve = true
