@@ -14,8 +14,8 @@ public enum DistanceKernels {
     ///
     /// - `points`: `depth x columns`, class segments starting at `segmentStart[c]` and padded to a
     ///   multiple of 16 columns; `valid[j]` is 1 for real columns, 0 for padding.
-    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of `columns`
-    ///   floats (at least `lanes`).
+    /// - `columnSums`: scratch of `classes x columns` floats; `threshold`: scratch of
+    ///   `batchRows x columns` floats.
     /// - `neighbourColumn` (`columns x neighbours`): the previous call's neighbour columns on input
     ///   (-1 where none; they only tighten the search), this call's on output.
     public static func pairwise(
@@ -27,21 +27,48 @@ public enum DistanceKernels {
         threshold: UnsafeMutablePointer<Float>
     ) {
         columnSums.update(repeating: 0, count: classes * columns)
-        if k > 0 {
-            neighbourDistance.update(repeating: .infinity, count: columns * k)
-            neighbourClass.update(repeating: -1, count: columns * k)
-        }
         var laneIndex = IntVector.zero, laneWeight = IntVector.zero
         for lane in 0..<lanes {
             laneIndex[lane] = Int32(lane)
             laneWeight[lane] = Int32(1) << Int32(lane)
         }
-        // With every column's previous neighbours at hand, the neighbour search rides along the
-        // symmetric sweep (each pair once); otherwise it is a separate row scan afterwards.
-        let fused = k > 0 && previousBounds(
-            points: points, depth: depth, columns: columns, valid: valid, k: k,
-            neighbourColumn: neighbourColumn, bound: threshold)
-        if fused { neighbourColumn.update(repeating: -1, count: columns * k) }
+        if depth >= groupedDepth {
+            // Sums and neighbours in one cache-blocked sweep.
+            if k > 0 {
+                startSearch(
+                    points: points, depth: depth, columns: columns, valid: valid, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, bound: threshold)
+            }
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(classes, 1)) { ends in
+                guard let ends = ends.baseAddress else { return }
+                segmentEnds(valid: valid, columns: columns, segmentStart: segmentStart, classes: classes, into: ends)
+                banded(
+                    points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                    ends: ends, classes: classes, classSums: classSums, columnSums: columnSums,
+                    neighbours: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, bound: threshold, laneIndex: laneIndex)
+            }
+            for i in 0..<columns where valid[i] != 0 {
+                for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
+            }
+            return
+        }
+        // The neighbour search rides along the symmetric sweep (each pair once), each list bounded
+        // by its previous one where there is one.
+        let fused = k > 0
+        if fused {
+            startSearch(
+                points: points, depth: depth, columns: columns, valid: valid, k: k,
+                neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                neighbourColumn: neighbourColumn, bound: threshold)
+        } else {
+            classSumsOnly(
+                points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                segmentStart: segmentStart, classes: classes, classSums: classSums, columnSums: columnSums,
+                laneIndex: laneIndex)
+            return
+        }
         let infinity = Vector(repeating: .infinity)
         for i in 0..<columns where valid[i] != 0 {
             let ownClass = Int(columnClass[i])
@@ -98,88 +125,405 @@ public enum DistanceKernels {
         for i in 0..<columns where valid[i] != 0 {
             for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
         }
-        if k > 0 && !fused {
-            nearestNeighbours(
-                points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
-                k: k, neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
-                neighbourColumn: neighbourColumn, row: threshold,
-                laneIndex: laneIndex, laneWeight: laneWeight)
+    }
+
+    /// `pairwise` without the neighbour search: the same sums, bit for bit, with the masks only
+    /// where they exclude something (a row's own block, a segment's padded end). A masked lane
+    /// adds a distance of exactly +0 to sums that are never -0, so skipping it changes nothing.
+    private static func classSumsOnly(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, segmentStart: UnsafePointer<Int>, classes: Int,
+        classSums: UnsafeMutablePointer<Float>, columnSums: UnsafeMutablePointer<Float>, laneIndex: IntVector
+    ) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(classes, 1)) { ends in
+            guard let endPointer = ends.baseAddress else { return }
+            segmentEnds(valid: valid, columns: columns, segmentStart: segmentStart, classes: classes, into: endPointer)
+            for i in 0..<columns where valid[i] != 0 {
+                let ownClass = Int(columnClass[i])
+                let ownBlock = i / lanes * lanes
+                let columnSum = columnSums + ownClass * columns
+                for c in 0..<classes {
+                    let realEnd = ends[c]
+                    var base = Swift.max(segmentStart[c], ownBlock)
+                    var rowSum = Vector.zero
+                    while base < realEnd {
+                        var d2 = Vector.zero
+                        for m in 0..<depth {
+                            let row = points + m * columns
+                            let diff = load(row + base) - Vector(repeating: row[i])
+                            multiplyAdd(&d2, diff, diff)
+                        }
+                        if base == ownBlock || base + lanes > realEnd {
+                            var excluded = load(valid + base) .== Vector.zero
+                            if base == ownBlock {
+                                excluded = excluded .| (laneIndex .<= IntVector(repeating: Int32(i - base)))
+                            }
+                            d2.replace(with: Vector.zero, where: excluded)
+                        }
+                        let root = FastMath.squareRoot(d2)
+                        rowSum += root
+                        store(load(columnSum + base) + root, columnSum + base)
+                        base += lanes
+                    }
+                    classSums[i * classes + c] = horizontalSum(rowSum)
+                }
+            }
+        }
+        for i in 0..<columns where valid[i] != 0 {
+            for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
         }
     }
 
-    /// Each real column's `k` nearest other columns. The scan admits only columns within an upper
-    /// bound of the k-th nearest squared distance, in ascending order (ties stay with the earlier
-    /// column), so it builds the same list a scan of every column gives, with a handful of
-    /// insertions instead of dozens. The bound is the farthest of the previous call's k neighbours
-    /// (k distinct other points; their distances recomputed now in double, with a margin above
-    /// float rounding), or, the first time, the k-th smallest lane-wise minimum of the row
-    /// (distances to `lanes` distinct other points).
-    private static func nearestNeighbours(
+    /// Where class c's real columns end (blocks past it hold only padding), into `ends`.
+    @inline(__always)
+    private static func segmentEnds(
+        valid: UnsafePointer<Float>, columns: Int, segmentStart: UnsafePointer<Int>, classes: Int,
+        into ends: UnsafeMutablePointer<Int>
+    ) {
+        for c in 0..<classes {
+            let segmentEnd = c + 1 < classes ? segmentStart[c + 1] : columns
+            var end = segmentEnd
+            while end > segmentStart[c] && valid[end - 1] == 0 { end -= 1 }
+            ends[c] = end
+        }
+    }
+
+    /// The symmetric sweep at `groupedDepth` and above, blocked for the cache: the columns are cut
+    /// into bands whose coordinates fit in about 256 KB, and each band meets every row before the
+    /// next band is loaded, four rows at a time (each column block loaded once for the four). With
+    /// `classSums`, the class sums (each row's per-class sums kept lane by lane across bands in
+    /// ascending block order, each column's sum receiving the rows in ascending order: the same
+    /// bits as `classSumsOnly`); with `neighbours > 0`, every real column's nearest neighbours by
+    /// the fused insertion of `pairwise` (each pair once, candidates in ascending column order),
+    /// from bounds `bound` (+inf, or a previous list's).
+    private static func banded(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, ends: UnsafePointer<Int>?, classes: Int,
+        classSums: UnsafeMutablePointer<Float>?, columnSums: UnsafeMutablePointer<Float>?,
+        neighbours k: Int, neighbourDistance: UnsafeMutablePointer<Float>?, neighbourClass: UnsafeMutablePointer<Int32>?,
+        neighbourColumn: UnsafeMutablePointer<Int32>?, bound: UnsafeMutablePointer<Float>?, laneIndex: IntVector
+    ) {
+        let sums = classSums != nil && columnSums != nil && ends != nil
+        let search = k > 0 && neighbourDistance != nil && neighbourClass != nil && neighbourColumn != nil && bound != nil
+        var laneWeight = IntVector.zero
+        for lane in 0..<lanes { laneWeight[lane] = Int32(1) << Int32(lane) }
+        let infinity = Vector(repeating: .infinity)
+        let bandColumns = bandColumns(depth: depth, columns: columns)
+        // Each row's per-class sums, lane by lane, across bands.
+        let rowSumCount = sums ? columns * classes * lanes : 0
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(rowSumCount, 1)) { rowSumBuffer in
+            guard let rowSums = rowSumBuffer.baseAddress else { return }
+            rowSums.update(repeating: 0, count: rowSumCount)
+            var bandStart = 0
+            while bandStart < columns {
+                let bandEnd = Swift.min(columns, bandStart + bandColumns)
+                var i0 = 0
+                while i0 < columns {
+                    let ownBlock = i0 / lanes * lanes
+                    if ownBlock >= bandEnd { break }
+                    let live = (valid[i0] != 0, valid[i0 + 1] != 0, valid[i0 + 2] != 0, valid[i0 + 3] != 0)
+                    guard live.0 || live.1 || live.2 || live.3 else {
+                        i0 += 4
+                        continue
+                    }
+                    // Padding rows come after real ones in a segment: the group's class is its first row's.
+                    let ownClass = Int(columnClass[i0])
+                    var base = Swift.max(bandStart, ownBlock)
+                    while base < bandEnd {
+                        let c = Int(columnClass[base])
+                        // A block of padding only (its segment's real columns ended before it).
+                        guard c >= 0 else {
+                            base += lanes
+                            continue
+                        }
+                        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
+                        for m in 0..<depth {
+                            let p = points + m * columns
+                            let column = load(p + base)
+                            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i0 + 1])
+                            let e2 = column - Vector(repeating: p[i0 + 2]), e3 = column - Vector(repeating: p[i0 + 3])
+                            multiplyAdd(&d0, e0, e0)
+                            multiplyAdd(&d1, e1, e1)
+                            multiplyAdd(&d2, e2, e2)
+                            multiplyAdd(&d3, e3, e3)
+                        }
+                        // Excluded: padding, and in the own block every column up to the row.
+                        let padding = load(valid + base) .== Vector.zero
+                        var x0 = padding, x1 = padding, x2 = padding, x3 = padding
+                        if base == ownBlock {
+                            x0 = x0 .| (laneIndex .<= IntVector(repeating: Int32(i0 - base)))
+                            x1 = x1 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 1 - base)))
+                            x2 = x2 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 2 - base)))
+                            x3 = x3 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 3 - base)))
+                        }
+                        if sums, let columnSums, let ends {
+                            let masked = base == ownBlock || base + lanes > ends[c]
+                            let columnSum = columnSums + ownClass * columns + base
+                            var total = load(columnSum)
+                            func add(_ d: Vector, _ excluded: SIMDMask<IntVector>, row: Int) {
+                                let root = FastMath.squareRoot(masked ? d.replacing(with: Vector.zero, where: excluded) : d)
+                                let target = rowSums + (row * classes + c) * lanes
+                                store(load(target) + root, target)
+                                total += root
+                            }
+                            if live.0 { add(d0, x0, row: i0) }
+                            if live.1 { add(d1, x1, row: i0 + 1) }
+                            if live.2 { add(d2, x2, row: i0 + 2) }
+                            if live.3 { add(d3, x3, row: i0 + 3) }
+                            store(total, columnSum)
+                        }
+                        if search, let neighbourDistance, let neighbourClass, let neighbourColumn, let bound {
+                            func offer(_ d: Vector, _ excluded: SIMDMask<IntVector>, row i: Int) {
+                                let candidate = d.replacing(with: infinity, where: excluded)
+                                // i as a neighbour of each later column j (rows come in ascending order).
+                                let toColumns = candidate .< load(bound + base)
+                                var bits = any(toColumns) ? laneBits(toColumns, laneWeight) : 0
+                                while bits != 0 {
+                                    let lane = bits.trailingZeroBitCount
+                                    bits &= bits - 1
+                                    insert(candidate[lane], Int32(ownClass), Int32(i), into: base + lane, k,
+                                           neighbourDistance, neighbourClass, neighbourColumn, bound)
+                                }
+                                // Each later column j as a neighbour of i.
+                                let toRow = candidate .< Vector(repeating: bound[i])
+                                bits = any(toRow) ? laneBits(toRow, laneWeight) : 0
+                                while bits != 0 {
+                                    let lane = bits.trailingZeroBitCount
+                                    bits &= bits - 1
+                                    if candidate[lane] < bound[i] {
+                                        insert(candidate[lane], columnClass[base + lane], Int32(base + lane), into: i, k,
+                                               neighbourDistance, neighbourClass, neighbourColumn, bound)
+                                    }
+                                }
+                            }
+                            if live.0 { offer(d0, x0, row: i0) }
+                            if live.1 { offer(d1, x1, row: i0 + 1) }
+                            if live.2 { offer(d2, x2, row: i0 + 2) }
+                            if live.3 { offer(d3, x3, row: i0 + 3) }
+                        }
+                        base += lanes
+                    }
+                    i0 += 4
+                }
+                bandStart = bandEnd
+            }
+            if sums, let classSums {
+                for i in 0..<columns where valid[i] != 0 {
+                    for c in 0..<classes {
+                        classSums[i * classes + c] = horizontalSum(load(rowSums + (i * classes + c) * lanes))
+                    }
+                }
+            }
+        }
+    }
+
+    /// At this many coordinates and more, passes and neighbour searches take four rows at a
+    /// time: each column block is loaded once for the four, which matters once a block's
+    /// coordinates (`depth x 64` bytes) no longer stay in the first-level cache.
+    public static let groupedDepth = 8
+
+    /// The `k` nearest other columns of each column in `rows[0..<rowCount]` (real columns), as
+    /// `pairwise` computes them: the same squared distances and the same tie rule, so a list is
+    /// identical whichever way it was found. Other columns' lists are left as they are.
+    ///
+    /// A metric check that only has to learn whether the kNN accuracy reached its threshold asks
+    /// for a few rows at a time and stops once enough are misclassified: a row costs O(N D), the
+    /// whole symmetric pass O(N^2 D). `neighbourColumn` on input bounds the search as in
+    /// `pairwise` (any earlier list of the row will do); `scratch` holds `batchRows x columns`
+    /// floats.
+    public static func neighbourRows(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
+        columnClass: UnsafePointer<Int32>, neighbours k: Int, rows: UnsafePointer<Int32>, rowCount: Int,
+        neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>, scratch: UnsafeMutablePointer<Float>
+    ) {
+        guard k > 0 else { return }
+        var laneIndex = IntVector.zero, laneWeight = IntVector.zero
+        for lane in 0..<lanes {
+            laneIndex[lane] = Int32(lane)
+            laneWeight[lane] = Int32(1) << Int32(lane)
+        }
+        if depth >= groupedDepth {
+            var real = 0
+            for j in 0..<columns where valid[j] != 0 { real += 1 }
+            if 2 * rowCount >= real {
+                // Most rows: every row's list in one symmetric, cache-blocked sweep (each pair once)
+                // costs less than scanning these rows against every column.
+                startSearch(
+                    points: points, depth: depth, columns: columns, valid: valid, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, bound: scratch)
+                banded(
+                    points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass,
+                    ends: nil, classes: 0, classSums: nil, columnSums: nil, neighbours: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn, bound: scratch, laneIndex: laneIndex)
+                return
+            }
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { buffer in
+            guard let smallest = buffer.baseAddress else { return }
+            var r = 0
+            while r < rowCount {
+                if depth >= groupedDepth {
+                    // Up to `batchRows` real rows at a time.
+                    var taken = 0
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: batchRows) { batchBuffer in
+                        guard let batch = batchBuffer.baseAddress else { return }
+                        while r < rowCount && taken < batchRows {
+                            let i = Int(rows[r])
+                            r += 1
+                            guard i >= 0, i < columns, valid[i] != 0 else { continue }
+                            batch[taken] = i
+                            taken += 1
+                        }
+                        guard taken > 0 else { return }
+                        neighboursOfRowBatch(
+                            batch, count: taken, points: points, depth: depth, columns: columns, valid: valid,
+                            columnClass: columnClass, k: k, neighbourDistance: neighbourDistance,
+                            neighbourClass: neighbourClass, neighbourColumn: neighbourColumn, stored: scratch,
+                            smallest: smallest, laneIndex: laneIndex, laneWeight: laneWeight)
+                    }
+                } else {
+                    let i = Int(rows[r])
+                    r += 1
+                    guard i >= 0, i < columns, valid[i] != 0 else { continue }
+                    neighboursOfRow(
+                        i, points: points, depth: depth, columns: columns, valid: valid, columnClass: columnClass, k: k,
+                        neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                        neighbourColumn: neighbourColumn, row: scratch, smallest: smallest, laneIndex: laneIndex,
+                        laneWeight: laneWeight)
+                }
+            }
+        }
+    }
+
+    /// The farthest of row `i`'s previous k neighbours (squared, recomputed in double, with a
+    /// margin above float rounding: an upper bound of its k-th nearest squared distance), or
+    /// +inf without a full previous list; and whether that list went stale (its farthest now more
+    /// than twice as far as it was). Clears the row's lists for the new search.
+    @inline(__always)
+    private static func previousBound(
+        _ i: Int, points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, k: Int,
+        neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>
+    ) -> (bound: Float, stale: Bool) {
+        let margin = 1 + Double(depth + 4) * 2.4e-7
+        let best = neighbourDistance + i * k
+        let bestColumn = neighbourColumn + i * k
+        let previousKth = Double(best[k - 1])
+        var previous = 0.0
+        var havePrevious = true
+        for b in 0..<k {
+            let j = Int(bestColumn[b])
+            guard j >= 0, j != i, j < columns, valid[j] != 0 else {
+                havePrevious = false
+                break
+            }
+            var s = 0.0
+            for m in 0..<depth {
+                let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
+                s += x * x
+            }
+            previous = Swift.max(previous, s)
+        }
+        for b in 0..<k {
+            best[b] = .infinity
+            neighbourClass[i * k + b] = -1
+        }
+        guard havePrevious else { return (.infinity, true) }
+        // Squared distances, so twice as far is four times.
+        return (Float(previous * margin).nextUp, !(previous <= 4 * previousKth))
+    }
+
+    /// The k-th smallest of `minima`'s lanes, just above (an upper bound of the k-th nearest
+    /// squared distance when the lanes are minima over distinct columns).
+    @inline(__always)
+    private static func kthSmallest(_ minimum: Vector, k: Int, smallest: UnsafeMutablePointer<Float>) -> Float {
+        let minima = smallest + k
+        for b in 0..<k { smallest[b] = .infinity }
+        store(minimum, minima)
+        for lane in 0..<lanes {
+            let v = minima[lane]
+            guard v < smallest[k - 1] else { continue }
+            var slot = k - 1
+            while slot > 0 && smallest[slot - 1] > v {
+                smallest[slot] = smallest[slot - 1]
+                slot -= 1
+            }
+            smallest[slot] = v
+        }
+        return smallest[k - 1].nextUp
+    }
+
+    /// Inserts, in ascending column order, every stored squared distance of row `i` (`stored`,
+    /// +inf where excluded) below `bound` into its lists, tightening the bound as the list fills.
+    @inline(__always)
+    private static func admitStored(
+        _ i: Int, stored: UnsafePointer<Float>, bound initial: Float, columns: Int, columnClass: UnsafePointer<Int32>,
+        k: Int, neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>, laneWeight: IntVector
+    ) {
+        let best = neighbourDistance + i * k
+        let bestClass = neighbourClass + i * k
+        let bestColumn = neighbourColumn + i * k
+        var bound = initial
+        var filled = 0
+        var base = 0
+        while base < columns {
+            let admitted = load(stored + base) .< Vector(repeating: bound)
+            guard any(admitted) else {
+                base += lanes
+                continue
+            }
+            var bits = laneBits(admitted, laneWeight)
+            while bits != 0 {
+                let lane = bits.trailingZeroBitCount
+                bits &= bits - 1
+                let distance = stored[base + lane]
+                guard distance < bound else { continue }
+                var slot = Swift.min(filled, k - 1)
+                while slot > 0 && best[slot - 1] > distance {
+                    best[slot] = best[slot - 1]
+                    bestClass[slot] = bestClass[slot - 1]
+                    bestColumn[slot] = bestColumn[slot - 1]
+                    slot -= 1
+                }
+                best[slot] = distance
+                bestClass[slot] = columnClass[base + lane]
+                bestColumn[slot] = Int32(base + lane)
+                filled += 1
+                if filled >= k { bound = Swift.min(bound, best[k - 1]) }
+            }
+            base += lanes
+        }
+        if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
+    }
+
+    /// Column `i`'s `k` nearest other columns into its lists, which hold the previous list on
+    /// entry (columns -1 where none). The scan admits only columns within an upper bound of the
+    /// k-th nearest squared distance, in ascending order (ties stay with the earlier column), so it
+    /// builds the same list a scan of every column gives, with a handful of insertions instead of
+    /// dozens. The bound is the farthest of the row's previous k neighbours (`previousBound`).
+    /// When there is none, or it went stale, a first pass stores the row's squared distances in
+    /// `row` (`columns` floats) and the bound also takes the k-th smallest of their lane-wise
+    /// minima (distances to `lanes` distinct other points). `smallest` is scratch of `k + lanes`.
+    @inline(__always)
+    private static func neighboursOfRow(
+        _ i: Int, points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, k: Int, neighbourDistance: UnsafeMutablePointer<Float>,
         neighbourClass: UnsafeMutablePointer<Int32>, neighbourColumn: UnsafeMutablePointer<Int32>,
-        row: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
+        row: UnsafeMutablePointer<Float>, smallest: UnsafeMutablePointer<Float>, laneIndex: IntVector,
+        laneWeight: IntVector
     ) {
         let infinity = Vector(repeating: .infinity)
-        let margin = 1 + Double(depth + 4) * 2.4e-7
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: k + lanes) { scratch in
-        guard let smallest = scratch.baseAddress else { return }
-        let minima = smallest + k
-        for i in 0..<columns where valid[i] != 0 {
-            let own = i / lanes * lanes
-            let best = neighbourDistance + i * k
-            let bestClass = neighbourClass + i * k
-            let bestColumn = neighbourColumn + i * k
-            var bound = Float.infinity
-            var previous = 0.0
-            var havePrevious = true
-            for b in 0..<k {
-                let j = Int(bestColumn[b])
-                guard j >= 0, j != i, j < columns, valid[j] != 0 else {
-                    havePrevious = false
-                    break
-                }
-                var s = 0.0
-                for m in 0..<depth {
-                    let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
-                    s += x * x
-                }
-                previous = Swift.max(previous, s)
-            }
-            if havePrevious {
-                bound = Float(previous * margin).nextUp
-            } else {
-                // First call: one pass for the row's squared distances and their lane minima.
-                var minimum = infinity
-                var base = 0
-                while base < columns {
-                    var d2 = Vector.zero
-                    for m in 0..<depth {
-                        let p = points + m * columns
-                        let diff = load(p + base) - Vector(repeating: p[i])
-                        multiplyAdd(&d2, diff, diff)
-                    }
-                    var excluded = load(valid + base) .== Vector.zero
-                    if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
-                    d2.replace(with: infinity, where: excluded)
-                    minimum = FastMath.minimum(minimum, d2)
-                    base += lanes
-                }
-                for b in 0..<k { smallest[b] = .infinity }
-                store(minimum, minima)
-                for lane in 0..<lanes {
-                    let v = minima[lane]
-                    guard v < smallest[k - 1] else { continue }
-                    var slot = k - 1
-                    while slot > 0 && smallest[slot - 1] > v {
-                        smallest[slot] = smallest[slot - 1]
-                        slot -= 1
-                    }
-                    smallest[slot] = v
-                }
-                bound = smallest[k - 1].nextUp
-            }
-            var filled = 0
+        let own = i / lanes * lanes
+        var (bound, stale) = previousBound(
+            i, points: points, depth: depth, columns: columns, valid: valid, k: k,
+            neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn)
+        if stale {
+            // The row's squared distances (+inf for padding and i itself) and their lane minima.
+            var minimum = infinity
             var base = 0
             while base < columns {
                 var d2 = Vector.zero
@@ -188,68 +532,173 @@ public enum DistanceKernels {
                     let diff = load(p + base) - Vector(repeating: p[i])
                     multiplyAdd(&d2, diff, diff)
                 }
-                let admitted = d2 .< Vector(repeating: bound)
-                guard any(admitted) else {
-                    base += lanes
-                    continue
-                }
                 var excluded = load(valid + base) .== Vector.zero
                 if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
                 d2.replace(with: infinity, where: excluded)
-                store(d2, row)
-                var bits = laneBits(admitted .& .!excluded, laneWeight)
-                while bits != 0 {
-                    let lane = bits.trailingZeroBitCount
-                    bits &= bits - 1
-                    let distance = row[lane]
-                    guard distance < bound else { continue }
-                    var slot = Swift.min(filled, k - 1)
-                    while slot > 0 && best[slot - 1] > distance {
-                        best[slot] = best[slot - 1]
-                        bestClass[slot] = bestClass[slot - 1]
-                        bestColumn[slot] = bestColumn[slot - 1]
-                        slot -= 1
-                    }
-                    best[slot] = distance
-                    bestClass[slot] = columnClass[base + lane]
-                    bestColumn[slot] = Int32(base + lane)
-                    filled += 1
-                    if filled >= k { bound = Swift.min(bound, best[k - 1]) }
-                }
+                store(d2, row + base)
+                minimum = FastMath.minimum(minimum, d2)
                 base += lanes
             }
-            if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
+            bound = Swift.min(bound, kthSmallest(minimum, k: k, smallest: smallest))
+            admitStored(
+                i, stored: row, bound: bound, columns: columns, columnClass: columnClass, k: k,
+                neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn,
+                laneWeight: laneWeight)
+            return
         }
+        let best = neighbourDistance + i * k
+        let bestClass = neighbourClass + i * k
+        let bestColumn = neighbourColumn + i * k
+        var filled = 0
+        var base = 0
+        while base < columns {
+            var d2 = Vector.zero
+            for m in 0..<depth {
+                let p = points + m * columns
+                let diff = load(p + base) - Vector(repeating: p[i])
+                multiplyAdd(&d2, diff, diff)
+            }
+            var admitted = d2 .< Vector(repeating: bound)
+            guard any(admitted) else {
+                base += lanes
+                continue
+            }
+            var excluded = load(valid + base) .== Vector.zero
+            if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+            d2.replace(with: infinity, where: excluded)
+            admitted = admitted .& .!excluded
+            var bits = laneBits(admitted, laneWeight)
+            while bits != 0 {
+                let lane = bits.trailingZeroBitCount
+                bits &= bits - 1
+                let distance = d2[lane]
+                guard distance < bound else { continue }
+                var slot = Swift.min(filled, k - 1)
+                while slot > 0 && best[slot - 1] > distance {
+                    best[slot] = best[slot - 1]
+                    bestClass[slot] = bestClass[slot - 1]
+                    bestColumn[slot] = bestColumn[slot - 1]
+                    slot -= 1
+                }
+                best[slot] = distance
+                bestClass[slot] = columnClass[base + lane]
+                bestColumn[slot] = Int32(base + lane)
+                filled += 1
+                if filled >= k { bound = Swift.min(bound, best[k - 1]) }
+            }
+            base += lanes
+        }
+        if filled < k { for b in filled..<k { bestColumn[b] = -1 } }
+    }
+
+    /// Rows per batch of a neighbour search at `groupedDepth` and above (its scratch holds this
+    /// many rows of `columns` floats).
+    public static let batchRows = 32
+
+    /// Columns per band of a cache-blocked sweep: their coordinates fit in about 256 KB.
+    @inline(__always)
+    static func bandColumns(depth: Int, columns: Int) -> Int {
+        Swift.max(lanes, Swift.min(columns, 65_536 / Swift.max(depth, 1) / lanes * lanes))
+    }
+
+    /// `neighboursOfRow` for a batch of rows (`rows[0..<count]`, at most `batchRows`), always
+    /// through stored distances (`stored`: `batchRows x columns` floats), cache-blocked: the
+    /// columns go in bands that meet every row of the batch, four rows at a time, so each band's
+    /// coordinates come from memory once per batch.
+    private static func neighboursOfRowBatch(
+        _ rows: UnsafePointer<Int>, count: Int, points: UnsafePointer<Float>, depth: Int, columns: Int,
+        valid: UnsafePointer<Float>, columnClass: UnsafePointer<Int32>, k: Int,
+        neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>, stored: UnsafeMutablePointer<Float>,
+        smallest: UnsafeMutablePointer<Float>, laneIndex: IntVector, laneWeight: IntVector
+    ) {
+        let infinity = Vector(repeating: .infinity)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: batchRows * (lanes + 1)) { buffer in
+            guard let bounds = buffer.baseAddress else { return }
+            let minima = bounds + batchRows
+            for r in 0..<count {
+                bounds[r] = previousBound(
+                    rows[r], points: points, depth: depth, columns: columns, valid: valid, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn).bound
+                store(infinity, minima + r * lanes)
+            }
+            let band = bandColumns(depth: depth, columns: columns)
+            var bandStart = 0
+            while bandStart < columns {
+                let bandEnd = Swift.min(columns, bandStart + band)
+                var g = 0
+                while g < count {
+                    // Missing rows compute the group's first row again; nothing reads them.
+                    let i0 = rows[g], i1 = g + 1 < count ? rows[g + 1] : i0
+                    let i2 = g + 2 < count ? rows[g + 2] : i0, i3 = g + 3 < count ? rows[g + 3] : i0
+                    let s0 = stored + g * columns, s1 = s0 + columns, s2 = s1 + columns, s3 = s2 + columns
+                    var m0 = load(minima + g * lanes), m1 = load(minima + (g + 1) * lanes)
+                    var m2 = load(minima + (g + 2) * lanes), m3 = load(minima + (g + 3) * lanes)
+                    var base = bandStart
+                    while base < bandEnd {
+                        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
+                        for m in 0..<depth {
+                            let p = points + m * columns
+                            let column = load(p + base)
+                            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i1])
+                            let e2 = column - Vector(repeating: p[i2]), e3 = column - Vector(repeating: p[i3])
+                            multiplyAdd(&d0, e0, e0)
+                            multiplyAdd(&d1, e1, e1)
+                            multiplyAdd(&d2, e2, e2)
+                            multiplyAdd(&d3, e3, e3)
+                        }
+                        let padding = load(valid + base) .== Vector.zero
+                        func excluded(_ i: Int) -> SIMDMask<IntVector> {
+                            i / lanes * lanes == base ? padding .| (laneIndex .== IntVector(repeating: Int32(i - base))) : padding
+                        }
+                        d0.replace(with: infinity, where: excluded(i0))
+                        d1.replace(with: infinity, where: excluded(i1))
+                        d2.replace(with: infinity, where: excluded(i2))
+                        d3.replace(with: infinity, where: excluded(i3))
+                        store(d0, s0 + base); store(d1, s1 + base); store(d2, s2 + base); store(d3, s3 + base)
+                        m0 = FastMath.minimum(m0, d0); m1 = FastMath.minimum(m1, d1)
+                        m2 = FastMath.minimum(m2, d2); m3 = FastMath.minimum(m3, d3)
+                        base += lanes
+                    }
+                    store(m0, minima + g * lanes); store(m1, minima + (g + 1) * lanes)
+                    store(m2, minima + (g + 2) * lanes); store(m3, minima + (g + 3) * lanes)
+                    g += 4
+                }
+                bandStart = bandEnd
+            }
+            for r in 0..<count {
+                let bound = Swift.min(bounds[r], kthSmallest(load(minima + r * lanes), k: k, smallest: smallest))
+                admitStored(
+                    rows[r], stored: stored + r * columns, bound: bound, columns: columns, columnClass: columnClass, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass, neighbourColumn: neighbourColumn,
+                    laneWeight: laneWeight)
+            }
         }
     }
 
-    /// Fills `bound[i]` (squared) from each real column's previous `k` neighbours, recomputed in
-    /// double with a margin above float rounding: an upper bound of the k-th nearest distance
-    /// (k distinct other points). Returns false, bounds unusable, if some column has none.
-    private static func previousBounds(
+    /// Before a sweep that rebuilds every list: each real column's bound from its previous list
+    /// (as `previousBound`; +inf without one), 0 for padding, and every list cleared.
+    private static func startSearch(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, k: Int,
-        neighbourColumn: UnsafePointer<Int32>, bound: UnsafeMutablePointer<Float>
-    ) -> Bool {
-        let margin = 1 + Double(depth + 4) * 2.4e-7
+        neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
+        neighbourColumn: UnsafeMutablePointer<Int32>, bound: UnsafeMutablePointer<Float>
+    ) {
         for i in 0..<columns {
-            guard valid[i] != 0 else {
+            if valid[i] != 0 {
+                bound[i] = previousBound(
+                    i, points: points, depth: depth, columns: columns, valid: valid, k: k,
+                    neighbourDistance: neighbourDistance, neighbourClass: neighbourClass,
+                    neighbourColumn: neighbourColumn).bound
+            } else {
                 bound[i] = 0
-                continue
             }
-            var farthest = 0.0
             for b in 0..<k {
-                let j = Int(neighbourColumn[i * k + b])
-                guard j >= 0, j != i, j < columns, valid[j] != 0 else { return false }
-                var s = 0.0
-                for m in 0..<depth {
-                    let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
-                    s += x * x
-                }
-                farthest = Swift.max(farthest, s)
+                neighbourDistance[i * k + b] = .infinity
+                neighbourClass[i * k + b] = -1
+                neighbourColumn[i * k + b] = -1
             }
-            bound[i] = Float(farthest * margin).nextUp
         }
-        return true
     }
 
     /// Inserts a candidate into column `j`'s sorted list (equal distances stay behind earlier

@@ -20,6 +20,38 @@ typealias Vector = SIMD4<Float>
 typealias IntVector = SIMD4<Int32>
 #endif
 
+/// Doubles in one register, and as many floats (half a `Vector`), which convert to a
+/// `DoubleVector` in one instruction.
+#if KERNELS_AVX512
+typealias DoubleVector = SIMD8<Double>
+typealias DoubleBits = SIMD8<Int64>
+typealias HalfVector = SIMD8<Float>
+#elseif KERNELS_AVX2
+typealias DoubleVector = SIMD4<Double>
+typealias DoubleBits = SIMD4<Int64>
+typealias HalfVector = SIMD4<Float>
+#else
+typealias DoubleVector = SIMD2<Double>
+typealias DoubleBits = SIMD2<Int64>
+typealias HalfVector = SIMD2<Float>
+#endif
+
+/// Doubles per `DoubleVector`.
+let doubleLanes = DoubleVector.scalarCount
+
+/// `doubleLanes` floats from `p`, widened to double.
+@inline(__always) func loadWidened(_ p: UnsafePointer<Float>) -> DoubleVector {
+    DoubleVector(UnsafeRawPointer(p).loadUnaligned(as: HalfVector.self))
+}
+
+@inline(__always) func load(_ p: UnsafePointer<Double>) -> DoubleVector {
+    UnsafeRawPointer(p).loadUnaligned(as: DoubleVector.self)
+}
+
+@inline(__always) func store(_ v: DoubleVector, _ p: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: DoubleVector.self)
+}
+
 /// Floats per vector of this family.
 let lanes = Vector.scalarCount
 

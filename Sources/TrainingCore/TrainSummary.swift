@@ -118,11 +118,21 @@ public struct MetricValues: Codable, Sendable, Hashable {
 
     /// The value of one metric.
     public subscript(metric: ClusterMetric) -> Double {
-        switch metric {
-        case .ldaSilhouette: ldaSilhouette
-        case .knnAccuracy: knnAccuracy
-        case .silhouette: silhouette
-        case .fisherRatio: fisherRatio
+        get {
+            switch metric {
+            case .ldaSilhouette: ldaSilhouette
+            case .knnAccuracy: knnAccuracy
+            case .silhouette: silhouette
+            case .fisherRatio: fisherRatio
+            }
+        }
+        set {
+            switch metric {
+            case .ldaSilhouette: ldaSilhouette = newValue
+            case .knnAccuracy: knnAccuracy = newValue
+            case .silhouette: silhouette = newValue
+            case .fisherRatio: fisherRatio = newValue
+            }
         }
     }
 }

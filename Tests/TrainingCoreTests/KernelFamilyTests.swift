@@ -72,5 +72,17 @@ import Testing
         #expect(compiled.name == family.rawValue)
         #expect(table.vectorLanes == compiled.lanes)
         #expect(table.calibrationFlopsPerIteration == compiled.flops)
+        let padding = switch family {
+        case .avx512: KernelsAVX512.FisherKernels.stridePadding
+        case .avx2: KernelsAVX2.FisherKernels.stridePadding
+        case .baseline: KernelsBaseline.FisherKernels.stridePadding
+        }
+        #expect(padding == KernelTable.scatterStridePadding)
+        let batch = switch family {
+        case .avx512: KernelsAVX512.DistanceKernels.batchRows
+        case .avx2: KernelsAVX2.DistanceKernels.batchRows
+        case .baseline: KernelsBaseline.DistanceKernels.batchRows
+        }
+        #expect(batch == table.neighbourBatchRows)
     }
 }

@@ -70,7 +70,7 @@ import Testing
         #expect(m.knnAccuracy == 0)  // k = 3 (N - 1): the two others of the other class outvote the one
     }
 
-    @Test(arguments: KernelFamily.allCases, [(61, 3, 3), (150, 7, 4), (97, 1, 2), (40, 130, 3)])
+    @Test(arguments: KernelFamily.allCases, [(61, 3, 3), (150, 7, 4), (97, 1, 2), (40, 130, 3), (139, 8, 3), (75, 33, 5)])
     func silhouetteAndKNN_matchBruteForce_onRandomLabels(_ family: KernelFamily, _ size: (n: Int, d: Int, classes: Int)) {
         guard runnable(family) else { return }
         let (rows, labels) = Self.randomData(n: size.n, d: size.d, classes: size.classes, seed: 5, separation: 0.7)
@@ -82,6 +82,53 @@ import Testing
         let (before, _) = Self.randomData(n: size.n, d: size.d, classes: size.classes, seed: 6, separation: 3)
         let again = Self.metrics(rows, dimension: size.d, labels: labels, classes: size.classes, family: family, after: [before, rows])
         #expect(again == m, "\(family) \(size)")
+    }
+
+    /// At 1500 coordinates the symmetric sweep is cut into several cache-sized column bands (and
+    /// rows go four at a time): the sums and neighbour lists must not notice.
+    @Test(arguments: KernelFamily.allCases)
+    func silhouetteAndKNN_matchBruteForce_acrossColumnBands(_ family: KernelFamily) {
+        guard runnable(family) else { return }
+        let n = 70, d = 1500, classes = 3
+        let (rows, labels) = Self.randomData(n: n, d: d, classes: classes, seed: 9, separation: 2.5)
+        var distance = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n where j != i {
+                var s = 0.0
+                for k in 0..<d { let x = Double(rows[i * d + k]) - Double(rows[j * d + k]); s += x * x }
+                distance[i * n + j] = s.squareRoot()
+            }
+        }
+        var silhouette = 0.0, correct = 0
+        for i in 0..<n {
+            var sums = [Double](repeating: 0, count: classes), counts = [Int](repeating: 0, count: classes)
+            for j in 0..<n where j != i { sums[labels[j]] += distance[i * n + j]; counts[labels[j]] += 1 }
+            let a = sums[labels[i]] / Double(counts[labels[i]])
+            let b = (0..<classes).filter { $0 != labels[i] }.map { sums[$0] / Double(counts[$0]) }.min() ?? 0
+            silhouette += (b - a) / max(a, b)
+            let nearest = (0..<n).filter { $0 != i }.sorted { (distance[i * n + $0], $0) < (distance[i * n + $1], $1) }.prefix(5)
+            var votes = [Int](repeating: 0, count: classes)
+            var winner = -1, best = 0
+            for j in nearest { votes[labels[j]] += 1; if votes[labels[j]] > best { best = votes[labels[j]]; winner = labels[j] } }
+            if winner == labels[i] { correct += 1 }
+        }
+        let m = Self.metrics(rows, dimension: d, labels: labels, classes: classes, family: family)
+        #expect(abs(m.silhouette - silhouette / Double(n)) < 1e-5, "\(family)")
+        #expect(m.knnAccuracy == Double(correct) / Double(n), "\(family)")
+        let again = Self.metrics(rows, dimension: d, labels: labels, classes: classes, family: family, after: [rows.map { $0 * 1.5 }])
+        #expect(again == m, "\(family)")
+        // With the accuracy itself as the threshold, the kNN rows come a few at a time (four rows
+        // per sweep of the columns) and all of them are needed: the same exact value.
+        let evaluator = ClusterEvaluator(count: n, dimension: d, classes: classes, labels: labels.map(Int32.init), kernels: family)
+        var featureMajor = [Float](repeating: 0, count: d * n)
+        for i in 0..<n { for k in 0..<d { featureMajor[k * n + i] = rows[i * d + k] } }
+        let exact = Double(correct) / Double(n)
+        #expect(correct < n * 3 / 4 && correct > n / 2, "\(correct) of \(n): the batches must stay small and not be settled early")
+        let bounded = featureMajor.withUnsafeBufferPointer {
+            evaluator.evaluate(points: $0.baseAddress!, stride: n, loss: 0, metrics: [.knnAccuracy], thresholds: [.knnAccuracy: exact])
+        }
+        #expect(bounded.knnAccuracy == exact, "\(family)")
+        #expect(evaluator.work.knnRows == n)
     }
 
     /// On an integer grid many distances tie; the documented rule (equal distances go to the point

@@ -90,6 +90,8 @@ public struct ClusteringPictures: Sendable {
         config.keepGoing = false
         guard var experiment = try? ExperimentRun(config: config) else { return nil }
         if let family, family.isSupported { experiment.kernelFamily = family }
+        // Only snapshots and times to cluster are used: bounded checks give the same.
+        experiment.recordsFullCurve = false
         let outcome = experiment.run()
         var mismatch: String?
         let replayed = outcome.summary.timeToCluster(metric)?.epoch

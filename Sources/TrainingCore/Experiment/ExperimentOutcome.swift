@@ -9,12 +9,18 @@ public struct ExperimentOutcome: Sendable {
     public var finalState: ModelState
     /// Whether `onCheck` stopped the run early (then `summary.status` is `censored`).
     public var aborted: Bool
+    /// What the metric checks computed and what their bounds spared.
+    public var checkWork: CheckWork
 
-    public init(summary: TrainSummary, curve: [CheckRecord], snapshots: [Snapshot], finalState: ModelState, aborted: Bool) {
+    public init(
+        summary: TrainSummary, curve: [CheckRecord], snapshots: [Snapshot], finalState: ModelState, aborted: Bool,
+        checkWork: CheckWork = CheckWork()
+    ) {
         self.summary = summary
         self.curve = curve
         self.snapshots = snapshots
         self.finalState = finalState
         self.aborted = aborted
+        self.checkWork = checkWork
     }
 }

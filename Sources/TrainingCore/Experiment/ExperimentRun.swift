@@ -14,7 +14,8 @@ public struct ExperimentRun: Sendable {
     /// bit-identical for a seed within one family; not part of the configuration or the job id.
     public var kernelFamily: KernelFamily = .detected
     /// Whether every check computes the loss and all four metrics (for `curve.csv`). When false,
-    /// a metric is computed only until it reaches its threshold and the loss only at the last
+    /// a metric is computed only until it reaches its threshold, and only at the checks where a
+    /// bound cannot prove it still below (`ClusterEvaluator`), and the loss only at the last
     /// check; skipped values are NaN. Times to cluster and `final` are identical either way
     /// (`MetricSkippingTests`).
     public var recordsFullCurve: Bool = true
@@ -60,6 +61,9 @@ public struct ExperimentRun: Sendable {
         var aborted = false
         var epoch = 0
 
+        func threshold(of metric: ClusterMetric) -> Double {
+            metric == criterion ? config.effectiveThreshold : metric.defaultThreshold
+        }
         func snapshot() {
             let rows = engine.pointRows()
             snapshots.append(Snapshot(
@@ -69,14 +73,15 @@ public struct ExperimentRun: Sendable {
         /// Checks the metrics; returns whether the run should go on.
         func check() -> Bool {
             let needed = recordsFullCurve ? allMetrics : allMetrics.filter { reached[$0] == nil }
+            var thresholds: [ClusterMetric: Double] = [:]
+            if !recordsFullCurve { for metric in needed { thresholds[metric] = threshold(of: metric) } }
             let values = evaluator.evaluate(
                 points: engine.points, stride: engine.paddedCount, loss: recordsFullCurve ? engine.loss() : .nan,
-                metrics: needed)
+                metrics: needed, thresholds: thresholds)
             let record = CheckRecord(epoch: epoch, seconds: elapsed(), values: values)
             curve.append(record)
             for metric in ClusterMetric.allCases where reached[metric] == nil {
-                let threshold = metric == criterion ? config.effectiveThreshold : metric.defaultThreshold
-                if values[metric] >= threshold { reached[metric] = ClusterTime(epoch: epoch, seconds: record.seconds) }
+                if values[metric] >= threshold(of: metric) { reached[metric] = ClusterTime(epoch: epoch, seconds: record.seconds) }
             }
             if !onCheck(record) {
                 aborted = true
@@ -106,10 +111,18 @@ public struct ExperimentRun: Sendable {
                 final = curve.last?.values
             }
         }
-        // Skipped metrics are computed once more at the last check, so `final` is always complete
+        // Skipped metrics are computed at the last check after all, so `final` is always complete
         // (the points have not moved since: every way out of the loop but divergence is a check).
+        // What that check computed is already the exact value.
+        var work = evaluator.work
+        work.checks = curve.count
         if !recordsFullCurve, status != .diverged, let last = curve.last, last.epoch == epoch {
-            let values = evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: engine.loss())
+            let missing = Set(ClusterMetric.allCases.filter { last.values[$0].isNaN })
+            var values = missing.isEmpty
+                ? last.values
+                : evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: .nan, metrics: missing)
+            for metric in allMetrics where !missing.contains(metric) { values[metric] = last.values[metric] }
+            values.loss = engine.loss()
             curve[curve.count - 1] = CheckRecord(epoch: last.epoch, seconds: last.seconds, values: values)
             final = values
         }
@@ -125,7 +138,7 @@ public struct ExperimentRun: Sendable {
             kernelFamily: kernelFamily)
         return ExperimentOutcome(
             summary: summary, curve: curve, snapshots: snapshots,
-            finalState: state(of: engine, epoch: initialState.epoch + epoch), aborted: aborted)
+            finalState: state(of: engine, epoch: initialState.epoch + epoch), aborted: aborted, checkWork: work)
     }
 
     /// The engine's points (raw units), labels and weights as a state file value.

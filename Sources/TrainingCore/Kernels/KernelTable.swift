@@ -26,6 +26,30 @@ struct KernelTable: Sendable {
         UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, UnsafeMutablePointer<Float>,
         UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>
     ) -> Void
+    typealias NeighbourRows = @Sendable (
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, Int,
+        UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>
+    ) -> Void
+    typealias BoundMoments = @Sendable (
+        UnsafePointer<Float>, UnsafePointer<Float>, Int, Int, Int, Int, Bool, UnsafeMutablePointer<Double>
+    ) -> Void
+    typealias BoundResiduals = @Sendable (
+        UnsafePointer<Float>, UnsafePointer<Float>, Int, Int, Int, Int, Bool, UnsafePointer<Double>, UnsafePointer<Double>,
+        Double, Double, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>
+    ) -> Double
+    typealias BoundUpperSum = @Sendable (
+        UnsafePointer<Float>, UnsafePointer<Double>, Int, Int, Int, Int, Double, Double, Double, Double,
+        UnsafePointer<Int>, Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>
+    ) -> Double
+    typealias Project = @Sendable (
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Double>, UnsafePointer<Double>, Int,
+        UnsafeMutablePointer<Float>
+    ) -> Void
+    typealias Scatter = @Sendable (
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Int32>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int,
+        UnsafeMutablePointer<Double>, Int
+    ) -> Void
+    typealias Cholesky = @Sendable (UnsafeMutablePointer<Double>, Int, Int, UnsafeMutablePointer<Double>) -> Void
     typealias FastMathApply = @Sendable (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     typealias FMAChains = @Sendable (Int, Float) -> Float
 
@@ -37,9 +61,23 @@ struct KernelTable: Sendable {
     let inputGradient: InputGradient
     let updatePoints: UpdatePoints
     let pairwise: Pairwise
+    let neighbourRows: NeighbourRows
+    let boundMoments: BoundMoments
+    let boundResiduals: BoundResiduals
+    let boundUpperSum: BoundUpperSum
+    let project: Project
+    let scatter: Scatter
+    let cholesky: Cholesky
     let fastMath: FastMathApply
     let fmaChains: FMAChains
     let calibrationFlopsPerIteration: Int
+
+    /// What `FisherKernels.scatter` and `.cholesky` need past D in a row's stride (the same in
+    /// every family; `KernelTableTests` checks it).
+    static let scatterStridePadding = 16
+    /// Rows per batch of `DistanceKernels.neighbourRows` at large depth, which sizes its scratch
+    /// (the same in every family; `KernelTableTests` checks it).
+    let neighbourBatchRows = 32
 
     static func table(for family: KernelFamily) -> KernelTable {
         switch family {
@@ -57,6 +95,13 @@ struct KernelTable: Sendable {
         inputGradient: KernelsAVX512.DenseKernels.inputGradient,
         updatePoints: KernelsAVX512.DenseKernels.updatePoints,
         pairwise: KernelsAVX512.DistanceKernels.pairwise,
+        neighbourRows: KernelsAVX512.DistanceKernels.neighbourRows,
+        boundMoments: KernelsAVX512.BoundKernels.moments,
+        boundResiduals: KernelsAVX512.BoundKernels.residuals,
+        boundUpperSum: KernelsAVX512.BoundKernels.upperSum,
+        project: KernelsAVX512.FisherKernels.project,
+        scatter: KernelsAVX512.FisherKernels.scatter,
+        cholesky: KernelsAVX512.FisherKernels.cholesky,
         fastMath: KernelsAVX512.FastMathKernels.apply,
         fmaChains: KernelsAVX512.Calibration.fmaChains,
         calibrationFlopsPerIteration: 12 * 2 * 16)
@@ -69,6 +114,13 @@ struct KernelTable: Sendable {
         inputGradient: KernelsAVX2.DenseKernels.inputGradient,
         updatePoints: KernelsAVX2.DenseKernels.updatePoints,
         pairwise: KernelsAVX2.DistanceKernels.pairwise,
+        neighbourRows: KernelsAVX2.DistanceKernels.neighbourRows,
+        boundMoments: KernelsAVX2.BoundKernels.moments,
+        boundResiduals: KernelsAVX2.BoundKernels.residuals,
+        boundUpperSum: KernelsAVX2.BoundKernels.upperSum,
+        project: KernelsAVX2.FisherKernels.project,
+        scatter: KernelsAVX2.FisherKernels.scatter,
+        cholesky: KernelsAVX2.FisherKernels.cholesky,
         fastMath: KernelsAVX2.FastMathKernels.apply,
         fmaChains: KernelsAVX2.Calibration.fmaChains,
         calibrationFlopsPerIteration: 12 * 2 * 8)
@@ -81,6 +133,13 @@ struct KernelTable: Sendable {
         inputGradient: KernelsBaseline.DenseKernels.inputGradient,
         updatePoints: KernelsBaseline.DenseKernels.updatePoints,
         pairwise: KernelsBaseline.DistanceKernels.pairwise,
+        neighbourRows: KernelsBaseline.DistanceKernels.neighbourRows,
+        boundMoments: KernelsBaseline.BoundKernels.moments,
+        boundResiduals: KernelsBaseline.BoundKernels.residuals,
+        boundUpperSum: KernelsBaseline.BoundKernels.upperSum,
+        project: KernelsBaseline.FisherKernels.project,
+        scatter: KernelsBaseline.FisherKernels.scatter,
+        cholesky: KernelsBaseline.FisherKernels.cholesky,
         fastMath: KernelsBaseline.FastMathKernels.apply,
         fmaChains: KernelsBaseline.Calibration.fmaChains,
         calibrationFlopsPerIteration: 12 * 2 * 4)

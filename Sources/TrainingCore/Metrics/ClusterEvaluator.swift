@@ -7,6 +7,14 @@
 /// points by class once: each class occupies its own segment, padded to whole 16-float blocks, and
 /// a point's summed distance to a class is a plain sum over that segment.
 ///
+/// A check that only has to learn whether a metric reached its threshold (`thresholds` in
+/// `evaluate`) is bounded instead where that is exact: each silhouette is first bounded from its
+/// last exact pass (`SilhouetteBound`), and the pass runs only when the bound does not prove it
+/// below the threshold; the kNN accuracy takes its rows a few at a time, the points misclassified
+/// last time first, and stops once too many are misclassified for the threshold to be reached.
+/// Whatever it does compute is computed exactly as a full check would, so the first check at which
+/// a metric reaches its threshold is the same either way (`MetricSkippingTests`).
+///
 /// Conventions (as scikit-learn): a point alone in its class has silhouette 0; classes with no
 /// points are ignored; fewer than two non-empty classes give silhouette 0. kNN ties in the vote go
 /// to the class whose member is nearest; equal distances go to the earlier point.
@@ -19,20 +27,25 @@ final class ClusterEvaluator {
     /// Columns of the class-sorted layout (each class segment padded to a multiple of 16).
     let columns: Int
     let kernels: KernelTable
-    private let labels: [Int32]
+    /// Each point's class.
+    private let labelBuffer: UnsafeMutablePointer<Int32>
     private let classCount: [Int]
+    /// Classes with at least one point.
+    private let nonEmpty: Int
     /// `original[column]` = the point at that sorted column, -1 for padding.
-    private let original: [Int]
+    private let original: UnsafeMutablePointer<Int>
     private let segmentStart: UnsafeMutablePointer<Int>
     /// 1 for real columns, 0 for padding.
     private let valid: UnsafeMutablePointer<Float>
     private let columnClass: UnsafeMutablePointer<Int32>
-    /// `max(D, classes - 1) x columns`.
+    /// `D x columns`: the points in class-sorted columns.
     private let sorted: UnsafeMutablePointer<Float>
     private let rows: UnsafeMutablePointer<Float>
+    /// `(classes - 1) x columns`: the points projected on the Fisher directions.
+    private let projection: UnsafeMutablePointer<Float>
     /// `columns x classes`: summed distance from each column to each class.
     private let classSums: UnsafeMutablePointer<Float>
-    /// Scratch of the pairwise kernel: `classes x columns`, then `columns`.
+    /// Scratch of the distance kernels: `classes x columns`, then `neighbourBatchRows x columns`.
     private let columnSums: UnsafeMutablePointer<Float>
     private let threshold: UnsafeMutablePointer<Float>
     /// `columns x neighbours`: each column's nearest squared distances and their classes.
@@ -41,13 +54,30 @@ final class ClusterEvaluator {
     /// `columns x neighbours`: each column's neighbours at the last check, which bound the search
     /// at the next (-1 before the first).
     private let neighbourColumn: UnsafeMutablePointer<Int32>
-    private var projected: [Double]
+    /// The Fisher directions' workspace; also the class means of the fisher ratio.
+    private let fisher: FisherDirectionSolver
+    /// Bounds of the full-space and the LDA silhouette from their last exact passes.
+    private let fullBound: SilhouetteBound
+    private let ldaBound: SilhouetteBound
+    /// Scratch: the order in which a bounded kNN check visits the columns.
+    private let knnOrder: UnsafeMutablePointer<Int32>
+    /// Whether the last bounded kNN check searched more than a quarter of the rows (then the
+    /// next one rides along a silhouette pass if there is one).
+    private var knnNearThreshold = false
+    /// Whether each column's neighbours voted for its own class when last computed.
+    private let knnCorrect: UnsafeMutablePointer<Bool>
+    /// What the checks so far computed and what they proved without computing.
+    private(set) var work = CheckWork()
+    /// The silhouettes' upper bounds at the last check that computed them (tests compare them
+    /// with the exact values; a threshold of -infinity bounds and computes).
+    private(set) var lastBounds: [ClusterMetric: Double] = [:]
 
     init(count: Int, dimension: Int, classes: Int, labels: [Int32], kernels family: KernelFamily = .detected) {
         self.count = count
         self.dimension = dimension
         self.classes = classes
-        self.labels = labels
+        labelBuffer = .allocate(capacity: max(count, 1))
+        for (i, label) in labels.prefix(count).enumerated() { labelBuffer[i] = label }
         kernels = KernelTable.table(for: family)
         var classCount = [Int](repeating: 0, count: classes)
         for label in labels { classCount[Int(label)] += 1 }
@@ -64,8 +94,10 @@ final class ClusterEvaluator {
             fill[Int(label)] += 1
         }
         self.classCount = classCount
+        nonEmpty = classCount.filter { $0 > 0 }.count
         self.columns = columns
-        self.original = original
+        self.original = .allocate(capacity: max(columns, 1))
+        for j in 0..<columns { self.original[j] = original[j] }
         segmentStart = .allocate(capacity: max(classes, 1))
         for c in 0..<classes { segmentStart[c] = starts[c] }
         valid = Self.aligned(columns)
@@ -74,18 +106,28 @@ final class ClusterEvaluator {
             valid[j] = original[j] >= 0 ? 1 : 0
             columnClass[j] = original[j] >= 0 ? labels[original[j]] : -1
         }
-        let depth = max(dimension, classes - 1)
-        sorted = Self.aligned(depth * columns)
-        sorted.initialize(repeating: 0, count: depth * columns)
+        sorted = Self.aligned(dimension * columns)
+        sorted.initialize(repeating: 0, count: dimension * columns)
         rows = .allocate(capacity: count * dimension)
+        projection = Self.aligned(max(classes - 1, 1) * columns)
+        projection.initialize(repeating: 0, count: max(classes - 1, 1) * columns)
         classSums = .allocate(capacity: max(columns * classes, 1))
+        // Padding columns keep these zeros (a pass writes only real columns).
+        classSums.initialize(repeating: 0, count: max(columns * classes, 1))
         columnSums = Self.aligned(classes * columns)
-        threshold = Self.aligned(columns)
+        threshold = Self.aligned(kernels.neighbourBatchRows * columns)
         neighbourDistance = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourClass = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourColumn = .allocate(capacity: max(columns * Self.neighbours, 1))
         neighbourColumn.initialize(repeating: -1, count: max(columns * Self.neighbours, 1))
-        projected = [Double](repeating: 0, count: max(classes - 1, 1))
+        neighbourDistance.initialize(repeating: .infinity, count: max(columns * Self.neighbours, 1))
+        neighbourClass.initialize(repeating: -1, count: max(columns * Self.neighbours, 1))
+        fisher = FisherDirectionSolver(dimension: dimension, classes: classes, kernels: kernels)
+        fullBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: dimension, kernels: kernels)
+        ldaBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: max(classes - 1, 1), kernels: kernels)
+        knnOrder = .allocate(capacity: max(columns, 1))
+        knnCorrect = .allocate(capacity: max(columns, 1))
+        knnCorrect.initialize(repeating: false, count: max(columns, 1))
     }
 
     private static func aligned(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -105,115 +147,212 @@ final class ClusterEvaluator {
         neighbourDistance.deallocate()
         neighbourClass.deallocate()
         neighbourColumn.deallocate()
+        knnOrder.deallocate()
+        labelBuffer.deallocate()
+        original.deallocate()
+        projection.deallocate()
+        knnCorrect.deallocate()
     }
 
     /// The metrics of feature-major points (`dimension x stride`, point `i` in column `i`); `loss`
     /// is passed through into the result. Metrics outside `metrics` are not computed (NaN): a run
     /// that no longer needs a metric's value skips its cost, and the others are computed exactly as
-    /// they would be otherwise.
+    /// they would be otherwise. A metric with an entry in `thresholds` may also come back NaN
+    /// when the check proved it below that threshold without computing it; when it comes back as
+    /// a number, that is the value a check without thresholds gives.
     func evaluate(
-        points: UnsafePointer<Float>, stride: Int, loss: Double, metrics: Set<ClusterMetric> = Set(ClusterMetric.allCases)
+        points: UnsafePointer<Float>, stride: Int, loss: Double, metrics: Set<ClusterMetric> = Set(ClusterMetric.allCases),
+        thresholds: [ClusterMetric: Double] = [:]
     ) -> MetricValues {
-        for j in 0..<columns {
-            let i = original[j]
-            for k in 0..<dimension { sorted[k * columns + j] = i >= 0 ? points[k * stride + i] : 0 }
+        for k in 0..<dimension {
+            let source = points + k * stride, target = sorted + k * columns
+            for j in 0..<columns {
+                let i = original[j]
+                target[j] = i >= 0 ? source[i] : 0
+            }
         }
         for i in 0..<count {
             for k in 0..<dimension { rows[i * dimension + k] = points[k * stride + i] }
         }
         let needsKNN = metrics.contains(.knnAccuracy)
-        var full: (silhouette: Double, knnAccuracy: Double) = (.nan, .nan)
-        if needsKNN || metrics.contains(.silhouette) {
-            full = distancePass(depth: dimension, nearestNeighbours: needsKNN)
-            if !metrics.contains(.silhouette) { full.silhouette = .nan }
-            if !needsKNN { full.knnAccuracy = .nan }
-        }
-        let fisher = metrics.contains(.fisherRatio) ? fisherRatio() : .nan
-        let lda = metrics.contains(.ldaSilhouette) ? ldaSilhouette() : .nan
-        return MetricValues(
-            loss: loss, ldaSilhouette: lda, knnAccuracy: full.knnAccuracy, silhouette: full.silhouette,
-            fisherRatio: fisher)
-    }
-
-    /// The silhouette after projecting onto the Fisher directions (overwrites `sorted`).
-    private func ldaSilhouette() -> Double {
-        let lda = labels.withUnsafeBufferPointer { labelBuffer -> FisherDirections? in
-            guard let base = labelBuffer.baseAddress else { return nil }
-            return FisherDirections(rows: rows, count: count, dimension: dimension, labels: base, classes: classes)
-        }
-        guard let lda, !lda.directions.isEmpty else { return 0 }
-        let directions = lda.directions.count
-        for j in 0..<columns {
-            let i = original[j]
-            for k in 0..<directions {
-                var s = 0.0
-                if i >= 0 {
-                    let v = lda.directions[k]
-                    for m in 0..<dimension { s += (Double(rows[i * dimension + m]) - lda.mean[m]) * v[m] }
+        var silhouette = Double.nan, knnAccuracy = Double.nan
+        var knnDone = false
+        if metrics.contains(.silhouette) {
+            let bound = thresholds[.silhouette].map { threshold in
+                (threshold, fullBound.upperBound(
+                    points: sorted, depth: dimension, segmentStart: segmentStart, classCount: classCount, nonEmpty: nonEmpty,
+                    count: count))
+            }
+            if let (_, value) = bound { lastBounds[.silhouette] = value }
+            if let (threshold, value) = bound, Self.provesBelow(value, threshold) {
+                work.silhouetteBounded += 1
+            } else {
+                // The neighbour search rides along a pass that runs anyway, unless it is bounded
+                // and far from its threshold (its early stop then needs only a few dozen rows).
+                let fuse = needsKNN && (thresholds[.knnAccuracy] == nil || knnNearThreshold)
+                let full = distancePass(points: sorted, depth: dimension, nearestNeighbours: fuse)
+                fullBound.record(points: sorted, depth: dimension, classSums: classSums)
+                work.silhouettePasses += 1
+                silhouette = full.silhouette
+                if fuse {
+                    knnAccuracy = full.knnAccuracy
+                    knnDone = true
                 }
-                sorted[k * columns + j] = Float(s)
             }
         }
-        return distancePass(depth: directions, nearestNeighbours: false).silhouette
+        if needsKNN && !knnDone {
+            knnAccuracy = nearestNeighbourAccuracy(depth: dimension, threshold: thresholds[.knnAccuracy])
+        }
+        let needsMeans = metrics.contains(.fisherRatio) || metrics.contains(.ldaSilhouette)
+        if needsMeans { fisher.means(rows: rows, count: count, labels: labelBuffer) }
+        let fisherValue = metrics.contains(.fisherRatio) ? fisherRatio() : .nan
+        let lda = metrics.contains(.ldaSilhouette) ? ldaSilhouette(threshold: thresholds[.ldaSilhouette]) : .nan
+        return MetricValues(
+            loss: loss, ldaSilhouette: lda, knnAccuracy: knnAccuracy, silhouette: silhouette, fisherRatio: fisherValue)
     }
 
-    /// trace(S_between) / trace(S_within).
-    private func fisherRatio() -> Double {
-        var mean = [Double](repeating: 0, count: dimension)
-        var classMeans = [Double](repeating: 0, count: classes * dimension)
-        for i in 0..<count {
-            let c = Int(labels[i])
-            for k in 0..<dimension {
-                let x = Double(rows[i * dimension + k])
-                mean[k] += x
-                classMeans[c * dimension + k] += x
+    /// Whether an upper bound proves a value below `threshold`, with room for the rounding of the
+    /// double-precision mean that a pass would compute.
+    private static func provesBelow(_ bound: Double, _ threshold: Double) -> Bool {
+        bound < threshold - 1e-9
+    }
+
+    /// The silhouette after projecting onto the Fisher directions (into `projection`), or NaN
+    /// when its bound proves it below `threshold`. `fisher` holds this check's means.
+    private func ldaSilhouette(threshold: Double?) -> Double {
+        fisher.solve(rows: rows, count: count, labels: labelBuffer, meansReady: true)
+        let directions = fisher.directionCount
+        guard directions > 0 else {
+            ldaBound.reset()
+            return 0
+        }
+        kernels.project(sorted, dimension, columns, valid, fisher.mean, fisher.directions, directions, projection)
+        if let threshold {
+            let bound = ldaBound.upperBound(
+                points: projection, depth: directions, segmentStart: segmentStart, classCount: classCount,
+                nonEmpty: nonEmpty, count: count)
+            lastBounds[.ldaSilhouette] = bound
+            if Self.provesBelow(bound, threshold) {
+                work.ldaBounded += 1
+                return .nan
             }
         }
-        for k in 0..<dimension { mean[k] /= Double(count) }
+        let value = distancePass(points: projection, depth: directions, nearestNeighbours: false).silhouette
+        ldaBound.record(points: projection, depth: directions, classSums: classSums)
+        work.ldaPasses += 1
+        return value
+    }
+
+    /// The leave-one-out kNN accuracy of the first `depth` rows of `sorted`, searched row by row;
+    /// with a threshold (`target`), NaN as soon as so many points are misclassified that it cannot
+    /// be reached. The points misclassified when last searched go first, and each batch is just as
+    /// many rows as could still prove it, so a check far from the threshold stops after a few
+    /// dozen rows.
+    private func nearestNeighbourAccuracy(depth: Int, threshold target: Double?) -> Double {
+        let k = min(Self.neighbours, count - 1)
+        guard k > 0 else { return 0 }
+        // The most misclassified points with which the accuracy can still reach the target.
+        var allowed = count
+        if let target {
+            while allowed >= 0 && Double(count - allowed) / Double(count) < target { allowed -= 1 }
+        }
+        // Suspects first, in column order, then the others.
+        var suspects = 0
+        for j in 0..<columns where original[j] >= 0 && !knnCorrect[j] { suspects += 1 }
+        var front = 0, back = suspects
+        for j in 0..<columns where original[j] >= 0 {
+            if knnCorrect[j] {
+                knnOrder[back] = Int32(j)
+                back += 1
+            } else {
+                knnOrder[front] = Int32(j)
+                front += 1
+            }
+        }
+        let n = back
+        var wrong = 0
+        var start = 0
+        while start < n {
+            let rowCount = target == nil ? n - start : min(max(allowed + 1 - wrong, 1), n - start)
+            kernels.neighbourRows(
+                sorted, depth, columns, valid, columnClass, k, knnOrder + start, rowCount, neighbourDistance,
+                neighbourClass, neighbourColumn, threshold)
+            for r in start..<(start + rowCount) {
+                let j = Int(knnOrder[r])
+                let correct = votesForOwnClass(column: j, k: k)
+                knnCorrect[j] = correct
+                if !correct { wrong += 1 }
+            }
+            start += rowCount
+            work.knnRows += rowCount
+            if target != nil, wrong > allowed, start < n {
+                work.knnStoppedEarly += 1
+                knnNearThreshold = 4 * start > n
+                return .nan
+            }
+        }
+        knnNearThreshold = true
+        return Double(count - wrong) / Double(count)
+    }
+
+    /// Whether column `j`'s `k` nearest neighbours vote for its own class (a tied vote goes to the
+    /// class whose member is nearest).
+    @inline(__always) private func votesForOwnClass(column j: Int, k: Int) -> Bool {
+        var winner = -1, winnerVotes = 0
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(classes, 1)) { votes in
+            votes.initialize(repeating: 0)
+            for b in 0..<k where neighbourClass[j * k + b] >= 0 {
+                let c = Int(neighbourClass[j * k + b])
+                votes[c] += 1
+                if votes[c] > winnerVotes { winner = c; winnerVotes = votes[c] }
+            }
+        }
+        return winner == Int(columnClass[j])
+    }
+
+    /// trace(S_between) / trace(S_within), from the means in `fisher`.
+    private func fisherRatio() -> Double {
+        let mean = fisher.mean, classMeans = fisher.classMeans
         var between = 0.0
         for c in 0..<classes where classCount[c] > 0 {
             for k in 0..<dimension {
-                classMeans[c * dimension + k] /= Double(classCount[c])
                 let diff = classMeans[c * dimension + k] - mean[k]
                 between += Double(classCount[c]) * diff * diff
             }
         }
         var within = 0.0
         for i in 0..<count {
-            let c = Int(labels[i])
+            let c = Int(labelBuffer[i])
+            let row = rows + i * dimension, classMean = classMeans + c * dimension
             for k in 0..<dimension {
-                let diff = Double(rows[i * dimension + k]) - classMeans[c * dimension + k]
+                let diff = Double(row[k]) - classMean[k]
                 within += diff * diff
             }
         }
         return between / within
     }
 
-    /// Mean silhouette (labels as clusters) of the first `depth` rows of `sorted`, and optionally
-    /// the leave-one-out k-nearest-neighbour accuracy.
-    private func distancePass(depth: Int, nearestNeighbours: Bool) -> (silhouette: Double, knnAccuracy: Double) {
+    /// Mean silhouette (labels as clusters) of the first `depth` rows of `points` (class-sorted,
+    /// `sorted` or `projection`), and optionally the leave-one-out k-nearest-neighbour accuracy.
+    private func distancePass(
+        points: UnsafePointer<Float>, depth: Int, nearestNeighbours: Bool
+    ) -> (silhouette: Double, knnAccuracy: Double) {
         let k = nearestNeighbours ? min(Self.neighbours, count - 1) : 0
         kernels.pairwise(
-            sorted, depth, columns, valid, columnClass, segmentStart, classes, classSums, columnSums,
+            points, depth, columns, valid, columnClass, segmentStart, classes, classSums, columnSums,
             max(k, 0), neighbourDistance, neighbourClass, neighbourColumn, threshold)
-        let nonEmpty = classCount.filter { $0 > 0 }.count
         var silhouetteSum = 0.0
         var correct = 0
-        var votes = [Int](repeating: 0, count: classes)
         for j in 0..<columns where original[j] >= 0 {
             let ownClass = Int(columnClass[j])
             silhouetteSum += silhouette(column: j, ownClass: ownClass, nonEmpty: nonEmpty)
             if k > 0 {
-                for c in 0..<classes { votes[c] = 0 }
-                var winner = -1, winnerVotes = 0
-                for b in 0..<k where neighbourClass[j * k + b] >= 0 {
-                    let c = Int(neighbourClass[j * k + b])
-                    votes[c] += 1
-                    if votes[c] > winnerVotes { winner = c; winnerVotes = votes[c] }
-                }
-                if winner == ownClass { correct += 1 }
+                let right = votesForOwnClass(column: j, k: k)
+                knnCorrect[j] = right
+                if right { correct += 1 }
             }
         }
+        if k > 0 { work.knnRows += count }
         return (silhouetteSum / Double(count), k > 0 ? Double(correct) / Double(count) : 0)
     }
 

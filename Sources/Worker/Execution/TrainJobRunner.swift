@@ -20,6 +20,10 @@ public struct TrainJobRunner: Sendable {
         } catch {
             throw JobError.invalidJob(error.description)
         }
+        // A result carries the summary (times to cluster and `final`), never the curve, and the
+        // coordinator reads only a progress report's job and attempt: bounded checks suffice
+        // (progress values a check did not need are NaN).
+        experiment.recordsFullCurve = false
         let interval = progressInterval
         var lastReport: ContinuousClock.Instant?
         let outcome = experiment.run { check in

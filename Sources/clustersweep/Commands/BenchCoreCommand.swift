@@ -4,7 +4,9 @@ import TrainingCore
 
 /// `clustersweep bench core`: the calibrated fp32 peak of the kernel family, then ms/epoch, GFLOP/s
 /// and fraction of that peak of the training step for N = 500 and 5000, D = 2 and 16 (single
-/// thread), the cost of one metric check, and whole default runs with their share of check time.
+/// thread), the cost of one full metric check (`ms/check`: loss and all four metrics, every pair)
+/// and of one bounded check (`ms/bounded`: a sweep job's check while no threshold is near), and
+/// whole default runs with their share of check time.
 struct BenchCoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "core",
@@ -46,14 +48,15 @@ struct BenchCoreCommand: ParsableCommand {
         print("kernel family: \(family) (detected: \(KernelFamily.detected.rawValue); supported: \(KernelFamily.supported.map(\.rawValue).joined(separator: ", ")))")
         print(String(format: "calibrated fp32 peak: %.1f GFLOP/s (independent FMA chains, %d-float vectors)", peak, family.vectorLanes))
         print("training step, default network (hidden 16,16, tanh, adam), single thread:")
-        print("     N    D   ms/epoch   GFLOP/s  of peak   ms/check")
+        print("     N    D   ms/epoch   GFLOP/s  of peak   ms/check  ms/bounded")
         var sizes = [(500, 2), (500, 16), (5000, 2), (5000, 16)]
         if large { sizes += [(20000, 2), (20000, 16), (500, 1024), (5000, 1024)] }
         for (n, d) in sizes {
             let scaled = n >= 20000 ? max(epochs / 40, 10) : n >= 5000 || d >= 1024 ? max(epochs / 10, 10) : epochs
             let checks = n >= 20000 || d >= 1024 ? 2 : n >= 5000 ? 5 : 20
             let t = CoreBenchmark.step(points: n, dimension: d, epochs: scaled, checks: checks, family: family)
-            print(String(format: "%6d %4d %10.4f %9.1f %7.0f%% %10.3f", n, d, t.msPerEpoch, t.gflops, 100 * t.gflops / peak, t.msPerCheck))
+            print(String(format: "%6d %4d %10.4f %9.1f %7.0f%% %10.3f %11.3f", n, d, t.msPerEpoch, t.gflops, 100 * t.gflops / peak,
+                         t.msPerCheck, t.msPerBoundedCheck))
         }
         for seed in parsedSeeds ?? [] {
             guard let r = CoreBenchmark.defaultRun(seed: seed, family: family) else { continue }
@@ -61,6 +64,10 @@ struct BenchCoreCommand: ParsableCommand {
             let lda = s.timeToCluster(.ldaSilhouette).map { "\($0.epoch)" } ?? "-"
             print(String(format: "whole default run (D=2, seed %llu): %@ after %d epochs (lda_silhouette at %@), %.4f ms/epoch incl. checks, %.4f without: checks %.0f%% of the run",
                          seed, s.status.rawValue, s.epochsRun, lda, s.msPerEpoch, r.msPerEpochWithoutChecks, 100 * r.checkShare))
+            let w = r.checkWork
+            print(String(format: "  %d checks: silhouette passes %d (bounded below threshold %d), LDA passes %d (bounded %d), kNN rows %.0f per check (stopped early %d)",
+                         w.checks, w.silhouettePasses, w.silhouetteBounded, w.ldaPasses, w.ldaBounded,
+                         Double(w.knnRows) / Double(max(w.checks, 1)), w.knnStoppedEarly))
         }
     }
 }
