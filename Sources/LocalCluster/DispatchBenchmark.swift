@@ -82,7 +82,7 @@ public struct DispatchBenchmark {
                 "CPU per job while dispatching (from the submit's reply to the sweep's end): coordinator process "
                     + "\(Self.microseconds(dispatchCPUSeconds.first ?? 0, per: c.jobs)), workers "
                     + "\(Self.microseconds(dispatchCPUSeconds.dropFirst().reduce(0, +), per: c.jobs)) together",
-                "RSS after the run: coordinator \(Self.mb(busyCoordinatorBytes)), workers \(busyWorkerBytes.map(Self.mb).joined(separator: ", "))",
+                "RSS after the run (before verifying): coordinator process \(Self.mb(busyCoordinatorBytes)), workers \(busyWorkerBytes.map(Self.mb).joined(separator: ", "))",
                 "1-job sweep, workers connected: submit to done (seen by a polling client) \(Self.format(singleJobSeconds * 1000)) ms",
                 "status round trip (idle): \(Self.format(statusRoundTripSeconds * 1000)) ms",
             ] + bareLoopLines
@@ -187,6 +187,8 @@ public struct DispatchBenchmark {
             let cpuEnded = pids.map(ProcessMemory.cpuSeconds)
             let cpu = zip(cpuEnded, cpuBefore).map { $0 - $1 }
             let dispatchCPU = zip(cpuEnded, cpuSubmitted).map { $0 - $1 }
+            // Before the verification below reads every record into this same process.
+            let busyCoordinator = ProcessMemory.residentBytes(of: getpid())
             let records: [JobRecord]
             do {
                 records = try ResultStore(path: statePath, readOnly: true).jobRecords(sweep: sweep)
@@ -194,7 +196,6 @@ public struct DispatchBenchmark {
                 throw Failure.store("\(error)")
             }
             let check = Self.verify(records)
-            let busyCoordinator = ProcessMemory.residentBytes(of: getpid())
             let busyWorkers = pids.dropFirst().map(ProcessMemory.residentBytes)
 
             let latencyStart = ContinuousClock.now

@@ -103,6 +103,17 @@ public struct LocalSweepRunner {
         } catch {
             throw .client(error)
         }
+        // The workers start and connect while the coordinator hashes the plan; if the sweep turns
+        // out to have ended already, they are stopped unused.
+        do {
+            pool = try LocalWorkerPool(
+                count: configuration.workers, executable: configuration.workerExecutable, endpoint: endpoint,
+                slots: 1, logDirectory: directory)
+        } catch let error as LocalRunError {
+            throw error
+        } catch {
+            throw .cannotStartWorker(configuration.workerExecutable.path, reason: "\(error)")
+        }
         let submitted: ClientReply.Submitted
         do {
             submitted = try client.submit(sourceText: text, sourceName: configuration.sweepPath)
@@ -119,19 +130,7 @@ public struct LocalSweepRunner {
             }
         }
 
-        var first = try Self.status(of: submitted.sweep, client: client)
-        if !first.sweep.hasEnded {
-            do {
-                pool = try LocalWorkerPool(
-                    count: configuration.workers, executable: configuration.workerExecutable, endpoint: endpoint,
-                    slots: 1, logDirectory: directory)
-            } catch let error as LocalRunError {
-                throw error
-            } catch {
-                throw .cannotStartWorker(configuration.workerExecutable.path, reason: "\(error)")
-            }
-            first = try Self.status(of: submitted.sweep, client: client)
-        }
+        let first = try Self.status(of: submitted.sweep, client: client)
         progress(first.sweep, first.overall.workersAlive)
         var final = first.sweep
         if !final.hasEnded {
@@ -147,6 +146,10 @@ public struct LocalSweepRunner {
                 throw .client(error)
             }
         }
+
+        // Nothing is left to run: the workers leave (SIGTERM, a graceful goodbye) while the
+        // report is written; `stop` below waits for them.
+        pool?.requestStop()
 
         let reportFiles: [URL]
         let verdicts: [String]

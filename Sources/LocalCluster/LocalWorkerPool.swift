@@ -40,6 +40,12 @@ public final class LocalWorkerPool {
     /// Process ids, for measurements (e.g. RSS from /proc).
     public var pids: [Int32] { processes.map(\.processIdentifier) }
 
+    /// Asks every worker to leave (SIGTERM: each finishes or hands back its jobs and says
+    /// goodbye) without waiting; `stop` then waits for them.
+    public func requestStop() {
+        for process in processes where process.isRunning { process.terminate() }
+    }
+
     /// Waits up to `grace` for every worker to exit, then terminates the rest (SIGTERM, and
     /// SIGKILL two seconds later).
     public func stop(grace: Duration = .seconds(10)) {

@@ -120,17 +120,19 @@ extension ResultStore {
     private static func link(
         _ jobs: [PlannedJob], encoded: [String]?, to sweep: SweepID, db: Database, coding: StoreCoding, path: String
     ) throws -> Linked {
-        let insertJob = try db.cachedStatement(sql: """
+        // The three per-job writes bind straight through SQLite (`DirectStatement`): planning runs
+        // inside the coordinator's loop, a slice per iteration, so its cost is dispatch's cost.
+        let insertJob = try DirectStatement(db, sql: """
             INSERT INTO jobs (id, status) VALUES (?, 'pending') ON CONFLICT (id) DO NOTHING
             """)
-        let insertParameters = try db.cachedStatement(sql: """
+        let insertParameters = try DirectStatement(db, sql: """
             INSERT INTO job_parameters (job_seq, parameters) VALUES (?, ?)
             """)
         let findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
         let reopenJob = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'pending', completed_at = NULL WHERE seq = ? AND status = 'cancelled'
             """)
-        let link = try db.cachedStatement(sql: """
+        let link = try DirectStatement(db, sql: """
             INSERT INTO sweep_jobs (sweep_id, plan_index, job_seq) VALUES (?, ?, ?)
             """)
         let alreadyLinked = try db.cachedStatement(sql: """
@@ -140,12 +142,12 @@ extension ResultStore {
         var sharedSeqs: [(seq: Int64, index: Int)] = []
         linked.records.reserveCapacity(jobs.count)
         for (offset, job) in jobs.enumerated() {
-            try insertJob.execute(arguments: [job.id.rawValue])
             let seq: Int64
-            if db.changesCount == 1 {
+            if try insertJob.execute({ $0.bind(1, job.id.rawValue) }) == 1 {
                 linked.inserted += 1
                 seq = db.lastInsertedRowID
-                try insertParameters.execute(arguments: [seq, try encoded?[offset] ?? coding.json(job.parameters)])
+                let parameters = try encoded?[offset] ?? coding.json(job.parameters)
+                try insertParameters.execute { $0.bind(1, seq); $0.bind(2, parameters) }
                 linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
             } else {
                 linked.shared += 1
@@ -163,7 +165,7 @@ extension ResultStore {
                 sharedSeqs.append((seq, job.index))
                 linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
             }
-            try link.execute(arguments: [sweep.rawValue, job.index, seq])
+            try link.execute { $0.bind(1, sweep.rawValue); $0.bind(2, job.index); $0.bind(3, seq) }
             linked.keys.append((job.id, seq))
         }
         try db.execute(
