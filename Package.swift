@@ -15,8 +15,9 @@
 //   SweepWire     -> SweepModel, ZeroMQ            versioned protocol messages and codec
 //   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
 //   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
-//   LocalCluster  -> Coordinator, Reporting        embedded coordinator + local workers (`run`, benches);
-//                 (+ ZeroMQ)                       bench dispatch's bare request-reply loop
+//   Benchmarks    -> Coordinator, SweepStore, SweepWire, ZeroMQ   workload generators and bare loops
+//                                                  the benches measure against (no library needs them)
+//   LocalCluster  -> Coordinator, Reporting, Benchmarks  embedded coordinator + local workers (`run`, benches)
 //   Dashboard     -> SweepWire, Reporting, Hummingbird, Prometheus   live page, /metrics, report downloads
 //   clustersweep  -> everything, ArgumentParser    the thin command-line executable
 //
@@ -115,9 +116,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Benchmarks",
+            dependencies: ["Coordinator", "SweepStore", "SweepWire", "SweepModel", "TrainingCore", "ZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LocalCluster",
             dependencies: [
-                "Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "ZeroMQ",
+                "Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "Benchmarks", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -140,7 +146,7 @@ let package = Package(
             name: "clustersweep",
             dependencies: [
                 "ZeroMQ", "TrainingCore", "Charts", "SweepModel", "SweepStore", "Reporting",
-                "SweepWire", "Coordinator", "Worker", "LocalCluster", "Dashboard",
+                "SweepWire", "Coordinator", "Worker", "LocalCluster", "Dashboard", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -155,8 +161,8 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], swiftSettings: swiftSettings),
         .testTarget(name: "SweepModelTests", dependencies: ["SweepModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SweepModel", "TrainingCore", "Charts"], resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
+        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "Benchmarks"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore", "Benchmarks"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
         // WorkerSessions against the real Scheduler, in memory (the modules never import each other).
@@ -164,7 +170,7 @@ let package = Package(
             name: "WorkerSimulationTests", dependencies: ["Worker", "Coordinator", "SweepWire", "SweepModel", "TrainingCore"],
             swiftSettings: swiftSettings),
         .testTarget(name: "RunArtifactsTests", dependencies: ["Reporting", "Charts", "TrainingCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"], swiftSettings: swiftSettings),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Benchmarks"], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["SweepModel", "SweepStore", "SweepWire", "ZeroMQ", "Worker", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "SweepModel", "SweepWire", "Reporting"], swiftSettings: swiftSettings),
         .testTarget(name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import Benchmarks
 import Coordinator
 import Foundation
 import Logging

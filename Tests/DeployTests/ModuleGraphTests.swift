@@ -19,7 +19,7 @@ import Testing
         "Charts": [],
         "TrainingCore": ["CCPUID", "KernelsAVX", "KernelsAVX512", "KernelsAVX2", "KernelsBaseline"],
         "SweepModel": ["TrainingCore", "Yams", "Crypto"],
-        // StoreBenchmark builds realistic jobs (ExperimentConfig); the store itself needs only SweepModel.
+        // TrainingCore: report pages split the seed out of stored parameters (SeedSplit).
         // GRDBSQLite: SQLite's C API for apply's hot statements (DirectStatement).
         "SweepStore": ["SweepModel", "GRDB", "GRDBSQLite", "TrainingCore"],
         "Reporting": ["SweepModel", "TrainingCore", "Charts", "RealModule"],
@@ -29,7 +29,9 @@ import Testing
         "Coordinator": ["SweepWire", "SweepModel", "SweepStore", "Logging", "ZeroMQ"],
         "Worker": ["SweepWire", "SweepModel", "TrainingCore", "Logging", "ZeroMQ"],
         // ZeroMQ only for bench dispatch's bare request-reply loop (RequestReplyBenchmark).
-        "LocalCluster": ["Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "Logging", "ZeroMQ"],
+        "LocalCluster": ["Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "Logging", "ZeroMQ", "Benchmarks"],
+        // Workload generators and bare loops for `bench`; no library depends on them.
+        "Benchmarks": ["Coordinator", "SweepStore", "SweepWire", "SweepModel", "TrainingCore", "ZeroMQ"],
         // A client of the coordinator: never its internals (Coordinator, SweepStore).
         "Dashboard": [
             "SweepWire", "SweepModel", "Reporting", "Charts", "Logging", "Hummingbird", "HummingbirdCore",

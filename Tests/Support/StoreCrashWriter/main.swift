@@ -7,6 +7,7 @@
 //       every announced batch is in the store.
 //   store-crash-writer bench PATH [JOBS] [BATCH]
 //       Runs StoreBenchmark on a new store at PATH and prints its figures.
+import Benchmarks
 import Foundation
 import SweepModel
 import SweepStore

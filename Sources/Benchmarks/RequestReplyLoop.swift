@@ -1,3 +1,5 @@
+import ZeroMQ
+
 /// A bare ZeroMQ request-reply loop: a ROUTER hands each connected DEALER one request at a time
 /// and sends the next as soon as the reply is back, with nothing else on the path (no decoding, no
 /// persistence, no scheduling). `clustersweep bench dispatch` runs it between as many processes as

@@ -1,3 +1,4 @@
+import SweepWire
 import Foundation
 import SweepModel
 import TrainingCore

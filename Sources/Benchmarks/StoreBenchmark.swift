@@ -1,3 +1,4 @@
+import SweepStore
 import Foundation
 import SweepModel
 import TrainingCore
@@ -93,7 +94,7 @@ public enum StoreBenchmark {
     }
 
     /// A 64-hex-digit id made of two numbers.
-    static func hexID(_ high: Int, _ low: Int) -> String {
+    public static func hexID(_ high: Int, _ low: Int) -> String {
         func padded(_ value: Int) -> String {
             let digits = String(UInt64(truncatingIfNeeded: value), radix: 16)
             return String(repeating: "0", count: max(0, 32 - digits.count)) + digits

@@ -1,3 +1,4 @@
+import SweepStore
 import Foundation
 import SweepModel
 import TrainingCore

@@ -1,3 +1,4 @@
+import Coordinator
 import SweepModel
 import Foundation
 
