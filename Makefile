@@ -61,7 +61,8 @@ test: test-deps
 test-slurm: build
 	bash deploy/slurm/test-slurm.sh configs/smoke.yaml
 
-## bench: training-core speed and end-to-end dispatch throughput (release build).
+## bench: training-core speed, end-to-end dispatch throughput (beside a bare ZeroMQ loop) and a
+## 1,000,000-job submit (status latency, RSS, store bytes per job); release build.
 bench: release
 	$(BIN) bench core
 	$(BIN) bench dispatch
