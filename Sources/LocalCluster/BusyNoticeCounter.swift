@@ -1,3 +1,4 @@
+import Coordinator
 import Logging
 import Synchronization
 
@@ -5,9 +6,6 @@ import Synchronization
 /// turn stalled workers and clients) and passes warnings and worse to standard error, so a
 /// benchmark can say whether any request or background slice blocked the loop.
 public struct BusyNoticeCounter: LogHandler {
-    /// The text of the notice `CoordinatorLoop` logs when one iteration overran its allowance.
-    public static let noticeText = "the coordinator loop was busy"
-
     private let storage: Storage
     private var forward: StreamLogHandler
 
@@ -33,7 +31,7 @@ public struct BusyNoticeCounter: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        if event.message.description.hasPrefix(Self.noticeText) { storage.count.withLock { $0 += 1 } }
+        if event.message.description.hasPrefix(CoordinatorService.busyLoopNotice) { storage.count.withLock { $0 += 1 } }
         if event.level >= .warning { forward.log(event: event) }
     }
 

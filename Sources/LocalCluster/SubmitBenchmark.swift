@@ -141,8 +141,8 @@ public struct SubmitBenchmark {
             let taken = samples.withLock { $0 }
             if let error = taken.error { throw Failure.setUp("the status poller failed: \(error)") }
             let storeBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
-                let size = (try? FileManager.default.attributesOfItem(atPath: statePath + suffix)[.size] as? Int) ?? 0
-                return total + (size ?? 0)
+                let attributes = try? FileManager.default.attributesOfItem(atPath: statePath + suffix)
+                return total + ((attributes?[.size] as? Int) ?? 0)
             }
             let planned = (try? ResultStore(path: statePath, readOnly: true).sweep(id: submitted.sweep)?.plannedJobs) ?? 0
             let cancelStart = ContinuousClock.now

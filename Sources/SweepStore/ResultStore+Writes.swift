@@ -24,11 +24,7 @@ extension ResultStore {
         record.jobCount = jobs.count
         record.plannedJobs = 0
         return try write(.submit(sweep.id)) { db, coding in
-            if let existing = try Self.fetchSweep(db, id: sweep.id) {
-                return SubmitOutcome(
-                    sweep: existing, alreadySubmitted: true, insertedJobs: 0, sharedJobs: 0,
-                    reopenedJobs: [], counts: try Self.fetchCounts(db, sweep: sweep.id))
-            }
+            if let existing = try Self.alreadySubmitted(sweep.id, db: db) { return existing }
             try Self.insertSweep(record, db: db)
             let linked = try Self.link(jobs, encoded: nil, to: sweep.id, db: db, coding: coding, path: path)
             guard let stored = try Self.fetchSweep(db, id: sweep.id) else {
@@ -48,11 +44,7 @@ extension ResultStore {
         var record = sweep
         record.plannedJobs = 0
         return try write(.submit(sweep.id)) { db, _ in
-            if let existing = try Self.fetchSweep(db, id: sweep.id) {
-                return SubmitOutcome(
-                    sweep: existing, alreadySubmitted: true, insertedJobs: 0, sharedJobs: 0,
-                    reopenedJobs: [], counts: try Self.fetchCounts(db, sweep: sweep.id))
-            }
+            if let existing = try Self.alreadySubmitted(sweep.id, db: db) { return existing }
             try Self.insertSweep(record, db: db)
             var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
             counts[.pending] = record.jobCount
@@ -88,6 +80,14 @@ extension ResultStore {
         // Committed: the dispatch of these jobs needs no look-up of their keys.
         jobKeys.update(learned: linked.keys, settled: [])
         return linked.records
+    }
+
+    /// The outcome of submitting a sweep the store already holds: nothing changes.
+    private static func alreadySubmitted(_ id: SweepID, db: Database) throws -> SubmitOutcome? {
+        guard let existing = try fetchSweep(db, id: id) else { return nil }
+        return SubmitOutcome(
+            sweep: existing, alreadySubmitted: true, insertedJobs: 0, sharedJobs: 0, reopenedJobs: [],
+            counts: try fetchCounts(db, sweep: id))
     }
 
     private static func insertSweep(_ sweep: SweepRecord, db: Database) throws {

@@ -8,11 +8,13 @@ struct ScheduledSweep: Sendable {
     var timeout: Duration?
     var cancelled: Bool
     var finished: Bool
-    /// Positions of the sweep's plan not yet turned into jobs (`Scheduler.jobsPlanned`). They
-    /// are in `counts` as `pending`, or `cancelled` while the sweep is cancelled.
-    var unplanned = 0
-    /// The next plan position to turn into a job.
+    /// Positions in the sweep's plan.
+    var jobCount = 0
+    /// The next plan position to turn into a job (`Scheduler.jobsPlanned`).
     var nextPlanPosition = 0
+    /// Positions not yet turned into jobs. They are in `counts` as `pending`, or `cancelled`
+    /// while the sweep is cancelled.
+    var unplanned: Int { max(0, jobCount - nextPlanPosition) }
     /// Set when the sweep's file can no longer be expanded (`Scheduler.abandonPlanning`).
     var planningAbandoned = false
     /// The sweep's jobs in plan order; the queue is `jobs[head...]`.

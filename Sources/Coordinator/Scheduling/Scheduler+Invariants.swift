@@ -56,7 +56,9 @@ extension Scheduler {
             var counts = JobStatusCounts()
             for j in sweeps[s].jobs { counts[jobs[j].status] += 1 }
             counts[sweeps[s].cancelled ? .cancelled : .pending] += sweeps[s].unplanned
-            if sweeps[s].unplanned < 0 { problems.append("sweep \(sweeps[s].id.short) unplanned \(sweeps[s].unplanned)") }
+            if sweeps[s].nextPlanPosition > sweeps[s].jobCount {
+                problems.append("sweep \(sweeps[s].id.short) planned past its plan")
+            }
             if counts != sweeps[s].counts { problems.append("sweep \(sweeps[s].id.short) counts \(sweeps[s].counts) but \(counts)") }
             if !sweeps[s].cancelled && sweeps[s].finished != (counts.unfinished == 0) {
                 problems.append("sweep \(sweeps[s].id.short) finished=\(sweeps[s].finished) with \(counts.unfinished) unfinished")

@@ -81,7 +81,8 @@ extension Scheduler {
         sweeps[s].retries = []
         sweeps[s].retryHead = 0
         sweeps[s].counts = JobStatusCounts()
-        sweeps[s].unplanned = 0
+        sweeps[s].jobCount = 0
+        sweeps[s].nextPlanPosition = 0
         sweeps[s].cancelled = true
         sweeps[s].finished = true
     }

@@ -121,7 +121,7 @@ public struct Scheduler: Sendable {
                 id: record.id, maxAttempts: maxAttempts, timeout: timeout, cancelled: record.cancelled,
                 finished: record.finishedAt != nil || record.cancelled, submittedAt: now))
         sweepIndex[record.id] = s
-        sweeps[s].unplanned = record.unplannedJobs
+        sweeps[s].jobCount = record.jobCount
         sweeps[s].nextPlanPosition = record.plannedJobs
         sweeps[s].counts[record.cancelled ? .cancelled : .pending] += record.unplannedJobs
         sweeps[s].jobs.reserveCapacity(stored.jobs.count)
@@ -140,7 +140,6 @@ public struct Scheduler: Sendable {
             records.count <= sweeps[s].unplanned
         else { return [] }
         var out = ActionBuffer()
-        sweeps[s].unplanned -= records.count
         sweeps[s].nextPlanPosition += records.count
         sweeps[s].counts[sweeps[s].cancelled ? .cancelled : .pending] -= records.count
         add(records, to: s, into: &out)

@@ -177,7 +177,7 @@ final class CoordinatorLoop {
         let allowance = configuration.scheduler.heartbeatInterval / 2
         if busy > allowance {
             stalled += busy - allowance
-            logger.notice("the coordinator loop was busy; leases and liveness were paused meanwhile", metadata: [
+            logger.notice("\(CoordinatorService.busyLoopNotice); leases and liveness were paused meanwhile", metadata: [
                 "seconds": "\(busy.seconds)",
             ])
         }

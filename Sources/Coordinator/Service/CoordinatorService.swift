@@ -16,6 +16,10 @@ import ZeroMQ
 /// the socket (see `CoordinatorLoop`); `requestStop()` may be called from any thread. One-shot:
 /// `run()` may be called once.
 public final class CoordinatorService: Sendable {
+    /// How the log line begins when one loop iteration stalled workers and clients (time beyond
+    /// the allowance is left out of the scheduler's clock): benchmarks and tests count it.
+    public static let busyLoopNotice = "the coordinator loop was busy"
+
     public let configuration: CoordinatorConfiguration
     private let logger: Logger
     private let store: ResultStore

@@ -57,11 +57,12 @@ struct PlanHashing {
     mutating func advance(by count: Int) throws(Repeat) {
         let end = min(plan.count, position + count)
         while position < end {
-            if !seen.insert(plan.addJobID(at: position, to: &hasher)).inserted {
-                let id = plan.jobID(at: position)
+            let added = plan.addJobID(at: position, to: &hasher, returningID: lookUpStatuses)
+            if !seen.insert(added.prefix).inserted {
+                let id = added.id ?? plan.jobID(at: position)
                 if let first = firstPosition(of: id) { throw .job(id, first: first, second: position) }
             }
-            if lookUpStatuses { unlookedUp.append(plan.jobID(at: position)) }
+            if let id = added.id { unlookedUp.append(id) }
             position += 1
         }
     }

@@ -70,15 +70,14 @@ public struct SweepPlan: Sendable {
     }
 
     private mutating func loadTemplate(for point: Int) -> Template {
-        if cachedPoint != point || template == nil {
-            let parameters = pointParameters(point)
-            let splice = Self.splice(parameters, encoder: encoder)
-            template = Template(
-                parameters: parameters, splice: splice, resolvedOnce: splice == nil ? nil : Self.resolved(parameters, seed: 0))
-            cachedPoint = point
-        }
-        // Only reached after the line above set it.
-        return template ?? Template(parameters: base, splice: nil)
+        if cachedPoint == point, let template { return template }
+        let parameters = pointParameters(point)
+        let splice = Self.splice(parameters, encoder: encoder)
+        let made = Template(
+            parameters: parameters, splice: splice, resolvedOnce: splice == nil ? nil : Self.resolved(parameters, seed: 0))
+        cachedPoint = point
+        template = made
+        return made
     }
 
     /// The bytes around the seed in the point's canonical JSON, if two sentinel seeds show they
@@ -125,9 +124,11 @@ public struct SweepPlan: Sendable {
     mutating func digest(at position: Int) -> SHA256Digest {
         let seeds = spec.seeds
         let seed = seeds[position % seeds.count]
+        // The splice is read from the cache in place: copying the whole template per job costs
+        // retains that showed in profiles.
         if cachedPoint != position / seeds.count { _ = loadTemplate(for: position / seeds.count) }
         guard let splice = template?.splice else {
-            let parameters = Self.resolved(loadTemplate(for: position / seeds.count).parameters, seed: seed)
+            let parameters = loadTemplate(for: position / seeds.count).parameters(seed: seed)
             return SHA256.hash(data: parameters.canonicalJSON(using: encoder))
         }
         var hasher = SHA256()
@@ -137,14 +138,17 @@ public struct SweepPlan: Sendable {
         return hasher.finalize()
     }
 
-    /// Adds the id of the job at `position` to a sweep id being computed, without making the
-    /// id's string, and returns the id's first 8 bytes (for spotting a job that repeats).
-    public mutating func addJobID(at position: Int, to sweepID: inout SweepIDHasher) -> UInt64 {
+    /// Adds the id of the job at `position` to a sweep id being computed and returns the id's
+    /// first 8 bytes (for spotting a job that repeats); the id's string is made only when
+    /// `returningID` (hashing once either way).
+    public mutating func addJobID(
+        at position: Int, to sweepID: inout SweepIDHasher, returningID: Bool = false
+    ) -> (prefix: UInt64, id: JobID?) {
         let digest = digest(at: position)
         sweepID.add(digest: digest)
         var prefix: UInt64 = 0
         for byte in digest.prefix(8) { prefix = prefix << 8 | UInt64(byte) }
-        return prefix
+        return (prefix, returningID ? JobID(rawValue: JobParameters.hex(digest)) : nil)
     }
 
     /// Calls `body` with the ASCII decimal digits of `value`, from a stack buffer.
