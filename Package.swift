@@ -167,10 +167,15 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
         // WorkerSessions against the real Scheduler, in memory (the modules never import each other).
         .testTarget(
-            name: "WorkerSimulationTests", dependencies: ["Worker", "Coordinator", "SweepWire", "SweepModel", "TrainingCore"],
+            name: "WorkerSimulationTests",
+            dependencies: ["Worker", "Coordinator", "SweepWire", "SweepModel", "SweepStore", "TrainingCore", "SchedulerSimulationSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "RunArtifactsTests", dependencies: ["Reporting", "Charts", "TrainingCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Benchmarks"], swiftSettings: swiftSettings),
+        // The in-memory store and seeded generator of the scheduler and worker simulations.
+        .target(
+            name: "SchedulerSimulationSupport", dependencies: ["Coordinator", "SweepStore", "SweepModel"],
+            path: "Tests/Support/SchedulerSimulationSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Benchmarks", "SchedulerSimulationSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["SweepModel", "SweepStore", "SweepWire", "ZeroMQ", "Worker", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "SweepModel", "SweepWire", "Reporting"], swiftSettings: swiftSettings),
         .testTarget(name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),

@@ -51,9 +51,9 @@ public enum StoreBenchmark {
             let now = Date()
             var changes: [StoreChange] = []
             changes.reserveCapacity(batch.count + previous.count)
-            for job in batch { changes.append(.attemptStarted(job: job.id, number: 1, worker: worker, at: now)) }
-            for job in previous { changes.append(.resultRecorded(job: job.id, attempt: 1, result: result, at: now)) }
-            try store.apply(changes)
+            for job in batch { changes.append(.attemptStarted(job: job.id, number: 1, worker: worker)) }
+            for job in previous { changes.append(.resultRecorded(job: job.id, attempt: 1, result: result)) }
+            try store.apply(changes, at: now)
             previous = batch
             start += batch.count
         }

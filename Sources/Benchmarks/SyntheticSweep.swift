@@ -60,15 +60,15 @@ public enum SyntheticSweep {
             let now = Date(timeIntervalSince1970: 1_700_000_100)
             var changes: [StoreChange] = []
             for job in plan[start..<min(start + batchSize, plan.count)] {
-                changes.append(.attemptStarted(job: job.id, number: 1, worker: worker, at: now))
+                changes.append(.attemptStarted(job: job.id, number: 1, worker: worker))
                 let trains = trainEvery > 0 && job.index % trainEvery == 0
                 let result = trains ? trainResult(job.parameters.experiment, index: job.index) : noop
-                changes.append(.resultRecorded(job: job.id, attempt: 1, result: result, at: now))
+                changes.append(.resultRecorded(job: job.id, attempt: 1, result: result))
             }
-            _ = try store.apply(changes)
+            _ = try store.apply(changes, at: now)
         }
         let finished = Date(timeIntervalSince1970: 1_700_000_200)
-        _ = try store.apply([.sweepFinished(record.id, at: finished)])
+        _ = try store.apply([.sweepFinished(record.id)], at: finished)
         var stored = record
         stored.finishedAt = finished
         return stored

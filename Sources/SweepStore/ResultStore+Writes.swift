@@ -212,16 +212,18 @@ extension ResultStore {
 
     /// Applies `changes` in order, in ONE transaction: all of them are committed when this returns,
     /// none if it throws. Changes that cannot apply are skipped and reported, never fatal, so one
-    /// stray message cannot block a batch.
+    /// stray message cannot block a batch. Every time the batch writes (an attempt's start or end,
+    /// a job's completion) is `date`: the moment of the group commit.
     @discardableResult
-    public func apply(_ changes: [StoreChange]) throws(StoreError) -> ApplyReport {
+    public func apply(_ changes: [StoreChange], at date: Date) throws(StoreError) -> ApplyReport {
         if changes.isEmpty { return ApplyReport() }
         let keys = jobKeys
         let (report, learned, settled) = try write(.apply(changes: changes.count)) { db, coding in
             var report = ApplyReport()
             var statements = try ChangeStatements(db, keys: keys)
+            let seconds = StoreCoding.seconds(date)
             for change in changes {
-                switch try statements.apply(change, db: db, coding: coding) {
+                switch try statements.apply(change, at: seconds, db: db, coding: coding) {
                 case .applied: break
                 case .duplicateResult(let job): report.duplicateResults.append(job)
                 case .ignored: report.ignored.append(change)
@@ -262,7 +264,6 @@ private struct ChangeStatements {
     let failJob: Statement
     let cancelJob: DirectStatement
     let cancelSweep: Statement
-    let cancelSweepJobs: Statement
     let finishSweep: Statement
     let sweepExists: Statement
 
@@ -308,45 +309,35 @@ private struct ChangeStatements {
             UPDATE jobs SET status = 'cancelled', completed_at = ? WHERE seq = ? AND status IN ('pending', 'running')
             """)
         cancelSweep = try db.cachedStatement(sql: "UPDATE sweeps SET cancelled = 1 WHERE id = ?")
-        // A job shared with another sweep that is still open keeps running for that sweep.
-        cancelSweepJobs = try db.cachedStatement(sql: """
-            UPDATE jobs SET status = 'cancelled', completed_at = ?1
-            WHERE status IN ('pending', 'running')
-            AND seq IN (SELECT job_seq FROM sweep_jobs WHERE sweep_id = ?2)
-            AND NOT EXISTS (
-                SELECT 1 FROM sweep_jobs other JOIN sweeps s ON s.id = other.sweep_id
-                WHERE other.job_seq = jobs.seq AND other.sweep_id <> ?2
-                AND s.cancelled = 0 AND s.finished_at IS NULL)
-            """)
         finishSweep = try db.cachedStatement(sql: """
             UPDATE sweeps SET finished_at = ? WHERE id = ? AND finished_at IS NULL
             """)
         sweepExists = try db.cachedStatement(sql: "SELECT 1 FROM sweeps WHERE id = ?")
     }
 
-    mutating func apply(_ change: StoreChange, db: Database, coding: StoreCoding) throws -> Effect {
+    mutating func apply(_ change: StoreChange, at seconds: Double, db: Database, coding: StoreCoding) throws -> Effect {
         switch change {
-        case .attemptStarted(let job, let number, let worker, let at):
+        case .attemptStarted(let job, let number, let worker):
             guard let seq = try seq(of: job) else { return .ignored }
             let started = try startAttempt.execute {
                 $0.bind(1, seq)
                 $0.bind(2, number)
                 $0.bind(3, worker.rawValue)
-                $0.bind(4, StoreCoding.seconds(at))
+                $0.bind(4, seconds)
             }
             guard started == 1 else { return .ignored }  // attempt already started
             try markRunning.execute { $0.bind(1, seq) }
             learned.append((job, seq))
             return .applied
 
-        case .attemptEnded(let job, let number, let outcome, let error, let at):
+        case .attemptEnded(let job, let number, let outcome, let error):
             guard outcome != .running, let seq = try seq(of: job) else { return .ignored }
-            try endAttempt.execute(arguments: [outcome.rawValue, error, StoreCoding.seconds(at), seq, number])
+            try endAttempt.execute(arguments: [outcome.rawValue, error, seconds, seq, number])
             guard db.changesCount == 1 else { return .ignored }
             if outcome != .completed { try backToPending.execute(arguments: [seq]) }
             return .applied
 
-        case .resultRecorded(let job, let attempt, let result, let at):
+        case .resultRecorded(let job, let attempt, let result):
             guard result.status.isCompleted, let seq = try seq(of: job) else { return .ignored }
             let json = try coding.resultJSON(result)
             let recorded = try insertResult.execute {
@@ -354,7 +345,6 @@ private struct ChangeStatements {
                 $0.bind(2, attempt)
                 $0.bind(3, json)
             } == 1
-            let seconds = StoreCoding.seconds(at)
             if recorded {
                 try markCompleted.execute {
                     $0.bind(1, result.status.rawValue)
@@ -370,14 +360,13 @@ private struct ChangeStatements {
             settled.append(job)
             return recorded ? .applied : .duplicateResult(job)
 
-        case .jobFailed(let job, let error, let at):
+        case .jobFailed(let job, let error):
             guard let seq = try seq(of: job) else { return .ignored }
-            try failJob.execute(arguments: [error, StoreCoding.seconds(at), seq])
+            try failJob.execute(arguments: [error, seconds, seq])
             settled.append(job)
             return db.changesCount == 1 ? .applied : .ignored
 
-        case .jobsCancelled(let jobs, let at):
-            let seconds = StoreCoding.seconds(at)
+        case .jobsCancelled(let jobs):
             for job in jobs {
                 guard let seq = try seq(of: job) else { continue }
                 _ = try cancelJob.execute { $0.bind(1, seconds); $0.bind(2, seq) }
@@ -385,18 +374,12 @@ private struct ChangeStatements {
             settled += jobs
             return .applied
 
-        case .sweepFlaggedCancelled(let sweep, _):
+        case .sweepCancelled(let sweep):
             try cancelSweep.execute(arguments: [sweep.rawValue])
             return db.changesCount == 1 ? .applied : .ignored
 
-        case .sweepCancelled(let sweep, let at):
-            try cancelSweep.execute(arguments: [sweep.rawValue])
-            guard db.changesCount == 1 else { return .ignored }
-            try cancelSweepJobs.execute(arguments: [StoreCoding.seconds(at), sweep.rawValue])
-            return .applied
-
-        case .sweepFinished(let sweep, let at):
-            try finishSweep.execute(arguments: [StoreCoding.seconds(at), sweep.rawValue])
+        case .sweepFinished(let sweep):
+            try finishSweep.execute(arguments: [seconds, sweep.rawValue])
             if db.changesCount == 1 { return .applied }
             return try Int.fetchOne(sweepExists, arguments: [sweep.rawValue]) != nil ? .applied : .ignored
         }

@@ -141,7 +141,7 @@ import TrainingCore
         #expect(directory.lookup("  ") == .notFound)
     }
 
-    @Test func persistenceBatch_writesACancellationOncePerSweep_andSkipsRequeues() {
+    @Test func persistenceBatch_writesACancellationOncePerSweep_andCountsResultsPerReporter() {
         var directory = SweepDirectory()
         let sweep = SweepID(rawValue: "s")
         directory.add(SweepRecord(id: sweep, name: "s", sourceText: "", sourceName: "", maxAttempts: 1,
@@ -149,19 +149,25 @@ import TrainingCore
         let date = Date(timeIntervalSince1970: 5)
         let job = JobID(rawValue: "j")
         var batch = PersistenceBatch()
-        batch.add(.persistJobRequeued(job: job), at: date, directory: directory)
-        batch.add(.persistCancelled(sweep: sweep, jobs: [job]), at: date, directory: directory)
-        batch.add(.persistCancelled(sweep: sweep, jobs: []), at: date, directory: directory)
-        batch.add(.persistSweepFinished(sweep: sweep), at: date, directory: directory)
-        batch.add(.sendHeartbeat(worker: w1), at: date, directory: directory)
-        #expect(batch.changes == [.jobsCancelled([job], at: date), .sweepFlaggedCancelled(sweep, at: date), .sweepFinished(sweep, at: date)])
+        let result = JobResult(status: .completed, summary: nil, seconds: 1)
+        batch.add(.resultRecorded(job: job, attempt: 1, result: result), deliveredBy: w1, directory: directory)
+        batch.add(.jobsCancelled([job]), directory: directory)
+        batch.add(.sweepCancelled(sweep), directory: directory)
+        batch.add(.jobsCancelled([]), directory: directory)
+        batch.add(.sweepCancelled(sweep), directory: directory)
+        batch.add(.sweepFinished(sweep), directory: directory)
+        #expect(batch.changes == [
+            .resultRecorded(job: job, attempt: 1, result: result), .jobsCancelled([job]), .sweepCancelled(sweep), .sweepFinished(sweep),
+        ])
+        #expect(batch.resultsByWorker == [w1: 1])
         batch.committed(into: &directory, at: date)
         #expect(directory.record(sweep)?.cancelled == true)
         #expect(directory.record(sweep)?.finishedAt == date)
         // Once the directory knows, a later cancellation of the same sweep writes only its jobs.
         var later = PersistenceBatch()
-        later.add(.persistCancelled(sweep: sweep, jobs: [job]), at: date, directory: directory)
-        #expect(later.changes == [.jobsCancelled([job], at: date)])
+        later.add(.jobsCancelled([job]), directory: directory)
+        later.add(.sweepCancelled(sweep), directory: directory)
+        #expect(later.changes == [.jobsCancelled([job])])
     }
 
     @Test func logThrottle_letsABurstThroughPerWindow_andCountsTheRest() {

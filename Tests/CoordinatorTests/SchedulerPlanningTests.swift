@@ -1,5 +1,6 @@
 import Foundation
 import SweepModel
+import SweepStore
 import Testing
 @testable import Coordinator
 
@@ -64,13 +65,13 @@ import Testing
             let actions = s.jobResult(a, job: Fixture.job(step), attempt: 1, result: Fixture.done, at: Fixture.at(Double(step) + 0.5))
             if step == 1 {
                 // Everything planned so far ran; two positions remain.
-                #expect(!actions.contains(.persistSweepFinished(sweep: id)))
+                #expect(!actions.contains(.persist(.sweepFinished(id))))
                 #expect(s.progress(of: id)?.finished == false)
             }
             finishedActions += actions
             #expect(s.invariantViolations() == [])
         }
-        #expect(finishedActions.filter { $0 == .persistSweepFinished(sweep: id) }.count == 1)
+        #expect(finishedActions.filter { $0 == .persist(.sweepFinished(id)) }.count == 1)
         #expect(s.progress(of: id)?.counts[.clustered] == 4)
     }
 
@@ -91,7 +92,7 @@ import Testing
         _ = s.sweepSubmitted(lazySweep(total: 10), at: Fixture.at(0))
         _ = s.jobsPlanned(records(0..<4), in: id, at: Fixture.at(1))
         let cancel = s.cancel(id, at: Fixture.at(2))
-        #expect(cancel.contains(.persistSweepFinished(sweep: id)))
+        #expect(cancel.contains(.persist(.sweepFinished(id))))
         #expect(s.progress(of: id)?.counts[.cancelled] == 10)
         #expect(s.planningWanted(limit: 100) == nil)
         #expect(s.invariantViolations() == [])
@@ -111,7 +112,7 @@ import Testing
         let (s, actions) = Scheduler.restored(
             from: [StoredSweep(record: record, jobs: records(4..<6))], configuration: scheduler(window: 100).configuration,
             now: Fixture.at(0))
-        #expect(!actions.contains(.persistSweepFinished(sweep: id)))
+        #expect(!actions.contains(.persist(.sweepFinished(id))))
         #expect(s.planningWanted(limit: 100)?.positions == 6..<10)
         #expect(s.progress(of: id)?.counts[.pending] == 6)  // 2 open planned + 4 unplanned
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SweepModel
+import SweepStore
 import Testing
 @testable import Coordinator
 
@@ -17,7 +18,7 @@ import Testing
         var failed = false
         for round in 0..<100 {
             let actions = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(Double(round)))
-            if actions.contains(where: { if case .persistJobFailed = $0 { true } else { false } }) {
+            if actions.contains(where: { if case .persist(.jobFailed) = $0 { true } else { false } }) {
                 failed = true
                 break
             }
@@ -39,6 +40,6 @@ import Testing
         }
         #expect(s.status(of: Fixture.job(0)) == .running)
         let done = s.jobResult(a, job: Fixture.job(0), attempt: s.attemptsIssued(for: Fixture.job(0)), result: Fixture.done, at: Fixture.at(50))
-        #expect(done.contains { if case .persistResult = $0 { true } else { false } })
+        #expect(done.contains { if case .persist(.resultRecorded) = $0 { true } else { false } })
     }
 }

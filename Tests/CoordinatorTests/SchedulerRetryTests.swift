@@ -1,5 +1,6 @@
 import Foundation
 import SweepModel
+import SweepStore
 import Testing
 @testable import Coordinator
 
@@ -30,7 +31,7 @@ import Testing
         _ = s.sweepSubmitted(Fixture.sweep("s", jobs: [0], maxAttempts: 1), at: Fixture.at(0))
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
         let failure = s.jobFailure(a, job: Fixture.job(0), attempt: 1, error: "boom", at: Fixture.at(1))
-        #expect(failure.contains(.persistJobFailed(job: Fixture.job(0), error: "boom")))
+        #expect(failure.contains(.persist(.jobFailed(job: Fixture.job(0), error: "boom"))))
         #expect(s.progress(of: Fixture.sweepID("s"))?.finished == true)
 
         var record = Fixture.record("s", maxAttempts: 2)
@@ -41,10 +42,10 @@ import Testing
         #expect(s.invariantViolations() == [])
         // Two more errors now spend the new budget of 2, not one.
         let second = s.jobFailure(a, job: Fixture.job(0), attempt: 2, error: "boom", at: Fixture.at(3))
-        #expect(!second.contains { if case .persistJobFailed = $0 { true } else { false } })
+        #expect(!second.contains { if case .persist(.jobFailed) = $0 { true } else { false } })
         #expect(second.assignments(to: a).map(\.attempt) == [3])
         let third = s.jobFailure(a, job: Fixture.job(0), attempt: 3, error: "boom", at: Fixture.at(4))
-        #expect(third.contains(.persistJobFailed(job: Fixture.job(0), error: "boom")))
+        #expect(third.contains(.persist(.jobFailed(job: Fixture.job(0), error: "boom"))))
     }
 
     @Test func sweepUnknownAfterARestart_isRegisteredWithItsRequeuedJobs() {

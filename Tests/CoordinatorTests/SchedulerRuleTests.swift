@@ -1,5 +1,6 @@
 import Foundation
 import SweepModel
+import SweepStore
 import Testing
 @testable import Coordinator
 
@@ -27,7 +28,7 @@ import Testing
         let actions = s.workerHello(a, slots: 2, running: [], finished: [], at: Fixture.at(0))
         #expect(actions.assignments(to: a).map(\.job) == (0..<4).map(Fixture.job))
         #expect(actions.assignments(to: a).allSatisfy { $0.attempt == 1 })
-        #expect(actions.filter { if case .persistAttemptStarted = $0 { true } else { false } }.count == 4)
+        #expect(actions.filter { if case .persist(.attemptStarted) = $0 { true } else { false } }.count == 4)
         #expect(actions.persistenceFirst)
         #expect(s.invariantViolations().isEmpty)
     }
@@ -36,7 +37,7 @@ import Testing
         var s = scheduler(jobs: 10)
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
         let actions = s.jobResult(a, job: Fixture.job(0), attempt: 1, result: Fixture.done, at: Fixture.at(0.1))
-        let persistIndex = actions.firstIndex(of: .persistResult(job: Fixture.job(0), attempt: 1, worker: a, result: Fixture.done))
+        let persistIndex = actions.firstIndex(of: .persist(.resultRecorded(job: Fixture.job(0), attempt: 1, result: Fixture.done)))
         let ackIndex = actions.firstIndex(of: .sendAck(worker: a, jobs: [Fixture.job(0)]))
         #expect(persistIndex != nil && ackIndex != nil && persistIndex! < ackIndex!)
         #expect(actions.assignments(to: a).map(\.job) == [Fixture.job(3)])
@@ -60,7 +61,7 @@ import Testing
         let done = s.jobResult(a, job: Fixture.job(2), attempt: 1, result: Fixture.done, at: Fixture.at(1))
         #expect(s.progress(of: Fixture.sweepID("x"))?.counts[.clustered] == 1)
         #expect(s.progress(of: Fixture.sweepID("y"))?.counts[.clustered] == 1)
-        #expect(!done.contains { if case .persistSweepFinished = $0 { true } else { false } })
+        #expect(!done.contains { if case .persist(.sweepFinished) = $0 { true } else { false } })
     }
 
     @Test func sweepFinished_isPersistedOnce_whenItsLastJobIsFinal() {
@@ -68,8 +69,8 @@ import Testing
         _ = s.workerHello(a, slots: 2, running: [], finished: [], at: Fixture.at(0))
         let first = s.jobResult(a, job: Fixture.job(0), attempt: 1, result: Fixture.done, at: Fixture.at(1))
         let last = s.jobResult(a, job: Fixture.job(1), attempt: 1, result: Fixture.done, at: Fixture.at(1))
-        #expect(!first.contains(.persistSweepFinished(sweep: Fixture.sweepID("s"))))
-        #expect(last.contains(.persistSweepFinished(sweep: Fixture.sweepID("s"))))
+        #expect(!first.contains(.persist(.sweepFinished(Fixture.sweepID("s")))))
+        #expect(last.contains(.persist(.sweepFinished(Fixture.sweepID("s")))))
         #expect(s.progress(of: Fixture.sweepID("s"))?.finished == true)
     }
 
@@ -95,8 +96,8 @@ import Testing
         #expect(s.jobResult(a, job: Fixture.job(0), attempt: 1, result: Fixture.done, at: Fixture.at(4)) == [.sendReconnect(worker: a)])
         let late = s.workerHello(
             a, slots: 1, running: [], finished: [.result(job: Fixture.job(0), attempt: 1, result: Fixture.done)], at: Fixture.at(4.1))
-        #expect(late.contains(.persistResult(job: Fixture.job(0), attempt: 1, worker: a, result: Fixture.done)))
-        #expect(late.contains { if case .persistAttemptEnded(Fixture.job(0), 2, .released, _) = $0 { true } else { false } })
+        #expect(late.contains(.persist(.resultRecorded(job: Fixture.job(0), attempt: 1, result: Fixture.done))))
+        #expect(late.contains { if case .persist(.attemptEnded(Fixture.job(0), 2, .released, _)) = $0 { true } else { false } })
         #expect(late.aborts(to: b) == [Fixture.job(0)])
         #expect(late.acks(to: a) == [Fixture.job(0)])
         #expect(late.persistenceFirst)
@@ -132,10 +133,10 @@ import Testing
     @Test func silentWorker_losesItsLeases_afterThreeMissedIntervals() {
         var s = scheduler(jobs: 2)
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
-        #expect(s.tick(Fixture.at(2.9)).contains { if case .persistAttemptEnded = $0 { true } else { false } } == false)
+        #expect(s.tick(Fixture.at(2.9)).contains { if case .persist(.attemptEnded) = $0 { true } else { false } } == false)
         let actions = s.tick(Fixture.at(3.1))
         #expect(actions.contains(.logWorkerDead(worker: a)))
-        #expect(actions.filter { if case .persistAttemptEnded(_, 1, .expired, _) = $0 { true } else { false } }.count == 2)
+        #expect(actions.filter { if case .persist(.attemptEnded(_, 1, .expired, _)) = $0 { true } else { false } }.count == 2)
         #expect(s.status(of: Fixture.job(0)) == .pending && !s.isLive(a))
         #expect(s.invariantViolations().isEmpty)
     }
@@ -158,11 +159,12 @@ import Testing
         var s = scheduler(jobs: 1, maxAttempts: 2)
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
         let first = s.jobFailure(a, job: Fixture.job(0), attempt: 1, error: "boom 1", at: Fixture.at(1))
-        #expect(first.contains(.persistJobRequeued(job: Fixture.job(0))))
+        // The store requeues the job with the attempt's end: no separate change.
+        #expect(first.contains(.persist(.attemptEnded(job: Fixture.job(0), number: 1, outcome: .error, error: "boom 1"))))
         #expect(first.assignments(to: a).map(\.attempt) == [2])
         let second = s.jobFailure(a, job: Fixture.job(0), attempt: 2, error: "boom 2", at: Fixture.at(2))
-        #expect(second.contains(.persistJobFailed(job: Fixture.job(0), error: "boom 2")))
-        #expect(second.contains(.persistSweepFinished(sweep: Fixture.sweepID("s"))))
+        #expect(second.contains(.persist(.jobFailed(job: Fixture.job(0), error: "boom 2"))))
+        #expect(second.contains(.persist(.sweepFinished(Fixture.sweepID("s")))))
         #expect(second.assignments(to: a).isEmpty)
         #expect(s.status(of: Fixture.job(0)) == .failed && s.attemptsIssued(for: Fixture.job(0)) == 2)
     }
@@ -173,7 +175,8 @@ import Testing
         _ = s.sweepSubmitted(Fixture.sweep("y", jobs: [2]), at: Fixture.at(0))
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))  // holds 1, 2, 3
         let actions = s.cancel(Fixture.sweepID("x"), at: Fixture.at(1))
-        #expect(actions.contains(.persistCancelled(sweep: Fixture.sweepID("x"), jobs: [Fixture.job(1), Fixture.job(3)])))
+        #expect(actions.contains(.persist(.sweepCancelled(Fixture.sweepID("x")))))
+        #expect(actions.contains(.persist(.jobsCancelled([Fixture.job(1), Fixture.job(3)]))))
         #expect(actions.aborts(to: a) == [Fixture.job(1), Fixture.job(3)])
         #expect(s.status(of: Fixture.job(2)) == .running)
         #expect(s.jobResult(a, job: Fixture.job(1), attempt: 1, result: Fixture.done, at: Fixture.at(2))
@@ -186,7 +189,9 @@ import Testing
         _ = s.sweepSubmitted(Fixture.sweep("x", jobs: [1]), at: Fixture.at(0))
         _ = s.cancel(Fixture.sweepID("x"), at: Fixture.at(0))
         let actions = s.sweepSubmitted(Fixture.sweep("y", jobs: [1]), at: Fixture.at(1))
-        #expect(actions.contains(.persistJobRequeued(job: Fixture.job(1))))
+        // The store reopened it when the sweep was submitted: the scheduler writes nothing more.
+        #expect(!actions.contains { if case .persist = $0 { true } else { false } })
+        #expect(s.status(of: Fixture.job(1)) == .pending)
         #expect(s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(1)).assignments(to: a).count == 1)
     }
 
@@ -194,7 +199,7 @@ import Testing
         var s = scheduler(jobs: 1, maxAttempts: 1)
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
         let bye = s.workerGoodbye(a, at: Fixture.at(1))
-        #expect(bye.contains(.persistAttemptEnded(job: Fixture.job(0), attempt: 1, outcome: .released, error: "worker a left")))
+        #expect(bye.contains(.persist(.attemptEnded(job: Fixture.job(0), number: 1, outcome: .released, error: "worker a left"))))
         #expect(s.status(of: Fixture.job(0)) == .pending)
         #expect(s.workerHello(b, slots: 1, running: [], finished: [], at: Fixture.at(1)).assignments(to: b).map(\.attempt) == [2])
     }
@@ -205,7 +210,7 @@ import Testing
         let again = s.workerHello(
             a, slots: 0, running: [HeldAttempt(job: Fixture.job(0), attempt: 1), HeldAttempt(job: Fixture.job(7), attempt: 1)],
             finished: [], at: Fixture.at(1))
-        #expect(again.contains { if case .persistAttemptEnded(Fixture.job(1), 1, .released, _) = $0 { true } else { false } })
+        #expect(again.contains { if case .persist(.attemptEnded(Fixture.job(1), 1, .released, _)) = $0 { true } else { false } })
         #expect(again.aborts(to: a) == [Fixture.job(7)])
         #expect(s.leaseHolder(of: Fixture.job(0))?.worker == a)
         #expect(s.invariantViolations().isEmpty)
@@ -264,7 +269,7 @@ import Testing
         #expect(hello.assignments(to: a).map(\.job) == [Fixture.job(2)])
         #expect(s.leaseHolder(of: Fixture.job(1))?.provisional == false)
         let done = s.jobResult(a, job: Fixture.job(1), attempt: 2, result: Fixture.done, at: Fixture.at(102))
-        #expect(done.contains(.persistResult(job: Fixture.job(1), attempt: 2, worker: a, result: Fixture.done)))
+        #expect(done.contains(.persist(.resultRecorded(job: Fixture.job(1), attempt: 2, result: Fixture.done))))
         #expect(s.invariantViolations().isEmpty)
     }
 
@@ -273,7 +278,7 @@ import Testing
         var s = s0
         #expect(s.tick(Fixture.at(109)).isEmpty)
         let actions = s.tick(Fixture.at(110.1))
-        #expect(actions.contains { if case .persistAttemptEnded(Fixture.job(1), 2, .expired, _) = $0 { true } else { false } })
+        #expect(actions.contains { if case .persist(.attemptEnded(Fixture.job(1), 2, .expired, _)) = $0 { true } else { false } })
         #expect(s.status(of: Fixture.job(1)) == .pending)
         let hello = s.workerHello(b, slots: 1, running: [], finished: [], at: Fixture.at(111))
         #expect(hello.assignments(to: b).map(\.attempt) == [3, 1])
@@ -284,8 +289,7 @@ import Testing
         let (s0, _) = Scheduler.restored(from: [restoredSweep()], now: Fixture.at(100))
         var s = s0
         let hello = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(101))
-        #expect(hello.contains(.persistAttemptEnded(job: Fixture.job(1), attempt: 2, outcome: .released, error: "worker a no longer held it")))
-        #expect(hello.contains(.persistJobRequeued(job: Fixture.job(1))))
+        #expect(hello.contains(.persist(.attemptEnded(job: Fixture.job(1), number: 2, outcome: .released, error: "worker a no longer held it"))))
         #expect(hello.assignments(to: a).map(\.job) == [Fixture.job(1), Fixture.job(2)])
         #expect(hello.assignments(to: a).map(\.attempt) == [3, 1])
         #expect(s.invariantViolations().isEmpty)

@@ -1,4 +1,6 @@
+import SchedulerSimulationSupport
 import SweepModel
+import SweepStore
 @testable import Coordinator
 
 /// A seeded, randomized world around one `Scheduler`: simulated workers that arrive, work, fail,
@@ -37,7 +39,7 @@ struct SchedulerSimulation {
     }
 
     let seed: UInt64
-    var rng: SeededGenerator
+    var rng: SimulationRandom
     let configuration: SchedulerConfiguration
     /// Whether this run's scheduler forgets final jobs early (`retireFinalJobsAfter`).
     var retiring: Bool { configuration.retireFinalJobsAfter < 100 }
@@ -55,7 +57,7 @@ struct SchedulerSimulation {
 
     init(seed: UInt64) {
         self.seed = seed
-        var rng = SeededGenerator(seed: seed)
+        var rng = SimulationRandom(seed: seed)
         var configuration = SchedulerConfiguration()
         // Half the seeds forget final jobs almost at once, the way a long sweep does.
         if seed % 2 == 1 { configuration.retireFinalJobsAfter = 1 + Int(seed % 5) }
@@ -163,20 +165,22 @@ struct SchedulerSimulation {
 
     /// Runs one scheduler event like the event loop: maybe crash before the commit, commit the
     /// persistence, check acks against the store, maybe crash before sending, then send.
-    mutating func perform(_ name: String, _ event: (inout Scheduler, MonotonicInstant) -> [SchedulerAction]) {
+    mutating func perform(
+        _ name: String, reportedBy reporter: WorkerID? = nil, _ event: (inout Scheduler, MonotonicInstant) -> [SchedulerAction]
+    ) {
         let actions = event(&scheduler, now)
         if !actions.persistenceFirst { problems.append("\(name): a message precedes a persistence action") }
         if rng.chance(0.004) { return restart("crash before commit of \(name)") }
-        commit(actions)
+        commit(actions, reportedBy: reporter)
         if rng.chance(0.004) { return restart("crash after commit of \(name), messages lost") }
         route(actions)
         let broken = scheduler.invariantViolations() + store.violations
         if !broken.isEmpty { problems.append("after \(name): \(broken)") }
     }
 
-    mutating func commit(_ actions: [SchedulerAction]) {
+    mutating func commit(_ actions: [SchedulerAction], reportedBy reporter: WorkerID?) {
         for action in actions { count(action) }
-        for action in actions where action.isPersistence { store.apply(action) }
+        store.commit(actions, reportedBy: reporter)
         for action in actions {
             guard case .sendAck(let worker, let ids) = action else { continue }
             for id in ids {
@@ -216,7 +220,7 @@ struct SchedulerSimulation {
         restarts += 1
         let (restored, actions) = Scheduler.restored(from: store.snapshot(), configuration: configuration, now: now)
         scheduler = restored
-        commit(actions)
+        commit(actions, reportedBy: nil)
         // Messages still in the dead process's buffers are lost.
         inFlight = inFlight.filter { _ in rng.chance(0.5) }
     }
@@ -235,9 +239,9 @@ struct SchedulerSimulation {
         let (from, message) = inFlight.remove(at: i)
         switch message {
         case .hello(let slots, let running, let finished):
-            perform("hello \(from)") { $0.workerHello(from, slots: slots, running: running, finished: finished, at: $1) }
+            perform("hello \(from)", reportedBy: from) { $0.workerHello(from, slots: slots, running: running, finished: finished, at: $1) }
         case .heartbeat: perform("heartbeat \(from)") { $0.workerHeartbeat(from, at: $1) }
-        case .reports(let reports): perform("reports \(from)") { $0.workerReported(from, reports, at: $1) }
+        case .reports(let reports): perform("reports \(from)", reportedBy: from) { $0.workerReported(from, reports, at: $1) }
         case .progress(let job, let attempt): perform("progress \(from)") { $0.jobProgress(from, job: job, attempt: attempt, at: $1) }
         case .credit(let window): perform("credit \(from)") { $0.workerCredit(from, window: window, at: $1) }
         case .goodbye: perform("goodbye \(from)") { $0.workerGoodbye(from, at: $1) }
@@ -353,12 +357,13 @@ struct SchedulerSimulation {
     mutating func count(_ action: SchedulerAction) {
         let kind: String
         switch action {
-        case .persistAttemptEnded(_, _, let outcome, let error):
+        case .persist(.attemptEnded(_, _, let outcome, let error)):
             kind = "ended \(outcome.rawValue)" + (error?.contains("no longer held") == true ? " (unlisted in hello)" : "")
                 + (error?.contains("superseded") == true ? " (superseded by late result)" : "")
                 + (error?.contains("did not come back") == true ? " (provisional)" : "")
                 + (error?.contains("timeout") == true ? " (timeout)" : "")
         case .logRejected(_, _, _, let reason): kind = "rejected \(reason)"
+        case .persist(let change): kind = "persist " + String(describing: change).prefix { $0 != "(" }
         default: kind = String(describing: action).prefix { $0 != "(" }.description
         }
         tally[kind, default: 0] += 1

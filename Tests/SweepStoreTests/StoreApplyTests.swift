@@ -13,11 +13,9 @@ struct StoreApplyTests {
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<1))
             let job = plan(0..<1)[0].id
-            _ = try store.apply([
-                .attemptStarted(job: job, number: 1, worker: workerA, at: at(1)),
-                .attemptEnded(job: job, number: 1, outcome: .expired, error: "missed 3 heartbeats", at: at(4)),
-                .resultRecorded(job: job, attempt: 1, result: clustered(1), at: at(9)),
-            ])
+            _ = try store.apply([.attemptStarted(job: job, number: 1, worker: workerA)], at: at(1))
+            _ = try store.apply([.attemptEnded(job: job, number: 1, outcome: .expired, error: "missed 3 heartbeats")], at: at(4))
+            _ = try store.apply([.resultRecorded(job: job, attempt: 1, result: clustered(1))], at: at(9))
             let record = try #require(try store.jobRecords(sweep: sweepRecord(1).id).first)
             #expect(record.status == .clustered)
             #expect(record.result == clustered(1))
@@ -32,14 +30,14 @@ struct StoreApplyTests {
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<2))
             let job = plan(0..<2)[0].id
             let first = try store.apply([
-                .attemptStarted(job: job, number: 1, worker: workerA, at: at(1)),
-                .attemptEnded(job: job, number: 1, outcome: .expired, error: "missed 3 heartbeats", at: at(4)),
-                .attemptStarted(job: job, number: 2, worker: workerB, at: at(5)),
-                .resultRecorded(job: job, attempt: 2, result: clustered(2), at: at(6)),
-            ])
+                .attemptStarted(job: job, number: 1, worker: workerA),
+                .attemptEnded(job: job, number: 1, outcome: .expired, error: "missed 3 heartbeats"),
+                .attemptStarted(job: job, number: 2, worker: workerB),
+                .resultRecorded(job: job, attempt: 2, result: clustered(2)),
+            ], at: at(6))
             #expect(first == ApplyReport())
             let late = JobResult(status: .censored, summary: nil, seconds: 9)
-            let second = try store.apply([.resultRecorded(job: job, attempt: 1, result: late, at: at(9))])
+            let second = try store.apply([.resultRecorded(job: job, attempt: 1, result: late)], at: at(9))
             #expect(second.duplicateResults == [job])
             let record = try #require(try store.jobRecords(sweep: sweepRecord(1).id).first)
             #expect(record.status == .clustered)
@@ -53,17 +51,17 @@ struct StoreApplyTests {
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<1))
             let job = plan(0..<1)[0].id
-            try store.apply([.attemptStarted(job: job, number: 1, worker: workerA, at: at(1))])
+            try store.apply([.attemptStarted(job: job, number: 1, worker: workerA)], at: at(1))
             #expect(try store.counts(sweep: sweepRecord(1).id)[.running] == 1)
             try store.apply([
-                .attemptEnded(job: job, number: 1, outcome: .error, error: "dimension 0 is invalid", at: at(2)),
-            ])
+                .attemptEnded(job: job, number: 1, outcome: .error, error: "dimension 0 is invalid"),
+            ], at: at(2))
             #expect(try store.counts(sweep: sweepRecord(1).id)[.pending] == 1)
+            try store.apply([.attemptStarted(job: job, number: 2, worker: workerB)], at: at(3))
             try store.apply([
-                .attemptStarted(job: job, number: 2, worker: workerB, at: at(3)),
-                .attemptEnded(job: job, number: 2, outcome: .error, error: "still invalid", at: at(4)),
-                .jobFailed(job: job, error: "failed after 2 attempts: still invalid", at: at(4)),
-            ])
+                .attemptEnded(job: job, number: 2, outcome: .error, error: "still invalid"),
+                .jobFailed(job: job, error: "failed after 2 attempts: still invalid"),
+            ], at: at(4))
             let record = try #require(try store.jobRecords(sweep: sweepRecord(1).id).first)
             #expect(record.status == .failed)
             #expect(record.lastError == "still invalid")
@@ -84,15 +82,15 @@ struct StoreApplyTests {
             let stranger = JobID(rawValue: String(repeating: "f", count: 64))
             let failedResult = JobResult(status: .failed, summary: nil, seconds: 1)
             let changes: [StoreChange] = [
-                .attemptStarted(job: stranger, number: 1, worker: workerA, at: at(1)),
-                .attemptStarted(job: job, number: 1, worker: workerA, at: at(1)),
-                .attemptStarted(job: job, number: 1, worker: workerB, at: at(2)),
-                .attemptEnded(job: job, number: 5, outcome: .error, error: "x", at: at(2)),
-                .resultRecorded(job: stranger, attempt: 1, result: clustered(), at: at(3)),
-                .resultRecorded(job: job, attempt: 1, result: failedResult, at: at(3)),
-                .sweepFinished(SweepID(rawValue: "nope"), at: at(3)),
+                .attemptStarted(job: stranger, number: 1, worker: workerA),
+                .attemptStarted(job: job, number: 1, worker: workerA),
+                .attemptStarted(job: job, number: 1, worker: workerB),
+                .attemptEnded(job: job, number: 5, outcome: .error, error: "x"),
+                .resultRecorded(job: stranger, attempt: 1, result: clustered()),
+                .resultRecorded(job: job, attempt: 1, result: failedResult),
+                .sweepFinished(SweepID(rawValue: "nope")),
             ]
-            let report = try store.apply(changes)
+            let report = try store.apply(changes, at: at(3))
             #expect(report.ignored == [changes[0], changes[2], changes[3], changes[4], changes[5], changes[6]])
             let record = try #require(try store.jobRecords(sweep: sweepRecord(1).id).first)
             #expect(record.status == .running)
@@ -112,7 +110,7 @@ struct StoreApplyTests {
                                     fisherRatio: 2),
                 trainSeconds: 0.5, msPerEpoch: 41.6)
             let result = JobResult(status: .diverged, summary: summary, seconds: 0.6)
-            try store.apply([.resultRecorded(job: job.id, attempt: 1, result: result, at: at(1))])
+            try store.apply([.resultRecorded(job: job.id, attempt: 1, result: result)], at: at(1))
             let record = try #require(try store.jobRecords(sweep: sweepRecord(1).id).first)
             #expect(record.status == .diverged)
             // Non-finite metrics are stored as null (JSON has no infinity) and read back as NaN.
@@ -123,20 +121,20 @@ struct StoreApplyTests {
         }
     }
 
-    @Test func sweepCancelled_cancelsOnlyJobsNoOtherOpenSweepNeeds() throws {
+    @Test func sweepCancelled_writesTheFlag_andCancelsOnlyTheListedJobs() throws {
         try withTemporaryDirectory { dir in
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<4))
             _ = try store.submit(sweep: sweepRecord(2), jobs: plan(2..<5))
             let done = plan(0..<4)[0].id
-            try store.apply([
-                .resultRecorded(job: done, attempt: 1, result: clustered(), at: at(1)),
-                .sweepCancelled(sweepRecord(1).id, at: at(2)),
-            ])
+            try store.apply([.resultRecorded(job: done, attempt: 1, result: clustered())], at: at(1))
+            // The coordinator lists the jobs no open sweep shares (job 1; jobs 2 and 3 are sweep 2's too).
+            try store.apply([.sweepCancelled(sweepRecord(1).id), .jobsCancelled([plan(0..<4)[1].id])], at: at(2))
             #expect(try store.sweep(id: sweepRecord(1).id)?.cancelled == true)
             #expect(try store.jobRecords(sweep: sweepRecord(1).id).map(\.status)
                 == [.clustered, .cancelled, .pending, .pending])
-            try store.apply([.jobsCancelled([plan(2..<5)[2].id], at: at(3)), .sweepFinished(sweepRecord(2).id, at: at(4))])
+            try store.apply([.jobsCancelled([plan(2..<5)[2].id])], at: at(3))
+            try store.apply([.sweepFinished(sweepRecord(2).id)], at: at(4))
             #expect(try store.counts(sweep: sweepRecord(2).id)[.cancelled] == 1)
             #expect(try store.sweep(id: sweepRecord(2).id)?.finishedAt == at(4))
         }
@@ -150,14 +148,12 @@ struct StoreApplyTests {
                 let store = try ResultStore(path: path)
                 _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<3))
                 _ = try store.submit(sweep: sweepRecord(2), jobs: plan(2..<5))
-                try store.apply([
-                    .attemptStarted(job: ids[0], number: 1, worker: workerA, at: at(1)),
-                    .resultRecorded(job: ids[0], attempt: 1, result: clustered(), at: at(2)),
-                    .attemptStarted(job: ids[1], number: 1, worker: workerA, at: at(3)),
-                    .attemptEnded(job: ids[1], number: 1, outcome: .expired, error: nil, at: at(4)),
-                    .attemptStarted(job: ids[1], number: 2, worker: workerB, at: at(5)),
-                    .attemptStarted(job: ids[4], number: 1, worker: workerB, at: at(6)),
-                ])
+                try store.apply([.attemptStarted(job: ids[0], number: 1, worker: workerA)], at: at(1))
+                try store.apply([.resultRecorded(job: ids[0], attempt: 1, result: clustered())], at: at(2))
+                try store.apply([.attemptStarted(job: ids[1], number: 1, worker: workerA)], at: at(3))
+                try store.apply([.attemptEnded(job: ids[1], number: 1, outcome: .expired, error: nil)], at: at(4))
+                try store.apply([.attemptStarted(job: ids[1], number: 2, worker: workerB)], at: at(5))
+                try store.apply([.attemptStarted(job: ids[4], number: 1, worker: workerB)], at: at(6))
             }
             let snapshot = try ResultStore(path: path).restartSnapshot()
             #expect(snapshot.openSweeps.map(\.id) == [sweepRecord(1).id, sweepRecord(2).id])

@@ -18,12 +18,10 @@ import Testing
             // Finish jobs 7, 2, 9 of sweep 1 (in that order), interleaved with the other sweep.
             let order = [one[7], other[0], one[2], other[1], one[9]]
             for (n, job) in order.enumerated() {
-                _ = try store.apply([
-                    .attemptStarted(job: job, number: 1, worker: workerA, at: at(Double(n))),
-                    .resultRecorded(job: job, attempt: 1, result: clustered(), at: at(Double(n) + 0.5)),
-                ])
+                _ = try store.apply([.attemptStarted(job: job, number: 1, worker: workerA)], at: at(Double(n)))
+                _ = try store.apply([.resultRecorded(job: job, attempt: 1, result: clustered())], at: at(Double(n) + 0.5))
             }
-            _ = try store.apply([.jobFailed(job: one[4], error: "boom", at: at(10))])
+            _ = try store.apply([.jobFailed(job: one[4], error: "boom")], at: at(10))
 
             let first = try store.finishedJobs(sweep: sweepRecord(1).id, after: 0, limit: 2)
             #expect(first.jobs.map(\.id) == [one[7], one[2]])
@@ -52,7 +50,7 @@ import Testing
             })
             // 30 jobs of another sweep finish first, then one of ours.
             for job in plan(10..<40).map(\.id) + [plan(0..<3)[1].id] {
-                _ = try store.apply([.resultRecorded(job: job, attempt: 1, result: clustered(), at: at(1))])
+                _ = try store.apply([.resultRecorded(job: job, attempt: 1, result: clustered())], at: at(1))
             }
             var cursor: Int64 = 0
             var calls = 0
@@ -74,10 +72,10 @@ import Testing
         try withTemporaryDirectory { dir in
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<2))
-            _ = try store.apply([.sweepCancelled(sweepRecord(1).id, at: at(1))])
+            _ = try store.apply([.sweepCancelled(sweepRecord(1).id), .jobsCancelled(plan(0..<2).map(\.id))], at: at(1))
             #expect(try store.finishedJobs(sweep: sweepRecord(1).id, after: 0, limit: 10).jobs.isEmpty)
             let job = plan(0..<2)[0].id
-            _ = try store.apply([.resultRecorded(job: job, attempt: 1, result: clustered(), at: at(2))])
+            _ = try store.apply([.resultRecorded(job: job, attempt: 1, result: clustered())], at: at(2))
             #expect(try store.finishedJobs(sweep: sweepRecord(1).id, after: 0, limit: 10).jobs.map(\.id) == [job])
         }
     }

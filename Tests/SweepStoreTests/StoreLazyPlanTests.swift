@@ -46,10 +46,8 @@ struct StoreLazyPlanTests {
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<2))
             let done = plan(0..<2)[1].id
-            try store.apply([
-                .attemptStarted(job: done, number: 1, worker: workerA, at: at(1)),
-                .resultRecorded(job: done, attempt: 1, result: clustered(), at: at(2)),
-            ])
+            try store.apply([.attemptStarted(job: done, number: 1, worker: workerA)], at: at(1))
+            try store.apply([.resultRecorded(job: done, attempt: 1, result: clustered())], at: at(2))
             _ = try store.submit(sweep: sweepRecord(2, jobs: 3))
             let records = try store.planJobs(sweep: sweepRecord(2).id, jobs: plan(1..<4).enumerated().map {
                 PlannedJob(id: $1.id, index: $0, parameters: $1.parameters)
@@ -70,10 +68,10 @@ struct StoreLazyPlanTests {
             _ = try store.planJobs(sweep: id, jobs: plan(0..<4))
             // The coordinator lists the jobs to cancel and flags the sweep: the flag alone cancels
             // no row (job 3 is left out here to show it), and every unplanned position.
-            try store.apply([.jobsCancelled(plan(0..<3).map(\.id), at: at(3)), .sweepFlaggedCancelled(id, at: at(3))])
+            try store.apply([.jobsCancelled(plan(0..<3).map(\.id)), .sweepCancelled(id)], at: at(3))
             var counts = try store.counts(sweep: id)
             #expect(counts[.cancelled] == 9 && counts[.pending] == 1)
-            try store.apply([.jobsCancelled([plan(3..<4)[0].id], at: at(3))])
+            try store.apply([.jobsCancelled([plan(3..<4)[0].id])], at: at(3))
             counts = try store.counts(sweep: id)
             #expect(counts[.cancelled] == 10 && counts[.pending] == 0)
             // Retrying the cancelled jobs reopens the sweep: the unplanned positions are pending again.

@@ -124,13 +124,13 @@ struct StoreMigrationTests {
             let store = try ResultStore(path: path)
             let running = Self.shared[2].id
             let report = try store.apply([
-                .resultRecorded(job: running, attempt: 1, result: clustered(), at: at(30)),
-                .resultRecorded(job: Self.shared[0].id, attempt: 2, result: clustered(9), at: at(31)),
-                .attemptStarted(job: Self.shared[3].id, number: 1, worker: workerA, at: at(32)),
-                .attemptStarted(job: Self.shared[3].id, number: 2, worker: workerA, at: at(32)),
-            ])
+                .resultRecorded(job: running, attempt: 1, result: clustered()),
+                .resultRecorded(job: Self.shared[0].id, attempt: 2, result: clustered(9)),
+                .attemptStarted(job: Self.shared[3].id, number: 1, worker: workerA),
+                .attemptStarted(job: Self.shared[3].id, number: 2, worker: workerA),
+            ], at: at(32))
             #expect(report.duplicateResults == [Self.shared[0].id])
-            #expect(report.ignored == [.attemptStarted(job: Self.shared[3].id, number: 1, worker: workerA, at: at(32))])
+            #expect(report.ignored == [.attemptStarted(job: Self.shared[3].id, number: 1, worker: workerA)])
             let records = try store.jobRecords(sweep: sweepRecord(1).id)
             #expect(records[2].status == .clustered && records[2].result == clustered())
             #expect(records[0].result == clustered(2.5))

@@ -40,10 +40,8 @@ struct StoreOpeningTests {
             do {
                 let store = try ResultStore(path: path)
                 _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<3))
-                try store.apply([
-                    .attemptStarted(job: plan(0..<3)[1].id, number: 1, worker: workerA, at: at(10)),
-                    .resultRecorded(job: plan(0..<3)[1].id, attempt: 1, result: clustered(), at: at(11)),
-                ])
+                try store.apply([.attemptStarted(job: plan(0..<3)[1].id, number: 1, worker: workerA)], at: at(10))
+                try store.apply([.resultRecorded(job: plan(0..<3)[1].id, attempt: 1, result: clustered())], at: at(11))
             }
             let reopened = try ResultStore(path: path)
             #expect(try reopened.sweeps() == [sweepRecord(1, jobs: 3)])
@@ -147,7 +145,7 @@ struct StoreOpeningTests {
             let reader = try ResultStore(path: path, readOnly: true)
             #expect(try reader.sweeps().count == 1)
             let error = try #require(throws: StoreError.self) {
-                try reader.apply([.sweepFinished(sweepRecord(1).id, at: at(5))])
+                try reader.apply([.sweepFinished(sweepRecord(1).id)], at: at(5))
             }
             guard case .readOnly(let failure) = error.reason else {
                 Issue.record("unexpected reason: \(error)")

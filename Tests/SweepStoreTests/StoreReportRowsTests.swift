@@ -22,14 +22,12 @@ import TrainingCore
             }
             _ = try store.submit(sweep: sweepRecord(1), jobs: jobs)
             _ = try store.submit(sweep: sweepRecord(2), jobs: plan(0..<4))
-            _ = try store.apply([
-                .attemptStarted(job: jobs[3].id, number: 1, worker: workerA, at: at(1)),
-                .attemptEnded(job: jobs[3].id, number: 1, outcome: .error, error: "first", at: at(2)),
-                .attemptStarted(job: jobs[3].id, number: 2, worker: workerA, at: at(3)),
-                .attemptEnded(job: jobs[3].id, number: 2, outcome: .error, error: "second", at: at(4)),
-                .attemptStarted(job: jobs[3].id, number: 3, worker: workerB, at: at(5)),
-                .resultRecorded(job: jobs[3].id, attempt: 3, result: clustered(2.5), at: at(6)),
-            ])
+            _ = try store.apply([.attemptStarted(job: jobs[3].id, number: 1, worker: workerA)], at: at(1))
+            _ = try store.apply([.attemptEnded(job: jobs[3].id, number: 1, outcome: .error, error: "first")], at: at(2))
+            _ = try store.apply([.attemptStarted(job: jobs[3].id, number: 2, worker: workerA)], at: at(3))
+            _ = try store.apply([.attemptEnded(job: jobs[3].id, number: 2, outcome: .error, error: "second")], at: at(4))
+            _ = try store.apply([.attemptStarted(job: jobs[3].id, number: 3, worker: workerB)], at: at(5))
+            _ = try store.apply([.resultRecorded(job: jobs[3].id, attempt: 3, result: clustered(2.5))], at: at(6))
 
             var rows: [ReportRow] = []
             var from = 0

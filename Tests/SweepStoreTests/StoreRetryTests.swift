@@ -14,17 +14,19 @@ import Testing
             let jobs = plan(0..<3)
             _ = try store.submit(sweep: record, jobs: jobs)
             // Job 0: two errors, then failed. Job 1: a result. Job 2: cancelled.
+            try store.apply([.attemptStarted(job: jobs[0].id, number: 1, worker: workerA)], at: at(1))
+            try store.apply([.attemptEnded(job: jobs[0].id, number: 1, outcome: .error, error: "boom 1")], at: at(2))
+            try store.apply([.attemptStarted(job: jobs[0].id, number: 2, worker: workerA)], at: at(3))
             try store.apply([
-                .attemptStarted(job: jobs[0].id, number: 1, worker: workerA, at: at(1)),
-                .attemptEnded(job: jobs[0].id, number: 1, outcome: .error, error: "boom 1", at: at(2)),
-                .attemptStarted(job: jobs[0].id, number: 2, worker: workerA, at: at(3)),
-                .attemptEnded(job: jobs[0].id, number: 2, outcome: .error, error: "boom 2", at: at(4)),
-                .jobFailed(job: jobs[0].id, error: "boom 2", at: at(4)),
-                .attemptStarted(job: jobs[1].id, number: 1, worker: workerA, at: at(5)),
-                .resultRecorded(job: jobs[1].id, attempt: 1, result: clustered(), at: at(6)),
-                .jobsCancelled([jobs[2].id], at: at(7)),
-                .sweepFinished(sweepID, at: at(7)),
-            ])
+                .attemptEnded(job: jobs[0].id, number: 2, outcome: .error, error: "boom 2"),
+                .jobFailed(job: jobs[0].id, error: "boom 2"),
+            ], at: at(4))
+            try store.apply([.attemptStarted(job: jobs[1].id, number: 1, worker: workerA)], at: at(5))
+            try store.apply([.resultRecorded(job: jobs[1].id, attempt: 1, result: clustered())], at: at(6))
+            try store.apply([
+                .jobsCancelled([jobs[2].id]),
+                .sweepFinished(sweepID),
+            ], at: at(7))
             #expect(try store.jobRecords(sweep: sweepID)[0].chargedAttempts == 2)
 
             let onlyFailed = try store.retry(sweep: sweepID, statuses: [.failed], maxAttempts: 5)

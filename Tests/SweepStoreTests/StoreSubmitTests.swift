@@ -25,10 +25,8 @@ struct StoreSubmitTests {
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<3))
             let job = plan(0..<3)[0].id
-            try store.apply([
-                .attemptStarted(job: job, number: 1, worker: workerA, at: at(1)),
-                .resultRecorded(job: job, attempt: 1, result: clustered(), at: at(2)),
-            ])
+            try store.apply([.attemptStarted(job: job, number: 1, worker: workerA)], at: at(1))
+            try store.apply([.resultRecorded(job: job, attempt: 1, result: clustered())], at: at(2))
             var again = sweepRecord(1)
             again.createdAt = at(500)
             again.sourceText = "# edited comment\n"
@@ -46,10 +44,8 @@ struct StoreSubmitTests {
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<4))
             let done = plan(0..<4)[3].id
-            try store.apply([
-                .attemptStarted(job: done, number: 1, worker: workerA, at: at(1)),
-                .resultRecorded(job: done, attempt: 1, result: clustered(7), at: at(2)),
-            ])
+            try store.apply([.attemptStarted(job: done, number: 1, worker: workerA)], at: at(1))
+            try store.apply([.resultRecorded(job: done, attempt: 1, result: clustered(7))], at: at(2))
             let outcome = try store.submit(sweep: sweepRecord(2), jobs: plan(2..<6))
             #expect(outcome.insertedJobs == 2 && outcome.sharedJobs == 2)
             #expect(outcome.counts[.clustered] == 1 && outcome.counts[.pending] == 3)
@@ -78,7 +74,7 @@ struct StoreSubmitTests {
         try withTemporaryDirectory { dir in
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<3))
-            try store.apply([.sweepCancelled(sweepRecord(1).id, at: at(3))])
+            try store.apply([.sweepCancelled(sweepRecord(1).id), .jobsCancelled(plan(0..<3).map(\.id))], at: at(3))
             #expect(try store.counts(sweep: sweepRecord(1).id)[.cancelled] == 3)
             let outcome = try store.submit(sweep: sweepRecord(2), jobs: plan(1..<4))
             #expect(outcome.reopenedJobs == plan(1..<3).map(\.id))

@@ -1,5 +1,7 @@
 import Coordinator
+import SchedulerSimulationSupport
 import SweepModel
+import SweepStore
 import SweepWire
 @testable import Worker
 
@@ -48,13 +50,13 @@ extension WorkerSimulation {
             perform("progress \(worker)", scheduler.jobProgress(worker, job: p.job, attempt: p.attempt, at: now))
         case .results(let results):
             let reports = results.results.map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: $0.result) }
-            perform("results \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports)
+            perform("results \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .failures(let failures):
             let reports = failures.failures.map { WorkerReport.failure(job: $0.job, attempt: $0.attempt, error: $0.error) }
-            perform("failures \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports)
+            perform("failures \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .released(let released):
             let reports = released.jobs.map { WorkerReport.released(job: $0.job, attempt: $0.attempt) }
-            perform("released \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports)
+            perform("released \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .goodbye:
             count("goodbye")
             perform("goodbye \(worker)", scheduler.workerGoodbye(worker, at: now))
@@ -83,17 +85,17 @@ extension WorkerSimulation {
         let welcome = CoordinatorMessage.welcome(.init(
             worker: worker, heartbeatIntervalMs: 1000, heartbeatLiveness: schedulerConfiguration.missedHeartbeatsBeforeDead,
             keep: keep, softwareVersion: "simulated"))
-        perform("hello \(worker)", actions, reports: reports, welcome: (worker, welcome))
+        perform("hello \(worker)", actions, reports: reports, from: worker, welcome: (worker, welcome))
     }
 
     /// Performs one scheduler event as the loop does: maybe crash before the commit, commit the
     /// persistence, maybe crash before sending, send (the welcome first), check invariants.
     mutating func perform(
         _ name: @autoclosure () -> String, _ actions: [SchedulerAction], reports: [WorkerReport] = [],
-        welcome: (WorkerID, CoordinatorMessage)? = nil
+        from reporter: WorkerID? = nil, welcome: (WorkerID, CoordinatorMessage)? = nil
     ) {
         if rng.chance(0.003) { return restart("crash before commit of \(name())") }
-        for action in actions where action.isPersistence { store.apply(action) }
+        store.commit(actions, reportedBy: reporter)
         if rng.chance(0.003) { return restart("crash after commit of \(name()), messages lost") }
         if let (worker, message) = welcome { send(.received(message), to: worker) }
         for action in actions {
@@ -126,7 +128,7 @@ extension WorkerSimulation {
             case .logDuplicate: count("duplicate result dropped")
             case .logLeaseExpired: count("lease expired")
             case .logWorkerDead: count("worker declared dead")
-            case .persistResult: count("result recorded")
+            case .persist(.resultRecorded): count("result recorded")
             default: break
             }
         }
@@ -145,7 +147,7 @@ extension WorkerSimulation {
         count("coordinator restart")
         let (restored, actions) = Scheduler.restored(from: store.snapshot(), configuration: schedulerConfiguration, now: now)
         scheduler = restored
-        for action in actions where action.isPersistence { store.apply(action) }
+        store.commit(actions)
         routeOf = [:]
         workerAt = [:]
         assignedInSession = [:]

@@ -1,3 +1,4 @@
+import SchedulerSimulationSupport
 import SweepModel
 import SweepWire
 @testable import Worker

@@ -1,5 +1,6 @@
 import Coordinator
 import Foundation
+import SchedulerSimulationSupport
 import SweepModel
 import SweepWire
 import TrainingCore
@@ -52,7 +53,7 @@ struct WorkerSimulation {
     }
 
     let seed: UInt64
-    var rng: SeededGenerator
+    var rng: SimulationRandom
     let schedulerConfiguration = SchedulerConfiguration()
     var scheduler: Scheduler
     var store = SimulatedStore()
@@ -90,7 +91,7 @@ struct WorkerSimulation {
     init(seed: UInt64, baseConfiguration: WorkerConfiguration) {
         self.seed = seed
         self.baseConfiguration = baseConfiguration
-        var rng = SeededGenerator(seed: seed)
+        var rng = SimulationRandom(seed: seed)
         scheduler = Scheduler(configuration: schedulerConfiguration)
         // Two sweeps sharing two jobs; some with a job timeout.
         let plans: [(String, Range<Int>)] = [("a", 0..<8), ("b", 6..<14)]

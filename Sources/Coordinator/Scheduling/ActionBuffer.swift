@@ -1,4 +1,5 @@
 import SweepModel
+import SweepStore
 
 /// Collects one event's actions in their three groups and batches messages per worker, so the
 /// result always reads: persistence, then messages, then logs.
@@ -10,7 +11,7 @@ struct ActionBuffer {
     private var others: [SchedulerAction] = []
     private var logs: [SchedulerAction] = []
 
-    mutating func persist(_ action: SchedulerAction) { persistence.append(action) }
+    mutating func persist(_ change: StoreChange) { persistence.append(.persist(change)) }
     mutating func log(_ action: SchedulerAction) { logs.append(action) }
     mutating func message(_ action: SchedulerAction) { others.append(action) }
 

@@ -1,10 +1,11 @@
 import SweepModel
+import SweepStore
 
 // MARK: Leases, statuses and the queue
 
 extension Scheduler {
     /// Changes a job's status and keeps every count that depends on it; emits
-    /// `persistSweepFinished` for a sweep whose last unfinished job this was.
+    /// `sweepFinished` for a sweep whose last unfinished job this was.
     mutating func setStatus(of j: Int, to status: JobStatus, into out: inout ActionBuffer) {
         let old = jobs[j].status
         guard old != status else { return }
@@ -27,7 +28,7 @@ extension Scheduler {
         sweeps[s].finalEvents += 1
         if !sweeps[s].finished && sweeps[s].counts.unfinished == 0 {
             sweeps[s].finished = true
-            out.persist(.persistSweepFinished(sweep: sweeps[s].id))
+            out.persist(.sweepFinished(sweeps[s].id))
         }
     }
 
@@ -57,7 +58,7 @@ extension Scheduler {
         for other in jobs[j].otherSweeps where sweeps[other].firstAssignedAt == nil {
             sweeps[other].firstAssignedAt = now
         }
-        out.persist(.persistAttemptStarted(job: jobs[j].id, attempt: attempt, worker: worker))
+        out.persist(.attemptStarted(job: jobs[j].id, number: attempt, worker: worker))
         return JobAssignment(job: jobs[j].id, attempt: attempt, parameters: jobs[j].parameters, timeout: jobs[j].timeout)
     }
 
@@ -82,7 +83,7 @@ extension Scheduler {
         of j: Int, outcome: AttemptRecord.Outcome, error: String?, into out: inout ActionBuffer
     ) {
         guard let lease = removeLease(of: j) else { return }
-        out.persist(.persistAttemptEnded(job: jobs[j].id, attempt: lease.attempt, outcome: outcome, error: error))
+        out.persist(.attemptEnded(job: jobs[j].id, number: lease.attempt, outcome: outcome, error: error))
     }
 
     /// After an attempt ended without a result: charge it (errors and expiries), then fail the job
@@ -107,15 +108,14 @@ extension Scheduler {
         }
         if jobs[j].chargedAttempts >= jobs[j].maxAttempts {
             setStatus(of: j, to: .failed, into: &out)
-            out.persist(.persistJobFailed(
+            out.persist(.jobFailed(
                 job: jobs[j].id, error: jobs[j].lastError ?? "max_attempts (\(jobs[j].maxAttempts)) reached"))
         } else if let live = earliestLiveSweep(of: j) {
             setStatus(of: j, to: .pending, into: &out)
-            enqueueRetry(j, in: live)
-            out.persist(.persistJobRequeued(job: jobs[j].id))
+            enqueueRetry(j, in: live)  // the store requeued it with the attempt's end
         } else {
             setStatus(of: j, to: .cancelled, into: &out)
-            out.persist(.persistCancelled(sweep: sweeps[jobs[j].primarySweep].id, jobs: [jobs[j].id]))
+            out.persist(.jobsCancelled([jobs[j].id]))  // its sweeps were cancelled (flagged) before
         }
     }
 

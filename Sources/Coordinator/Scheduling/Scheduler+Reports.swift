@@ -1,4 +1,5 @@
 import SweepModel
+import SweepStore
 
 // MARK: Results, failures, hand-backs
 
@@ -63,10 +64,10 @@ extension Scheduler {
             out.log(.logRejected(worker: worker, job: job, attempt: attempt, reason: .jobAlreadyFinal(status)))
             return
         }
-        out.persist(.persistResult(job: job, attempt: attempt, worker: worker, result: result))
+        out.persist(.resultRecorded(job: job, attempt: attempt, result: result))
         if let lease = removeLease(of: j), lease.worker != worker || lease.attempt != attempt {
-            out.persist(.persistAttemptEnded(
-                job: job, attempt: lease.attempt, outcome: .released,
+            out.persist(.attemptEnded(
+                job: job, number: lease.attempt, outcome: .released,
                 error: "superseded by the result of attempt \(attempt)"))
             if workers[lease.worker] != nil { out.abort(job, on: lease.worker) }
         }

@@ -1,4 +1,5 @@
 import SweepModel
+import SweepStore
 
 /// The coordinator's scheduling logic as a pure value-type state machine: events in, actions out,
 /// time injected, so every rule about leases, attempts and results is testable without sockets,
@@ -97,10 +98,11 @@ public struct Scheduler: Sendable {
             setStatus(of: j, to: .cancelled, into: &out)
             cancelledJobs.append(jobs[j].id)
         }
-        out.persist(.persistCancelled(sweep: sweepID, jobs: cancelledJobs))
+        out.persist(.sweepCancelled(sweepID))
+        if !cancelledJobs.isEmpty { out.persist(.jobsCancelled(cancelledJobs)) }
         if !sweeps[s].finished {
             sweeps[s].finished = true
-            out.persist(.persistSweepFinished(sweep: sweepID))
+            out.persist(.sweepFinished(sweepID))
         }
         dispatch(into: &out)
         return out.actions()
@@ -185,8 +187,7 @@ public struct Scheduler: Sendable {
                 sweeps[s].jobs.append(j)
                 sweeps[s].counts[jobs[j].status] += 1
                 if jobs[j].status == .cancelled && !cancelled {
-                    setStatus(of: j, to: .pending, into: &out)
-                    out.persist(.persistJobRequeued(job: jobs[j].id))
+                    setStatus(of: j, to: .pending, into: &out)  // the store reopened it on submit
                 }
             } else {
                 let j = jobs.count
@@ -195,7 +196,6 @@ public struct Scheduler: Sendable {
                     // Cancelled with an earlier sweep that the scheduler no longer holds (a
                     // restart, or retired): this live sweep reopens it, as the store does.
                     jobRecord.status = .pending
-                    out.persist(.persistJobRequeued(job: jobRecord.id))
                 }
                 jobs.append(makeJob(from: jobRecord, sweep: s, maxAttempts: maxAttempts, timeout: timeout, into: &out))
                 jobIndex[jobRecord.id] = j
@@ -207,7 +207,7 @@ public struct Scheduler: Sendable {
         }
         if !sweeps[s].finished && sweeps[s].counts.unfinished == 0 {
             sweeps[s].finished = true
-            out.persist(.persistSweepFinished(sweep: sweeps[s].id))
+            out.persist(.sweepFinished(sweeps[s].id))
         }
     }
 
@@ -229,8 +229,8 @@ public struct Scheduler: Sendable {
 
         let running = numbered.filter { $0.outcome == .running }.sorted { $0.number < $1.number }
         for stale in running.dropLast() {
-            out.persist(.persistAttemptEnded(
-                job: record.id, attempt: stale.number, outcome: .released,
+            out.persist(.attemptEnded(
+                job: record.id, number: stale.number, outcome: .released,
                 error: "superseded by a later attempt (found on restart)"))
         }
         if let current = running.last {
@@ -245,9 +245,7 @@ public struct Scheduler: Sendable {
             if job.chargedAttempts >= job.maxAttempts {
                 let error = job.lastError ?? "max_attempts (\(job.maxAttempts)) reached"
                 job.status = .failed
-                out.persist(.persistJobFailed(job: record.id, error: error))
-            } else if record.status != .pending {
-                out.persist(.persistJobRequeued(job: record.id))
+                out.persist(.jobFailed(job: record.id, error: error))
             }
         }
         return job
@@ -264,7 +262,7 @@ public struct Scheduler: Sendable {
             bySweep[jobs[j].primarySweep, default: []].append(jobs[j].id)
         }
         for s in bySweep.keys.sorted() {
-            out.persist(.persistCancelled(sweep: sweeps[s].id, jobs: bySweep[s] ?? []))
+            out.persist(.jobsCancelled(bySweep[s] ?? []))
         }
     }
 

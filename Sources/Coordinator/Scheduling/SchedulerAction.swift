@@ -1,4 +1,5 @@
 import SweepModel
+import SweepStore
 
 /// One thing the event loop must do because of an event: persist, send, or log.
 ///
@@ -10,24 +11,11 @@ import SweepModel
 public enum SchedulerAction: Sendable, Equatable {
     // MARK: Persistence (commit before sending anything)
 
-    /// A new attempt: `attempt` of `job` is leased to `worker`; the job's status becomes `running`.
-    case persistAttemptStarted(job: JobID, attempt: Int, worker: WorkerID)
-    /// The attempt ended without a result (`error`, `expired` or `released`). The job's status is
-    /// set by the action that follows it (`persistJobRequeued`, `persistJobFailed`,
-    /// `persistCancelled`), or stays as it is when a result superseded the attempt.
-    case persistAttemptEnded(job: JobID, attempt: Int, outcome: AttemptRecord.Outcome, error: String?)
-    /// The job's one result, delivered by `attempt` on `worker`: the job takes the result's status
-    /// and that attempt becomes `completed`, even if it had been recorded `expired` before.
-    case persistResult(job: JobID, attempt: Int, worker: WorkerID, result: JobResult)
-    /// The job is `pending` again (back in the queue after an attempt ended, or reopened because a
-    /// new live sweep contains a cancelled job).
-    case persistJobRequeued(job: JobID)
-    /// The job is `failed` after `max_attempts` attempts; `error` is the last attempt's error.
-    case persistJobFailed(job: JobID, error: String)
-    /// The sweep is cancelled, and so are these jobs of it (those no live sweep shares).
-    case persistCancelled(sweep: SweepID, jobs: [JobID])
-    /// Every job of the sweep is final (or the sweep was cancelled).
-    case persistSweepFinished(sweep: SweepID)
+    /// A change for the store, in the store's own vocabulary. Every change of one loop iteration
+    /// is committed in one transaction before any message of that iteration is sent. A job put
+    /// back in the queue needs no change: the store requeues it when its attempt ends, and
+    /// reopens cancelled jobs of a resubmitted sweep when it is submitted.
+    case persist(StoreChange)
 
     // MARK: Messages to workers (after the commit)
 
@@ -55,12 +43,7 @@ public enum SchedulerAction: Sendable, Equatable {
 
     /// Whether the loop must commit this action to the store before sending any message.
     public var isPersistence: Bool {
-        switch self {
-        case .persistAttemptStarted, .persistAttemptEnded, .persistResult, .persistJobRequeued,
-            .persistJobFailed, .persistCancelled, .persistSweepFinished:
-            true
-        default: false
-        }
+        if case .persist = self { true } else { false }
     }
 
     /// Whether this action sends a message to a worker.

@@ -228,7 +228,7 @@ extension CoordinatorLoop {
         // Plan positions without a job yet are cancelled by the sweep's flag alone.
         var cancelled = scheduler.unplannedJobs(of: record.id)
         let actions = scheduler.cancel(record.id, at: now)
-        for case .persistCancelled(let sweep, let jobs) in actions where sweep == record.id { cancelled += jobs.count }
+        for case .persist(.jobsCancelled(let jobs)) in actions { cancelled += jobs.count }
         logger.info("sweep cancelled", metadata: ["sweep": "\(record.id)", "jobs": "\(cancelled)"])
         perform(actions)
         return .cancelled(.init(sweep: record.id, jobsCancelled: cancelled))

@@ -30,13 +30,13 @@ extension CoordinatorLoop {
             perform(scheduler.jobProgress(worker, job: progress.job, attempt: progress.attempt, at: now))
         case .results(let results):
             let reports = results.results.map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: $0.result) }
-            perform(scheduler.workerReported(worker, reports, at: now), reports: reports)
+            perform(scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .failures(let failures):
             let reports = failures.failures.map { WorkerReport.failure(job: $0.job, attempt: $0.attempt, error: $0.error) }
-            perform(scheduler.workerReported(worker, reports, at: now), reports: reports)
+            perform(scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .released(let released):
             let reports = released.jobs.map { WorkerReport.released(job: $0.job, attempt: $0.attempt) }
-            perform(scheduler.workerReported(worker, reports, at: now), reports: reports)
+            perform(scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .goodbye(let goodbye):
             logger.info("worker left", metadata: [
                 "worker": "\(worker)", "reason": "\(goodbye.reason.prefix(200))",
@@ -87,7 +87,7 @@ extension CoordinatorLoop {
             "worker": "\(worker)", "host": "\(hello.host.prefix(256))", "pid": "\(hello.pid)", "slots": "\(hello.slots)",
             "running": "\(hello.running.count)", "kept": "\(keep.count)", "unacknowledged": "\(reports.count)",
         ])
-        perform(actions, reports: reports)
+        perform(actions, reports: reports, from: worker)
         if case .drainingWorkers(var waiting, let deadline) = phase {
             // A worker arriving while the coordinator stops is told to stop too.
             outbox.send(shutdownMessage, to: worker)
@@ -99,14 +99,14 @@ extension CoordinatorLoop {
     // MARK: Actions
 
     /// Performs one event's actions: persistence joins the iteration's batch, messages wait in the
-    /// outbox for the commit, log lines are written now. `reports` are the event's own reports,
-    /// which give the attempt numbers of the jobs an `ack` names.
-    func perform(_ actions: [SchedulerAction], reports: [WorkerReport] = []) {
+    /// outbox for the commit, log lines are written now. `reports` are the event's own reports
+    /// (sent by `reporter`), which give the attempt numbers of the jobs an `ack` names and the
+    /// worker that delivered each recorded result.
+    func perform(_ actions: [SchedulerAction], reports: [WorkerReport] = [], from reporter: WorkerID? = nil) {
         for action in actions {
             switch action {
-            case .persistAttemptStarted, .persistAttemptEnded, .persistResult, .persistJobRequeued,
-                .persistJobFailed, .persistCancelled, .persistSweepFinished:
-                batch.add(action, at: date, directory: directory)
+            case .persist(let change):
+                batch.add(change, deliveredBy: reporter, directory: directory)
             case .sendAssign(let worker, let assignments):
                 peers.countAssigned(assignments.count, to: worker)
                 for chunk in assignments.chunked(WireProtocol.maxBatch) { outbox.send(.assign(.init(Array(chunk))), to: worker) }

@@ -307,7 +307,7 @@ final class CoordinatorLoop {
     func commitAndSend() throws(CoordinatorError) {
         if !batch.changes.isEmpty {
             do {
-                let report = try store.apply(batch.changes)
+                let report = try store.apply(batch.changes, at: date)
                 note(report)
             } catch {
                 logger.critical("commit to the state file failed; stopping without sending anything", metadata: [

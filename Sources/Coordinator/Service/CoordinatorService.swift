@@ -244,8 +244,8 @@ public final class CoordinatorService: Sendable {
             let (scheduler, actions) = Scheduler.restored(from: stored, configuration: configuration.scheduler, now: .zero)
             var batch = PersistenceBatch()
             let date = Date()
-            for action in actions where action.isPersistence { batch.add(action, at: date, directory: directory) }
-            if !batch.changes.isEmpty { try store.apply(batch.changes) }
+            for case .persist(let change) in actions { batch.add(change, directory: directory) }
+            if !batch.changes.isEmpty { try store.apply(batch.changes, at: date) }
             batch.committed(into: &directory, at: date)
             if !stored.isEmpty {
                 logger.info("resuming from the state file", metadata: [

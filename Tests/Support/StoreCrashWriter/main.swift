@@ -49,13 +49,13 @@ do {
             let now = Date()
             var changes: [StoreChange] = []
             for job in plan {
-                changes.append(.attemptStarted(job: job.id, number: 1, worker: worker, at: now))
+                changes.append(.attemptStarted(job: job.id, number: 1, worker: worker))
                 changes.append(.resultRecorded(
                     job: job.id, attempt: 1,
-                    result: JobResult(status: .clustered, summary: nil, seconds: Double(batch)), at: now))
+                    result: JobResult(status: .clustered, summary: nil, seconds: Double(batch))))
             }
-            changes.append(.sweepFinished(sweep.id, at: now))
-            try store.apply(changes)
+            changes.append(.sweepFinished(sweep.id))
+            try store.apply(changes, at: now)
             announce("committed \(batch)")
             batch += 1
         }

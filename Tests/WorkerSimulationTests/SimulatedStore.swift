@@ -1,1 +1,0 @@
-../CoordinatorTests/SimulatedStore.swift
