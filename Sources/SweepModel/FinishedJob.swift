@@ -34,20 +34,16 @@ public struct FinishedJob: Codable, Sendable, Equatable {
     /// `DecodingError` for text that is not what the store writes.
     public func record() throws -> JobRecord {
         JobRecord(
-            id: id, index: index, parameters: try Self.decoder.decode(JobParameters.self, from: Data(parametersJSON.utf8)),
+            id: id, index: index,
+            parameters: try NonFiniteNumbers.decode(JobParameters.self, from: Data(parametersJSON.utf8), using: Self.decoder),
             status: status, result: try result())
     }
 
     /// The result alone (cheaper than `record()` when the parameters are not needed).
     public func result() throws -> JobResult? {
-        try resultJSON.map { try Self.decoder.decode(JobResult.self, from: Data($0.utf8)) }
+        try resultJSON.map { try NonFiniteNumbers.decode(JobResult.self, from: Data($0.utf8), using: Self.decoder) }
     }
 
-    /// As the store writes them: a diverged run's NaN or infinite loss is a string.
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
+    /// As the store writes them (`NonFiniteNumbers`).
+    static var decoder: JSONDecoder { NonFiniteNumbers.decoder() }
 }

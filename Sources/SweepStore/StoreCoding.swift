@@ -2,22 +2,14 @@ import Foundation
 import SweepModel
 
 /// How the store turns values into columns: JSON with sorted keys for parameters and results
-/// (non-finite numbers kept as strings, since a diverged run's loss may be NaN), and dates as
-/// Unix seconds.
+/// (non-finite numbers spelled as `NonFiniteNumbers` says), and dates as Unix seconds.
 struct StoreCoding {
     let encoder: JSONEncoder
     let decoder: JSONDecoder
 
     init() {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        self.encoder = encoder
-        self.decoder = decoder
+        encoder = NonFiniteNumbers.encoder([.sortedKeys, .withoutEscapingSlashes])
+        decoder = NonFiniteNumbers.decoder()
     }
 
     func json(_ value: some Encodable) throws -> String {
@@ -35,7 +27,7 @@ struct StoreCoding {
     }
 
     func value<T: Decodable>(_ type: T.Type, json: String) throws -> T {
-        try decoder.decode(type, from: Data(json.utf8))
+        try NonFiniteNumbers.decode(type, from: Data(json.utf8), using: decoder)
     }
 
     static func seconds(_ date: Date) -> Double { date.timeIntervalSince1970 }

@@ -29,7 +29,7 @@ import Testing
         let result = JobResult(status: .diverged, summary: nil, seconds: 1.5)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = NonFiniteNumbers.encodingStrategy
         let job = FinishedJob(
             id: JobID(rawValue: "j"), index: 4, status: .diverged,
             parametersJSON: String(decoding: try encoder.encode(parameters), as: UTF8.self),
@@ -39,6 +39,27 @@ import Testing
         var broken = job
         broken.parametersJSON = "{not json"
         #expect(throws: DecodingError.self) { try broken.record() }
+    }
+
+    /// One spelling is written ("NaN", "Infinity", "-Infinity"); the store's old one still reads.
+    @Test func nonFiniteNumbers_areWrittenInOneSpelling_andTheOldStoreSpellingStillReads() throws {
+        let result = JobResult(status: .censored, summary: nil, seconds: .infinity)
+        let written = String(decoding: try NonFiniteNumbers.encoder([.sortedKeys]).encode(result), as: UTF8.self)
+        #expect(written == #"{"seconds":"Infinity","status":"censored"}"#)
+        let parameters = String(decoding: try NonFiniteNumbers.encoder([.sortedKeys]).encode(JobParameters(kind: .noop, experiment: .init())), as: UTF8.self)
+        for text in [written, #"{"seconds":"inf","status":"censored"}"#] {
+            let job = FinishedJob(
+                id: JobID(rawValue: "j"), index: 0, status: .censored, parametersJSON: parameters, resultJSON: text, error: nil)
+            #expect(try job.result()?.seconds == .infinity)
+        }
+        let negative = FinishedJob(
+            id: JobID(rawValue: "j"), index: 0, status: .censored, parametersJSON: parameters,
+            resultJSON: #"{"seconds":"-inf","status":"censored"}"#, error: nil)
+        #expect(try negative.result()?.seconds == -.infinity)
+        let misspelt = FinishedJob(
+            id: JobID(rawValue: "j"), index: 0, status: .censored, parametersJSON: parameters,
+            resultJSON: #"{"seconds":"infinite","status":"censored"}"#, error: nil)
+        #expect(throws: DecodingError.self) { try misspelt.result() }
     }
 }
 
@@ -51,7 +72,7 @@ import Testing
     @Test func storedResults_readBackAsTheDecoderReadsThem() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = NonFiniteNumbers.encodingStrategy
         var diverged = WireFixtures.summary
         diverged.final.loss = .nan
         let results = [

@@ -85,12 +85,12 @@ struct JobJSONWriter {
     }
 
     /// A number as JSONEncoder writes a `Double`: integral values without a fraction, others in
-    /// their shortest round-trip form; non-finite ones as the report's strings.
+    /// their shortest round-trip form; non-finite ones as `NonFiniteNumbers` spells them.
     private mutating func number(_ value: Double) {
         if value.isNaN {
-            text(#""NaN""#)
+            text("\"\(NonFiniteNumbers.nan)\"")
         } else if value.isInfinite {
-            text(value > 0 ? #""Infinity""# : #""-Infinity""#)
+            text("\"\(value > 0 ? NonFiniteNumbers.positiveInfinity : NonFiniteNumbers.negativeInfinity)\"")
         } else if value == value.rounded(), abs(value) < 1e15 {
             text(String(Int(value)))
         } else {

@@ -26,18 +26,13 @@ struct ReportShapes {
     private var known: [String: Shape] = [:]
     /// Every parameter key of every shape worked out so far.
     private(set) var allKeys: Set<String> = []
-    private let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }()
+    private let decoder = NonFiniteNumbers.decoder()
 
     /// The flattened parameters of a shape text; the seed is the stored one only when
     /// `seedInShape` (else the default the row's seed replaces).
     func flatten(_ text: String) throws(ReportError) -> [String: ParameterValue] {
         do {
-            return ReportParameters.flatten(try decoder.decode(JobParameters.self, from: Data(text.utf8)))
+            return ReportParameters.flatten(try NonFiniteNumbers.decode(JobParameters.self, from: Data(text.utf8), using: decoder))
         } catch {
             throw .malformedPage("parameters that do not decode: \(error)")
         }

@@ -20,8 +20,7 @@ public enum ReportParameters {
         var flat: [String: ParameterValue] = [:]
         let encoder = JSONEncoder()
         encoder.userInfo[.experimentEveryOption] = true
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        encoder.nonConformingFloatEncodingStrategy = NonFiniteNumbers.encodingStrategy
         if let data = try? encoder.encode(parameters.experiment.resolved()),
            let decoded = try? JSONDecoder().decode([String: ParameterValue].self, from: data) {
             flat = decoded

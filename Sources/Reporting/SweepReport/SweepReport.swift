@@ -97,8 +97,7 @@ public struct SweepReport: Codable, Sendable, Equatable {
     public static func decode(_ data: Data) throws(ReportError) -> SweepReport {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        decoder.nonConformingFloatDecodingStrategy = NonFiniteNumbers.decodingStrategy
         let report: SweepReport
         do {
             report = try decoder.decode(SweepReport.self, from: data)
@@ -117,8 +116,7 @@ public struct SweepReport: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        encoder.nonConformingFloatEncodingStrategy = NonFiniteNumbers.encodingStrategy
         return encoder
     }
 }
