@@ -43,12 +43,12 @@ public enum SchedulerBenchmark {
         var scheduler = Scheduler()
         var events = 0
         var actionCount = 0
-        var held: [[HeldAttempt]] = Array(repeating: [], count: workers)
+        var held: [[JobAttempt]] = Array(repeating: [], count: workers)
         func collect(_ actions: [SchedulerAction]) {
             actionCount += actions.count
             for action in actions {
                 if case .sendAssign(let worker, let assignments) = action, let w = ids.firstIndex(of: worker) {
-                    held[w] += assignments.map { HeldAttempt(job: $0.job, attempt: $0.attempt) }
+                    held[w] += assignments.map { JobAttempt(job: $0.job, attempt: $0.attempt) }
                 }
             }
         }

@@ -208,7 +208,7 @@ import Testing
         var s = scheduler(jobs: 2)
         _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
         let again = s.workerHello(
-            a, slots: 0, running: [HeldAttempt(job: Fixture.job(0), attempt: 1), HeldAttempt(job: Fixture.job(7), attempt: 1)],
+            a, slots: 0, running: [JobAttempt(job: Fixture.job(0), attempt: 1), JobAttempt(job: Fixture.job(7), attempt: 1)],
             finished: [], at: Fixture.at(1))
         #expect(again.contains { if case .persist(.attemptEnded(Fixture.job(1), 1, .released, _)) = $0 { true } else { false } })
         #expect(again.aborts(to: a) == [Fixture.job(7)])
@@ -265,7 +265,7 @@ import Testing
         #expect(s.status(of: Fixture.job(0)) == .clustered)
         #expect(s.leaseHolder(of: Fixture.job(1))?.provisional == true)
         #expect(s.workerHeartbeat(a, at: Fixture.at(100.5)) == [.sendReconnect(worker: a)])
-        let hello = s.workerHello(a, slots: 1, running: [HeldAttempt(job: Fixture.job(1), attempt: 2)], finished: [], at: Fixture.at(101))
+        let hello = s.workerHello(a, slots: 1, running: [JobAttempt(job: Fixture.job(1), attempt: 2)], finished: [], at: Fixture.at(101))
         #expect(hello.assignments(to: a).map(\.job) == [Fixture.job(2)])
         #expect(s.leaseHolder(of: Fixture.job(1))?.provisional == false)
         let done = s.jobResult(a, job: Fixture.job(1), attempt: 2, result: Fixture.done, at: Fixture.at(102))

@@ -9,7 +9,7 @@ import SweepStore
 /// persisted. Every step checks the invariants; `problems` collects what broke.
 struct SchedulerSimulation {
     enum ToCoordinator {
-        case hello(slots: Int, running: [HeldAttempt], finished: [WorkerReport])
+        case hello(slots: Int, running: [JobAttempt], finished: [WorkerReport])
         case heartbeat
         case reports([WorkerReport])
         case progress(JobID, attempt: Int)
@@ -31,7 +31,7 @@ struct SchedulerSimulation {
         let id: WorkerID
         var slots: Int
         var state = WorkerState.alive
-        var held: [HeldAttempt] = []
+        var held: [JobAttempt] = []
         var unacked: [WorkerReport] = []
         var inbox: [ToWorker] = []
         var lastHeard: MonotonicInstant
@@ -300,8 +300,8 @@ struct SchedulerSimulation {
         workers[i].lastHeard = now
         switch message {
         case .assign(let assignments):
-            for a in assignments where !workers[i].held.contains(HeldAttempt(job: a.job, attempt: a.attempt)) {
-                workers[i].held.append(HeldAttempt(job: a.job, attempt: a.attempt))
+            for a in assignments where !workers[i].held.contains(JobAttempt(job: a.job, attempt: a.attempt)) {
+                workers[i].held.append(JobAttempt(job: a.job, attempt: a.attempt))
             }
         case .ack(let ids): workers[i].unacked.removeAll { ids.contains($0.job) }
         case .abort(let ids): workers[i].held.removeAll { ids.contains($0.job) }

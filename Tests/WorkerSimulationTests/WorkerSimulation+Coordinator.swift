@@ -72,7 +72,7 @@ extension WorkerSimulation {
         routeOf[worker] = route
         assignedInSession[worker] = 0
         reconnectToldAt[route] = nil
-        let running = hello.running.map { HeldAttempt(job: $0.job, attempt: $0.attempt) }
+        let running = hello.running.map { JobAttempt(job: $0.job, attempt: $0.attempt) }
         let reports =
             hello.finished.map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: $0.result) }
             + hello.failed.map { WorkerReport.failure(job: $0.job, attempt: $0.attempt, error: $0.error) }

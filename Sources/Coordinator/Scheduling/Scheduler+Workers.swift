@@ -11,7 +11,7 @@ extension Scheduler {
     /// uncharged: the assignment was lost in transit. `finished` are the reports it still holds
     /// unacknowledged, handled as by `workerReported`.
     public mutating func workerHello(
-        _ worker: WorkerID, slots: Int, running: [HeldAttempt], finished: [WorkerReport], at now: MonotonicInstant
+        _ worker: WorkerID, slots: Int, running: [JobAttempt], finished: [WorkerReport], at now: MonotonicInstant
     ) -> [SchedulerAction] {
         advance(to: now)
         var out = ActionBuffer()

@@ -67,7 +67,7 @@ extension CoordinatorLoop {
             return
         }
         peers.hello(hello, route: route, at: now, date: date)
-        let running = hello.running.map { HeldAttempt(job: $0.job, attempt: $0.attempt) }
+        let running = hello.running.map { JobAttempt(job: $0.job, attempt: $0.attempt) }
         let reports =
             hello.finished.map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: $0.result) }
             + hello.failed.map { WorkerReport.failure(job: $0.job, attempt: $0.attempt, error: $0.error) }

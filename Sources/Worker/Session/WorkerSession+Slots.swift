@@ -1,3 +1,4 @@
+import SweepModel
 import SweepWire
 
 // MARK: Slots

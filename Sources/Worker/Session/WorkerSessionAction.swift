@@ -1,3 +1,4 @@
+import SweepModel
 import SweepWire
 
 /// One thing the worker's loop must do because of an event, in the order returned.

@@ -1,3 +1,4 @@
+import SweepModel
 import SweepWire
 
 /// Something that happened to a worker, as its loop turns it into an input of `WorkerSession`:

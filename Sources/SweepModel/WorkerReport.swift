@@ -1,5 +1,3 @@
-import SweepModel
-
 /// What a worker says about one attempt it was given: finished, failed, or handed back.
 public enum WorkerReport: Sendable, Equatable {
     /// The attempt completed with a result (`clustered`, `censored` or `diverged`).
@@ -20,16 +18,5 @@ public enum WorkerReport: Sendable, Equatable {
         switch self {
         case .result(_, let attempt, _), .failure(_, let attempt, _), .released(_, let attempt): attempt
         }
-    }
-}
-
-/// An attempt a worker still holds (queued or running), as listed in its hello.
-public struct HeldAttempt: Sendable, Hashable {
-    public var job: JobID
-    public var attempt: Int
-
-    public init(job: JobID, attempt: Int) {
-        self.job = job
-        self.attempt = attempt
     }
 }

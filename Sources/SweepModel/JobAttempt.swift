@@ -1,6 +1,5 @@
-import SweepModel
-
-/// One attempt at one job: the unit that leases, results, acks and aborts refer to.
+/// One attempt at one job: the unit that leases, results, acks and aborts refer to, on the wire,
+/// in the scheduler and in a worker's hello (the attempts it still holds).
 public struct JobAttempt: Codable, Sendable, Hashable {
     public var job: JobID
     /// 1-based attempt number, as the coordinator assigned it.
