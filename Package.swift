@@ -12,7 +12,8 @@
 //   SweepModel    -> TrainingCore, Yams, Crypto    sweep files, job plans and ids, records
 //   SweepStore    -> SweepModel, GRDB(+SQLite)     the durable SQLite result store
 //   Reporting     -> SweepModel, Charts, RealModule  report.json/html/csv, survival statistics, train artefacts
-//   SweepWire     -> SweepModel, ZeroMQ            versioned protocol messages and codec
+//   SweepWire     -> SweepModel, ZeroMQ            protocol messages, codec, and the transport: channels,
+//                                                  CURVE/ZAP, key files (Coordinator and Worker never see ZeroMQ)
 //   Coordinator   -> SweepWire, SweepStore         scheduler state machine + event loop
 //   Worker        -> SweepWire, TrainingCore       job slots, heartbeats, reconnects
 //   Benchmarks    -> Coordinator, SweepStore, SweepWire, ZeroMQ   workload generators and bare loops
@@ -98,7 +99,10 @@ let package = Package(
             dependencies: ["SweepModel", "TrainingCore", "Charts", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SweepWire", dependencies: ["SweepModel", "ZeroMQ"], swiftSettings: swiftSettings),
+        .target(
+            name: "SweepWire",
+            dependencies: ["SweepModel", "ZeroMQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .target(
             name: "Coordinator",
             dependencies: [
@@ -163,7 +167,9 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SweepModel", "TrainingCore", "Charts"], resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "Benchmarks"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .executableTarget(name: "store-crash-writer", dependencies: ["SweepStore", "Benchmarks"], path: "Tests/Support/StoreCrashWriter", swiftSettings: swiftSettings),
-        .testTarget(name: "SweepWireTests", dependencies: ["SweepWire"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SweepWireTests", dependencies: ["SweepWire", "SweepModel", "ZeroMQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
         // WorkerSessions against the real Scheduler, in memory (the modules never import each other).
         .testTarget(

@@ -23,11 +23,13 @@ import Testing
         // GRDBSQLite: SQLite's C API for apply's hot statements (DirectStatement).
         "SweepStore": ["SweepModel", "GRDB", "GRDBSQLite", "TrainingCore"],
         "Reporting": ["SweepModel", "TrainingCore", "Charts", "RealModule"],
-        // Progress messages carry the training core's MetricValues.
-        "SweepWire": ["SweepModel", "TrainingCore", "ZeroMQ"],
-        // Not TrainingCore: the coordinator never runs or interprets an experiment.
-        "Coordinator": ["SweepWire", "SweepModel", "SweepStore", "Logging", "ZeroMQ"],
-        "Worker": ["SweepWire", "SweepModel", "TrainingCore", "Logging", "ZeroMQ"],
+        // Progress messages carry the training core's MetricValues. The transport (channels,
+        // CURVE, the ZAP handler, key files) lives here, on ZeroMQ; the ZAP handler logs.
+        "SweepWire": ["SweepModel", "TrainingCore", "ZeroMQ", "Logging"],
+        // Not TrainingCore: the coordinator never runs or interprets an experiment. Neither it
+        // nor the worker sees ZeroMQ: they talk through SweepWire's channels.
+        "Coordinator": ["SweepWire", "SweepModel", "SweepStore", "Logging"],
+        "Worker": ["SweepWire", "SweepModel", "TrainingCore", "Logging"],
         // ZeroMQ only for bench dispatch's bare request-reply loop (RequestReplyBenchmark).
         "LocalCluster": ["Coordinator", "SweepWire", "SweepModel", "SweepStore", "Reporting", "Logging", "ZeroMQ", "Benchmarks"],
         // Workload generators and bare loops for `bench`; no library depends on them.

@@ -1,3 +1,5 @@
+import SweepWire
+
 /// Everything a coordinator process needs to know; every field but the endpoint and the state
 /// file has a default.
 public struct CoordinatorConfiguration: Sendable {

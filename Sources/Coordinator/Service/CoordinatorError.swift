@@ -1,5 +1,5 @@
 import SweepStore
-import ZeroMQ
+import SweepWire
 
 /// Why the coordinator could not start or had to stop, naming what failed and where; the CLI
 /// turns it into the message a user reads.
@@ -13,9 +13,9 @@ public enum CoordinatorError: Error, Sendable, CustomStringConvertible {
     /// The endpoint does not parse or names an unsupported transport.
     case invalidEndpoint(String, reason: String)
     /// Binding the endpoint failed (address in use, no such interface, permissions).
-    case bindFailed(String, ZMQError)
-    /// A ZeroMQ call failed outside binding (context or socket creation, polling).
-    case transport(operation: String, ZMQError)
+    case bindFailed(String, TransportError)
+    /// A transport call failed outside binding (channel creation, polling).
+    case transport(operation: String, TransportError)
     /// `run()` was called a second time; a service runs once.
     case alreadyRan
     /// CURVE could not start (key files, authorized keys, ZAP handler), or the bind would expose
@@ -29,10 +29,10 @@ public enum CoordinatorError: Error, Sendable, CustomStringConvertible {
         case .commitFailed(let error): "stopping: a commit to the state file failed, nothing of it was acknowledged: \(error)"
         case .invalidEndpoint(let endpoint, let reason): "invalid --bind endpoint '\(endpoint)': \(reason)"
         case .bindFailed(let endpoint, let error):
-            error == .addressInUse
+            error.isAddressInUse
                 ? "cannot bind \(endpoint): the address is already in use (another coordinator?)"
                 : "cannot bind \(endpoint): \(error)"
-        case .transport(let operation, let error): "ZeroMQ failed while \(operation): \(error)"
+        case .transport(let operation, let error): "the transport (ZeroMQ) failed while \(operation): \(error)"
         case .alreadyRan: "this coordinator service has already run (create a new one)"
         case .security(let error): error.description
         }

@@ -3,7 +3,6 @@ import Logging
 import SweepModel
 import SweepStore
 import SweepWire
-import ZeroMQ
 
 /// The coordinator's event loop: the one thread that owns the ROUTER socket, feeds the
 /// `Scheduler` its events and performs its actions (see `CoordinatorService`).
@@ -40,12 +39,12 @@ final class CoordinatorLoop {
     /// Expanders of the sweeps being planned, kept between slices (their template caches).
     var plans: [SweepID: SweepPlan] = [:]
 
-    let router: ZMQSocket
-    let control: ZMQSocket
+    let router: WireChannel
+    let control: WireChannel
     /// CURVE role checks per message; `nil` for plain TCP (every peer may do everything).
     let security: CoordinatorSecurity?
     let endpoint: String
-    private let poller = ZMQPoller()
+    private let poller = ChannelPoller()
     private let routerIndex: Int
     private let controlIndex: Int
     private let clockStart: ContinuousClock.Instant
@@ -66,7 +65,7 @@ final class CoordinatorLoop {
 
     init(
         configuration: CoordinatorConfiguration, logger: Logger, store: ResultStore, scheduler: Scheduler,
-        directory: SweepDirectory, context: ZMQContext, security: CoordinatorSecurity?, controlEndpoint: String,
+        directory: SweepDirectory, transport: WireTransport, security: CoordinatorSecurity?, controlEndpoint: String,
         clockStart: ContinuousClock.Instant,
         stopRequest: @escaping @Sendable () -> StopRequest?
     ) throws(CoordinatorError) {
@@ -79,20 +78,18 @@ final class CoordinatorLoop {
         self.stopRequest = stopRequest
         self.security = security
         do {
-            control = try context.socket(.pull)
-            try control.bind(controlEndpoint)
+            control = try transport.wakeUpReceiver(bind: controlEndpoint)
         } catch {
             throw .transport(operation: "binding the control socket \(controlEndpoint)", error)
         }
-        let bound: (socket: ZMQSocket, endpoint: String)
+        let bound: (channel: WireChannel, endpoint: String)
         do throws(CoordinatorError) {
-            bound = try CoordinatorSocket.bind(
-                configuration.bind, context: context, extraOptions: security?.serverSocketOptions ?? [])
+            bound = try CoordinatorSocket.bind(configuration.bind, transport: transport, security: security)
         } catch {
             control.close()
             throw error
         }
-        router = bound.socket
+        router = bound.channel
         endpoint = bound.endpoint
         do {
             routerIndex = try poller.register(router)
@@ -120,7 +117,7 @@ final class CoordinatorLoop {
         ])
         var moreWaiting = false
         while true {
-            let ready: ZMQPollResult
+            let ready: ChannelPoller.Ready
             do {
                 ready = try poller.poll(timeoutMilliseconds: moreWaiting ? 0 : pollTimeoutMilliseconds())
             } catch {
@@ -203,17 +200,17 @@ final class CoordinatorLoop {
         var handled = 0
         while handled < limit {
             let frames: [[UInt8]]?
-            var userID: String?
+            var role: PeerRole?
             do {
                 if security != nil {
-                    let received = try router.tryReceiveWithUserID(maxFrames: 3)
+                    let received = try router.tryReceiveWithRole(maxFrames: 3)
                     frames = received?.frames
-                    userID = received?.userID
+                    role = received?.role
                 } else {
                     frames = try router.tryReceive(maxFrames: 3)
                 }
             } catch {
-                if error == .messageTooLarge {
+                if error.isOversizedMessage {
                     handled += 1
                     noteMalformed(.malformed(reason: "more than 3 frames"), route: nil)
                     continue
@@ -223,7 +220,7 @@ final class CoordinatorLoop {
             }
             guard let frames else { return false }
             handled += 1
-            handle(frames, role: security?.role(userID: userID))
+            handle(frames, role: role)
         }
         return true
     }
@@ -364,7 +361,7 @@ final class CoordinatorLoop {
                 noteSendFailure("the peer's queue is full; message dropped", route: route)
             }
         } catch {
-            if error == .hostUnreachable {
+            if error.isUnreachablePeer {
                 logger.debug("peer gone; message dropped", metadata: ["peer": "\(Self.printable(route))"])
             } else {
                 noteSendFailure("send failed: \(error)", route: route)

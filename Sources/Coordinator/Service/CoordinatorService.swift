@@ -5,7 +5,6 @@ import SweepModel
 import SweepStore
 import SweepWire
 import Synchronization
-import ZeroMQ
 
 /// A coordinator process's service: serves workers and clients on one ROUTER socket, schedules
 /// jobs with the `Scheduler`, and commits everything to the state file before acknowledging it.
@@ -25,7 +24,7 @@ public final class CoordinatorService: Sendable {
     private let store: ResultStore
     /// Whether this service created the state file (so a failed first bind can remove it again).
     private let createdStateFile: Bool
-    private let context: ZMQContext
+    private let transport: WireTransport
     /// CURVE authentication (ZAP handler and per-message role checks); `nil` for plain TCP.
     private let security: CoordinatorSecurity?
     private let controlEndpoint: String
@@ -36,7 +35,7 @@ public final class CoordinatorService: Sendable {
         /// What `run()` starts from; taken by the first `run()`.
         var restored: (scheduler: Scheduler, directory: SweepDirectory)?
         var stop: CoordinatorLoop.StopRequest?
-        /// `false` once `run()` terminated the context: no socket may be made from it any more.
+        /// `false` once `run()` terminated the transport: no channel may be made from it any more.
         var contextOpen = true
         /// The exclusive right to write the state file, from `init` until `run()` returns.
         var lock: StateFileLock?
@@ -68,23 +67,23 @@ public final class CoordinatorService: Sendable {
         } catch {
             throw .storeUnavailable(error)
         }
-        let context: ZMQContext
+        let transport: WireTransport
         do {
-            context = try ZMQContext()
+            transport = try WireTransport()
         } catch {
-            throw .transport(operation: "creating the ZeroMQ context", error)
+            throw .transport(operation: "creating the transport", error)
         }
-        // The ZAP handler must be bound on the context before the CURVE server socket binds.
+        // The ZAP handler must be running on the transport before the CURVE listener binds.
         var security: CoordinatorSecurity?
         if let securityConfiguration = configuration.security {
             do {
-                security = try CoordinatorSecurity(configuration: securityConfiguration, context: context, logger: logger)
+                security = try CoordinatorSecurity(configuration: securityConfiguration, transport: transport, logger: logger)
             } catch {
-                context.terminate()
+                transport.terminate()
                 throw .security(error)
             }
         }
-        self.context = context
+        self.transport = transport
         self.security = security
         var lockFailure: StateFileLock.Failure?
         var lock: StateFileLock?
@@ -92,7 +91,7 @@ public final class CoordinatorService: Sendable {
             lock = try StateFileLock(statePath: configuration.statePath, holder: .current(command: configuration.ownerName))
         } catch .held(let file, let holder) {
             security?.stop()
-            context.terminate()
+            transport.terminate()
             throw .stateFileInUse(path: configuration.statePath, .held(lockFile: file, by: holder))
         } catch {
             // No lock file (a read-only or missing directory): opening the store names the cause.
@@ -104,7 +103,7 @@ public final class CoordinatorService: Sendable {
             if !started {
                 lock?.removeFileIfCreated()
                 security?.stop()
-                context.terminate()
+                transport.terminate()
             }
         }
         if let previous = lock?.takenOverFrom, let lock {
@@ -142,7 +141,7 @@ public final class CoordinatorService: Sendable {
         do {
             loop = try CoordinatorLoop(
                 configuration: configuration, logger: logger, store: store, scheduler: restored.scheduler,
-                directory: restored.directory, context: context, security: security, controlEndpoint: controlEndpoint,
+                directory: restored.directory, transport: transport, security: security, controlEndpoint: controlEndpoint,
                 clockStart: clockStart, stopRequest: { [self] in state.withLock { $0.stop } })
         } catch {
             if case .bindFailed = error { removeUnusedStateFile() }
@@ -173,8 +172,8 @@ public final class CoordinatorService: Sendable {
             let before = state.stop?.shutdownWorkers ?? false
             state.stop = .init(shutdownWorkers: before || shutdownWorkers)
             // Wake the loop now rather than at its next tick (at most a housekeeping period away).
-            // The socket is made under the lock, so the context cannot be terminated meanwhile.
-            guard state.contextOpen, let socket = try? context.socket(.push, linger: 0) else { return }
+            // The channel is made under the lock, so the transport cannot be terminated meanwhile.
+            guard state.contextOpen, let socket = try? transport.wakeUpSender() else { return }
             try? socket.connect(controlEndpoint)
             _ = try? socket.trySend([Array("stop".utf8)])
             socket.close()
@@ -210,9 +209,9 @@ public final class CoordinatorService: Sendable {
 
     private func terminateContext() {
         state.withLock { $0.contextOpen = false }
-        // The ROUTER is closed by now (the loop closes it first); then the ZAP handler, then the context.
+        // The listener is closed by now (the loop closes it first); then the ZAP handler, then the transport.
         security?.stop()
-        context.terminate()
+        transport.terminate()
     }
 
     // MARK: - Restoring

@@ -1,40 +1,23 @@
 import SweepWire
-import ZeroMQ
 
-/// Creates and binds the coordinator's one ROUTER socket: the single place its options are set
-/// (CURVE server options belong here too), so every way of starting a coordinator gets the same
-/// socket.
+/// Binds the coordinator's one listening channel (`WireTransport.coordinatorListener`, which sets
+/// its options, CURVE included), so every way of starting a coordinator gets the same listener,
+/// and turns the transport's errors into the coordinator's.
 enum CoordinatorSocket {
     /// Milliseconds `close` may spend flushing the last acknowledgements to workers.
     static let linger: Int32 = 1000
 
-    /// A ROUTER with `WireSocketOptions.coordinator` bound to `endpoint`, and the endpoint it
-    /// actually listens on (the free port chosen for a port of `0` or `*`).
+    /// The listener bound to `endpoint`, and the endpoint it actually listens on (the free port
+    /// chosen for a port of `0` or `*`).
     static func bind(
-        _ endpoint: String, context: ZMQContext, extraOptions: [ZMQSocketOption] = []
-    ) throws(CoordinatorError) -> (socket: ZMQSocket, endpoint: String) {
+        _ endpoint: String, transport: WireTransport, security: CoordinatorSecurity?
+    ) throws(CoordinatorError) -> (channel: WireChannel, endpoint: String) {
         let address = try normalized(endpoint)
-        let socket: ZMQSocket
         do {
-            socket = try context.socket(.router, linger: linger)
-            try socket.set(WireSocketOptions.coordinator + extraOptions)
+            return try transport.coordinatorListener(bind: address, security: security, linger: linger)
         } catch {
-            throw .transport(operation: "creating the ROUTER socket", error)
-        }
-        do {
-            try socket.bind(address)
-        } catch {
-            socket.close()
-            if error == .invalidArgument || error == .protocolNotSupported {
-                throw .invalidEndpoint(endpoint, reason: error.description)
-            }
+            if error.isInvalidEndpoint { throw .invalidEndpoint(endpoint, reason: error.description) }
             throw .bindFailed(endpoint, error)
-        }
-        do {
-            return (socket, try socket.lastEndpoint())
-        } catch {
-            socket.close()
-            throw .transport(operation: "reading the bound endpoint of \(endpoint)", error)
         }
     }
 

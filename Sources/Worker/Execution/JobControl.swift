@@ -1,7 +1,6 @@
 import SweepModel
 import SweepWire
 import TrainingCore
-import ZeroMQ
 
 /// A running job's line to its worker: whether to keep going, and where to report progress.
 ///
@@ -9,14 +8,14 @@ import ZeroMQ
 /// slot's inproc socket for an abort from the worker's socket thread and checks the job's
 /// deadline, so no state is shared between threads.
 public final class JobControl {
-    private let socket: ZMQSocket?
+    private let socket: WireChannel?
     private let attempt: JobAttempt
     private let deadline: ContinuousClock.Instant
     private let timeoutSeconds: Double
     private var aborted = false
     private var timedOut = false
 
-    init(socket: ZMQSocket?, attempt: JobAttempt, timeoutSeconds: Double) {
+    init(socket: WireChannel?, attempt: JobAttempt, timeoutSeconds: Double) {
         self.socket = socket
         self.attempt = attempt
         self.timeoutSeconds = timeoutSeconds
@@ -42,7 +41,7 @@ public final class JobControl {
             do {
                 frames = try socket.tryReceive(maxFrames: 1)
             } catch {
-                // The worker is exiting (its context was shut down): stop the job.
+                // The worker is exiting (its transport was shut down): stop the job.
                 aborted = true
                 return false
             }

@@ -1,20 +1,19 @@
 import Foundation
 import SweepModel
 import SweepWire
-import ZeroMQ
 
 /// One job slot: a thread that takes `run` commands from the socket thread over inproc, runs
 /// each job with the executor and reports the outcome.
 struct SlotThread {
     let index: Int
-    let context: ZMQContext
+    let transport: WireTransport
     let endpoint: String
     let executor: any JobExecutor
 
     /// The routing id of slot `index`'s socket, by which the socket thread addresses it.
     static func routingID(_ index: Int) -> [UInt8] { Array("slot-\(index)".utf8) }
 
-    /// Starts the thread; it ends on `stop` or when the context shuts down.
+    /// Starts the thread; it ends on `stop` or when the transport shuts down.
     func start() {
         let slot = self
         let thread = Thread { slot.run() }
@@ -24,9 +23,7 @@ struct SlotThread {
 
     private func run() {
         do {
-            let socket = try context.socket(.dealer)
-            try socket.set(.routingID(Self.routingID(index)))
-            try socket.connect(endpoint)
+            let socket = try transport.hubPeer(connect: endpoint, routingID: Self.routingID(index))
             try socket.send([SlotEvent.started.encode()])
             while true {
                 // One frame per command; several `run`s for tiny jobs come as one message, and
@@ -57,12 +54,12 @@ struct SlotThread {
                 if !outcomes.isEmpty { try socket.send(outcomes) }
             }
         } catch {
-            // The context was shut down (normal end) or the inproc socket failed: the thread ends,
+            // The transport was shut down (normal end) or the in-process channel failed: the thread ends,
             // and the socket thread no longer hears from this slot.
         }
     }
 
-    private func outcome(of job: JobAssignment, socket: ZMQSocket) -> SlotEvent {
+    private func outcome(of job: JobAssignment, socket: WireChannel) -> SlotEvent {
         let control = JobControl(socket: socket, attempt: job.jobAttempt, timeoutSeconds: job.timeoutSeconds)
         do {
             let result = try executor.run(job, control: control)

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import SweepWire
-import ZeroMQ
 
 /// The socket thread's event loop (see `WorkerService`): polls the coordinator socket, the slot
 /// threads and the stop signal, turns what arrives into `WorkerSession` events, and performs the
@@ -10,43 +9,41 @@ import ZeroMQ
 final class WorkerLoop {
     private let configuration: WorkerConfiguration
     private let logger: Logger
-    private let context: ZMQContext
-    private let slotSocket: ZMQSocket
-    private let control: ZMQSocket
+    private let transport: WireTransport
+    private let slotSocket: WireChannel
+    private let control: WireChannel
     /// Each slot's routing id, by slot number, and back.
     private let slotRoutes: [[UInt8]]
     private let slotNumbers: [[UInt8]: Int]
-    private var coordinator: ZMQSocket?
-    /// The coordinator socket's monitor: how a refused CURVE handshake becomes visible.
-    private var monitor: ZMQMonitor?
+    private var coordinator: WireChannel?
+    /// The coordinator connection's handshake monitor: how a refused CURVE key becomes visible.
+    private var monitor: HandshakeMonitor?
     private var connectionNumber = 0
     private var session: WorkerSession
     private let clockStart = ContinuousClock.now
     private var exit: WorkerExit?
 
     init(
-        configuration: WorkerConfiguration, executor: any JobExecutor, logger: Logger, context: ZMQContext,
+        configuration: WorkerConfiguration, executor: any JobExecutor, logger: Logger, transport: WireTransport,
         controlEndpoint: String
-    ) throws(ZMQError) {
+    ) throws(TransportError) {
         self.configuration = configuration
         self.logger = logger
-        self.context = context
+        self.transport = transport
         session = WorkerSession(configuration: configuration)
         slotRoutes = (0..<session.slotCount).map(SlotThread.routingID)
         slotNumbers = Dictionary(uniqueKeysWithValues: slotRoutes.enumerated().map { ($0.element, $0.offset) })
-        control = try context.socket(.pull)
-        try control.bind(controlEndpoint)
-        slotSocket = try context.socket(.router)
+        control = try transport.wakeUpReceiver(bind: controlEndpoint)
         let slotEndpoint = "inproc://clustersweep-worker-slots-\(UUID().uuidString)"
-        try slotSocket.bind(slotEndpoint)
+        slotSocket = try transport.hub(bind: slotEndpoint)
         for index in slotRoutes.indices {
-            SlotThread(index: index, context: context, endpoint: slotEndpoint, executor: executor).start()
+            SlotThread(index: index, transport: transport, endpoint: slotEndpoint, executor: executor).start()
         }
         try handle(.start)
     }
 
     func close() {
-        monitor?.socket.close()
+        monitor?.close()
         coordinator?.close()
         slotSocket.close()
         control.close()
@@ -69,12 +66,12 @@ final class WorkerLoop {
 
     /// One iteration: wait up to 100 ms (less when results are due, `WorkerSession.resultsDueAt`),
     /// take everything waiting, then tick.
-    private func step() throws(ZMQError) {
-        let poller = ZMQPoller()
+    private func step() throws(TransportError) {
+        let poller = ChannelPoller()
         let controlIndex = try poller.register(control)
         let slotIndex = try poller.register(slotSocket)
-        let coordinatorIndex = try coordinator.map { socket throws(ZMQError) in try poller.register(socket) }
-        let monitorIndex = try monitor.map { monitor throws(ZMQError) in try poller.register(monitor.socket) }
+        let coordinatorIndex = try coordinator.map { channel throws(TransportError) in try poller.register(channel) }
+        let monitorIndex = try monitor.map { monitor throws(TransportError) in try poller.register(monitor) }
         let ready = try poller.poll(timeoutMilliseconds: pollTimeoutMilliseconds())
 
         if ready.isReadable(controlIndex) {
@@ -86,7 +83,7 @@ final class WorkerLoop {
         try handle(.tick)
     }
 
-    private func handle(_ event: WorkerSessionEvent) throws(ZMQError) {
+    private func handle(_ event: WorkerSessionEvent) throws(TransportError) {
         try perform(session.handle(event, at: instant()))
     }
 
@@ -102,7 +99,7 @@ final class WorkerLoop {
 
     /// Each message: the slot's routing id, then one frame per event (several for the jobs of a
     /// batch).
-    private func receiveSlotEvents() throws(ZMQError) {
+    private func receiveSlotEvents() throws(TransportError) {
         while let frames = try slotSocket.tryReceive(maxFrames: 1 + SlotCommand.maxBatch) {
             guard frames.count >= 2, let slot = slotNumbers[frames[0]] else { continue }
             for frame in frames.dropFirst() {
@@ -119,7 +116,7 @@ final class WorkerLoop {
     }
 
     /// At most 1000 messages per iteration, so slots and timers are served under a flood.
-    private func receiveFromCoordinator() throws(ZMQError) {
+    private func receiveFromCoordinator() throws(TransportError) {
         var handled = 0
         while handled < 1000, let socket = coordinator, let frames = try socket.tryReceive(maxFrames: 2) {
             handled += 1
@@ -139,15 +136,8 @@ final class WorkerLoop {
 
     /// Handshake failures on the coordinator connection: the only sign, on the worker's side, that
     /// the coordinator refused its key (the connection itself just retries).
-    private func receiveMonitorEvents() throws(ZMQError) {
-        while let monitor, let event = try monitor.next(timeoutMilliseconds: 0) {
-            let reason: String
-            switch event.event {
-            case .handshakeFailedAuth: reason = "authentication refused (ZAP status \(event.value))"
-            case .handshakeFailedProtocol: reason = "security handshake protocol error (\(event.value))"
-            case .handshakeFailedNoDetail: reason = "security handshake failed"
-            default: continue
-            }
+    private func receiveMonitorEvents() throws(TransportError) {
+        while let monitor, let reason = try monitor.nextFailure() {
             try handle(.handshakeRefused(reason: reason))
         }
     }
@@ -155,9 +145,9 @@ final class WorkerLoop {
     // MARK: - Actions
 
     /// Performs the actions in order; consecutive `run`s for one slot leave as one message.
-    private func perform(_ actions: [WorkerSessionAction]) throws(ZMQError) {
+    private func perform(_ actions: [WorkerSessionAction]) throws(TransportError) {
         var runs: (slot: Int, frames: [[UInt8]])?
-        func sendRuns() throws(ZMQError) {
+        func sendRuns() throws(TransportError) {
             guard let pending = runs else { return }
             runs = nil
             try slotSocket.send([slotRoutes[pending.slot]] + pending.frames)
@@ -206,21 +196,18 @@ final class WorkerLoop {
 
     /// A new DEALER with a new routing id (`<worker>#<n>`), so the coordinator's ROUTER never
     /// confuses it with a stale connection.
-    private func connect() throws(ZMQError) {
+    private func connect() throws(TransportError) {
         closeCoordinator()
         connectionNumber += 1
-        let socket = try context.socket(.dealer, linger: 1000)
-        try socket.set(.routingID(Array("\(configuration.workerID)#\(connectionNumber)".utf8.prefix(255))))
-        try socket.set(WireSocketOptions.worker(curve: configuration.curve))
-        if configuration.curve != nil {
-            monitor = try socket.monitor([.handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail])
-        }
-        try socket.connect(configuration.endpoint)
-        coordinator = socket
+        let channel = try transport.workerConnection(
+            to: configuration.endpoint, routingID: Array("\(configuration.workerID)#\(connectionNumber)".utf8),
+            curve: configuration.curve, linger: 1000)
+        coordinator = channel
+        if configuration.curve != nil { monitor = try channel.handshakeMonitor() }
     }
 
     private func closeCoordinator() {
-        monitor?.socket.close()
+        monitor?.close()
         monitor = nil
         coordinator?.close()
         coordinator = nil
@@ -228,7 +215,7 @@ final class WorkerLoop {
 
     /// Sends without blocking; a message the socket cannot take now is dropped (the session
     /// sends everything that matters again: results until acknowledged, hello on reconnect).
-    private func sendToCoordinator(_ frames: [[UInt8]]) throws(ZMQError) {
+    private func sendToCoordinator(_ frames: [[UInt8]]) throws(TransportError) {
         guard let socket = coordinator else { return }
         _ = try socket.trySend(frames)
     }

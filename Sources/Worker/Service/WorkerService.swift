@@ -2,20 +2,19 @@ import Dispatch
 import Foundation
 import Logging
 import SweepWire
-import ZeroMQ
 
 /// A worker process's service: connects to the coordinator, runs jobs on slot threads, keeps
 /// heartbeating and reconnecting, and delivers every result until it is acknowledged.
 ///
 /// `run()` blocks the calling thread, which becomes the socket thread (the only owner of the
-/// coordinator DEALER); each slot runs on its own thread and talks to it over inproc sockets.
+/// coordinator connection); each slot runs on its own thread and talks to it over in-process channels.
 /// `requestStop()` may be called from any thread (e.g. a SIGTERM handler). One-shot: `run()` may
 /// be called once.
 public final class WorkerService: Sendable {
     public let configuration: WorkerConfiguration
     private let executor: any JobExecutor
     private let logger: Logger
-    private let context: ZMQContext
+    private let transport: WireTransport
     private let controlEndpoint: String
 
     public init(
@@ -26,9 +25,9 @@ public final class WorkerService: Sendable {
         self.executor = executor
         self.logger = logger
         do {
-            self.context = try ZMQContext()
+            self.transport = try WireTransport()
         } catch {
-            throw WorkerStartError("creating the ZeroMQ context", error)
+            throw WorkerStartError("creating the transport", error)
         }
         self.controlEndpoint = "inproc://clustersweep-worker-control-\(UUID().uuidString)"
     }
@@ -37,28 +36,28 @@ public final class WorkerService: Sendable {
     /// Throws only if the worker cannot start (e.g. a malformed endpoint).
     public func run() throws(WorkerStartError) -> WorkerExit {
         let loop: WorkerLoop
-        do throws(ZMQError) {
+        do throws(TransportError) {
             loop = try WorkerLoop(
-                configuration: configuration, executor: executor, logger: logger, context: context,
+                configuration: configuration, executor: executor, logger: logger, transport: transport,
                 controlEndpoint: controlEndpoint)
         } catch {
             // Slot threads may already be waiting on their sockets: wake them so they end.
-            context.shutdown()
+            transport.shutdown()
             throw WorkerStartError("starting the worker (connecting to \(configuration.endpoint))", error)
         }
         let exit = loop.run()
         loop.close()
         // Slot threads end when their sockets fail; terminate waits for them and for the last
         // messages (goodbye) to be flushed within the coordinator socket's linger.
-        context.shutdown()
-        context.terminate()
+        transport.shutdown()
+        transport.terminate()
         return exit
     }
 
     /// Asks `run()` to stop gracefully: take no more jobs, let running ones finish within the
     /// grace period, hand back the rest, say goodbye. Safe from any thread; idempotent.
     public func requestStop() {
-        guard let socket = try? context.socket(.push, linger: 1000) else { return }
+        guard let socket = try? transport.wakeUpSender(linger: 1000) else { return }
         try? socket.connect(controlEndpoint)
         _ = try? socket.trySend([Array("stop".utf8)])
         socket.close()

@@ -1,3 +1,4 @@
+import SweepWire
 import ArgumentParser
 import Coordinator
 import ZeroMQ

@@ -18,13 +18,15 @@ import ZeroMQ
         let running: RunningCoordinator
 
         init() throws {
-            directory = try SecurityFixture.directory()
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("roles-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             server = try CurveKeyPair.generate()
             worker = try CurveKeyPair.generate()
             client = try CurveKeyPair.generate()
             try KeyFile.writePair(server, toDirectory: directory + "/server", force: false)
-            let authorized = try SecurityFixture.write(
-                "worker \(worker.publicKey.z85) pool\nclient \(client.publicKey.z85) laptop\n", to: "authorized_keys", in: directory)
+            let authorized = directory + "/authorized_keys"
+            try Data("worker \(worker.publicKey.z85) pool\nclient \(client.publicKey.z85) laptop\n".utf8)
+                .write(to: URL(fileURLWithPath: authorized))
             let security = CoordinatorSecurityConfiguration(
                 serverSecretKeyPath: directory + "/server/secret.key", authorizedKeysPath: authorized)
             running = try RunningCoordinator(statePath: directory + "/state.sqlite") { $0.security = security }
@@ -38,7 +40,7 @@ import ZeroMQ
 
         deinit {
             running.stop()
-            SecurityFixture.remove(directory)
+            try? FileManager.default.removeItem(atPath: directory)
         }
     }
 

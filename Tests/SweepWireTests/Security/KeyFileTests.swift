@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZeroMQ
-@testable import Coordinator
+@testable import SweepWire
 
 @Suite struct KeyFileTests {
     private func mode(_ path: String) throws -> Int {

@@ -1,4 +1,3 @@
-import SweepWire
 
 /// The rule that keeps a coordinator from being opened to a network without authentication:
 /// binding an address other machines can reach requires CURVE, unless the operator says

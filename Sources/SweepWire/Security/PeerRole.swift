@@ -1,4 +1,3 @@
-import SweepWire
 
 /// What an authenticated CURVE key may do at the coordinator: run jobs (`worker`) or drive sweeps
 /// (`client`). The ZAP handler hands the role's name to libzmq as the connection's user id, so

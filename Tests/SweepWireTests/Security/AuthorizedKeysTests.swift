@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZeroMQ
-@testable import Coordinator
+@testable import SweepWire
 
 @Suite struct AuthorizedKeysTests {
     @Test func parse_readsRolesAndSkipsCommentsAndBlankLines() throws {

@@ -2,8 +2,7 @@ import Foundation
 import Logging
 import Testing
 import ZeroMQ
-@testable import Coordinator
-import SweepWire
+@testable import SweepWire
 
 /// Real CURVE handshakes over tcp://127.0.0.1: a ROUTER set up the way the coordinator does it
 /// (`CoordinatorSecurity` started before bind, its `serverSocketOptions`), and DEALER clients in
@@ -15,7 +14,8 @@ import SweepWire
     final class Server {
         let directory: String
         let authorizedPath: String
-        let context: ZMQContext
+        let transport: WireTransport
+        var context: ZMQContext { transport.context }
         let security: CoordinatorSecurity
         let router: ZMQSocket
         let monitor: ZMQMonitor
@@ -27,12 +27,12 @@ import SweepWire
             let serverPair = try CurveKeyPair.generate()
             try KeyFile.writePair(serverPair, toDirectory: directory + "/server", force: false)
             authorizedPath = try SecurityFixture.write(authorized, to: "authorized_keys", in: directory)
-            context = try ZMQContext()
+            transport = try WireTransport()
             security = try CoordinatorSecurity(
                 configuration: CoordinatorSecurityConfiguration(
                     serverSecretKeyPath: directory + "/server/secret.key", authorizedKeysPath: authorizedPath),
-                context: context, logger: CurveHandshakeTests.quiet)
-            router = try context.socket(.router)
+                transport: transport, logger: CurveHandshakeTests.quiet)
+            router = try transport.context.socket(.router)
             try router.set(security.serverSocketOptions)
             monitor = try router.monitor([.handshakeSucceeded, .handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail])
             try router.bind("tcp://127.0.0.1:*")
@@ -94,14 +94,14 @@ import SweepWire
         let fromWorker = try #require(try server.exchange(worker, text: "from worker"))
         #expect(fromWorker.frames.last == Array("from worker".utf8))
         #expect(fromWorker.userID == "worker")
-        let workerRole = server.security.role(userID: fromWorker.userID)
+        let workerRole = PeerRole(userID: fromWorker.userID)
         #expect(server.security.allowsWorkerMessages(role: workerRole))
         #expect(!server.security.allows(.workers, role: workerRole))
 
         let fromClient = try #require(try server.exchange(client, text: "from client"))
         #expect(fromClient.frames.last == Array("from client".utf8))
         #expect(fromClient.userID == "client")
-        let clientRole = server.security.role(userID: fromClient.userID)
+        let clientRole = PeerRole(userID: fromClient.userID)
         #expect(server.security.allows(.workers, role: clientRole))
         #expect(!server.security.allowsWorkerMessages(role: clientRole))
     }
@@ -176,14 +176,14 @@ import SweepWire
     @Test func coordinatorSecurity_reportsBadKeyFiles() throws {
         let directory = try SecurityFixture.directory()
         defer { SecurityFixture.remove(directory) }
-        let context = try ZMQContext()
-        defer { context.terminate() }
+        let transport = try WireTransport()
+        defer { transport.terminate() }
         try KeyFile.writePair(try CurveKeyPair.generate(), toDirectory: directory, force: false)
         let authorized = try SecurityFixture.write("client abc\n", to: "authorized_keys", in: directory)
         func failure(secret: String, authorized: String) -> SecurityError? {
             do {
                 let security = try CoordinatorSecurity(
-                    configuration: .init(serverSecretKeyPath: secret, authorizedKeysPath: authorized), context: context, logger: Self.quiet)
+                    configuration: .init(serverSecretKeyPath: secret, authorizedKeysPath: authorized), transport: transport, logger: Self.quiet)
                 security.stop()
                 return nil
             } catch {

@@ -1,8 +1,7 @@
 import Testing
 import SweepModel
-import SweepWire
 import ZeroMQ
-@testable import Coordinator
+@testable import SweepWire
 
 /// Who may send what, the bind rule, and the ZAP decision, without sockets.
 @Suite struct AccessRuleTests {

@@ -1,12 +1,12 @@
 import Logging
-import SweepWire
 import ZeroMQ
 
 /// The coordinator's CURVE security in one place: its key pair, the running ZAP handler, and
-/// the per-message rule of who may send what. The event loop creates it before binding, applies
-/// `serverSocketOptions` to its ROUTER, asks `role(userID:)`, `allows(_:role:)` and
-/// `allowsWorkerMessages(role:)` for every message, calls `reloadAuthorizedKeys()` on SIGHUP,
-/// and `stop()` after closing the ROUTER.
+/// the per-message rule of who may send what. The coordinator creates it before binding, gives it
+/// to `WireTransport.coordinatorListener` (which sets the server's options), asks
+/// `allows(_:role:)` and `allowsWorkerMessages(role:)` for every message (the role comes with it,
+/// `WireChannel.tryReceiveWithRole`), calls `reloadAuthorizedKeys()` on SIGHUP, and `stop()`
+/// after closing the listener.
 ///
 /// The per-message checks are a second line behind the ZAP handler: should the handler ever be
 /// missing (libzmq then admits any CURVE client with an empty user id), a message without a role
@@ -19,9 +19,9 @@ public final class CoordinatorSecurity: Sendable {
     public let warnings: [String]
     private let authenticator: ZAPAuthenticator
 
-    /// Reads the secret key and the authorized keys and starts the ZAP handler on `context`.
-    /// Call it before the ROUTER binds.
-    public init(configuration: CoordinatorSecurityConfiguration, context: ZMQContext, logger: Logger) throws(SecurityError) {
+    /// Reads the secret key and the authorized keys and starts the ZAP handler on `transport`.
+    /// Call it before the listener binds.
+    public init(configuration: CoordinatorSecurityConfiguration, transport: WireTransport, logger: Logger) throws(SecurityError) {
         self.configuration = configuration
         let secret: SecretKeyFile
         do {
@@ -44,7 +44,7 @@ public final class CoordinatorSecurity: Sendable {
             ])
         }
         do {
-            authenticator = try ZAPAuthenticator(context: context, keys: keys, logger: logger)
+            authenticator = try ZAPAuthenticator(context: transport.context, keys: keys, logger: logger)
         } catch {
             throw .authenticator(
                 error == .addressInUse
@@ -53,8 +53,8 @@ public final class CoordinatorSecurity: Sendable {
         }
     }
 
-    /// The options to set on the coordinator's ROUTER before `bind` (with `WireSocketOptions.coordinator`).
-    public var serverSocketOptions: [ZMQSocketOption] {
+    /// The options the coordinator's listener sets before `bind` (with `WireSocketOptions.coordinator`).
+    var serverSocketOptions: [ZMQSocketOption] {
         WireSocketOptions.curveServer(secretKey: serverKeyPair.secretKey, zapDomain: configuration.zapDomain)
     }
 
@@ -69,10 +69,6 @@ public final class CoordinatorSecurity: Sendable {
     public func stop() { authenticator.stop() }
 
     // MARK: - Per-message checks
-
-    /// The role of the connection a message came from, from the user id returned by
-    /// `ZMQSocket.receiveWithUserID`.
-    public func role(userID: String?) -> PeerRole? { PeerRole(userID: userID) }
 
     /// Whether a client request from a connection with `role` may be served. Every client
     /// request needs a client key; answer a refusal with `reply.error` code `forbidden`.
