@@ -93,8 +93,8 @@ public enum SyntheticSweep {
             times[metric.key] = clustered && (metric == .ldaSilhouette || uniform() < 0.5)
                 ? ClusterTime(epoch: run, seconds: Double(run) / 1000) : nil
         }
-        let summary = TrainSummary(
-            config: config, status: clustered ? .clustered : .censored, epochsRun: run, timeToCluster: times,
+        let summary = RunOutcome(
+            status: clustered ? .clustered : .censored, epochsRun: run, timeToCluster: times,
             final: MetricValues(loss: 0.25, ldaSilhouette: 0.5, knnAccuracy: 0.9, silhouette: 0.4, fisherRatio: 2),
             trainSeconds: Double(run) / 1000, msPerEpoch: 1, kernelFamily: nil)
         return JobResult(status: clustered ? .clustered : .censored, summary: summary, seconds: Double(run) / 1000 + 0.01)

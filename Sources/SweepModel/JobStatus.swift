@@ -37,12 +37,13 @@ public enum JobStatus: String, Codable, Sendable, Hashable, CaseIterable {
 public struct JobResult: Codable, Sendable, Equatable {
     /// `clustered`, `censored` or `diverged` for a training job; `completed` for `noop` and `sleep`.
     public var status: JobStatus
-    /// The train summary; `nil` for `noop` and `sleep` jobs.
-    public var summary: TrainSummary?
+    /// What the training run did (without its configuration: that is the job's parameters);
+    /// `nil` for `noop` and `sleep` jobs. Stored and sent under the key `summary`.
+    public var summary: RunOutcome?
     /// Seconds the worker spent on the job.
     public var seconds: Double
 
-    public init(status: JobStatus, summary: TrainSummary?, seconds: Double) {
+    public init(status: JobStatus, summary: RunOutcome?, seconds: Double) {
         self.status = status
         self.summary = summary
         self.seconds = seconds

@@ -1,6 +1,6 @@
 /// Turns protocol messages into ZeroMQ frames and back: `[header, payload]`.
 ///
-/// The header frame is `CLUSTERSWEEP/1`. The payload frame is the kind name (one length byte and
+/// The header frame is `CLUSTERSWEEP/2`. The payload frame is the kind name (one length byte and
 /// ASCII, e.g. `worker.results`), then for client requests and replies an 8-byte little-endian
 /// request id, then the body: the case's associated value in the compact binary encoding of
 /// `WireBinaryEncoder` (empty for cases without one). Decoding checks the frame count, the header

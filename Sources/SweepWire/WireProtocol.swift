@@ -1,10 +1,11 @@
 /// The protocol's name, version and size limits: the first frame of every message is
-/// `"\(name)/\(version)"`, e.g. `CLUSTERSWEEP/1`.
+/// `"\(name)/\(version)"`, e.g. `CLUSTERSWEEP/2`.
 public enum WireProtocol {
     /// The protocol name in the header frame.
     public static let name = "CLUSTERSWEEP"
     /// The version this build speaks; a peer with another version is refused, never guessed at.
-    public static let version = 1
+    /// 2: a result's `summary` is the run's outcome without its `config` (docs/PROTOCOL.md).
+    public static let version = 2
     /// The header frame's bytes.
     public static let header: [UInt8] = Array("\(name)/\(version)".utf8)
 

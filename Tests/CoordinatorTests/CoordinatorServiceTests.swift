@@ -134,7 +134,7 @@ import ZeroMQ
         // an unknown kind, a truncated body.
         try dealer.send([Array("hello?".utf8)])
         try dealer.send([Array("NOT-A-HEADER".utf8), [1, 2, 3]])
-        try dealer.send([Array("CLUSTERSWEEP/2".utf8), [1, 0x41]])
+        try dealer.send([Array("CLUSTERSWEEP/1".utf8), [1, 0x41]])
         try dealer.send([header, [3, 0x61, 0x62, 0x63], [1], [2], [3]])
         try dealer.send([header, [14] + Array("worker.nothing".utf8)])
         var truncated = try WireCodec.encode(WorkerMessage.progress(.init(job: someJob, attempt: 1, epoch: 1, metrics: MetricValues(loss: 1, ldaSilhouette: 0, knnAccuracy: 0, silhouette: 0, fisherRatio: 0))))

@@ -27,7 +27,7 @@ import TrainingCore
                     id: ReportFixtures.jobID(index), index: index,
                     parameters: JobParameters(kind: .train, experiment: config.resolved()), status: status,
                     attempts: [ReportFixtures.attempt(index, 1, error: nil)],
-                    result: JobResult(status: status, summary: summary, seconds: summary.trainSeconds)))
+                    result: JobResult(status: status, summary: summary.outcome, seconds: summary.trainSeconds)))
             }
         }
         return jobs

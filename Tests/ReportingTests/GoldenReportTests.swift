@@ -42,7 +42,7 @@ private enum Golden {
     #expect(!json.contains("\" : "))
     // Sorted keys: within the top-level object, dimension_effect < generated_at < groups < jobs < ...
     #expect(json.hasPrefix("{\"dimension_effect\":["))
-    #expect(json.hasSuffix(",\"version\":3}\n"))
+    #expect(json.hasSuffix(",\"version\":4}\n"))
     let order = [",\"generated_at\":\"", "\",\"groups\":[", "],\"jobs\":[", "],\"metrics\":[\"", "],\"sweep\":{", "},\"verdicts\":["]
     let positions = order.compactMap { json.range(of: $0)?.lowerBound }
     #expect(positions.count == order.count)
@@ -64,7 +64,10 @@ private enum Golden {
         #expect(Set(own.keys) == ["dimension", "seed"])
         #expect(own["seed"] as? Int == index % 3)
     }
-    #expect(object["version"] as? Int == 3)
+    #expect(object["version"] as? Int == 4)
+    // Version 4: a job's result is its run's outcome, without the configuration (its parameters).
+    let results = (object["jobs"] as? [[String: Any]] ?? []).compactMap { $0["result"] as? [String: Any] }
+    #expect(!results.isEmpty && results.allSatisfy { $0["config"] == nil && $0["version"] == nil && $0["epochs_run"] != nil })
 }
 
 @Test func reportJSON_roundTrips() throws {

@@ -36,8 +36,8 @@ enum ReportFixtures {
         for metric in ClusterMetric.allCases {
             ttc[metric.key] = times[metric].map { ClusterTime(epoch: $0, seconds: Double($0) / 100) }
         }
-        let summary = TrainSummary(
-            config: params.experiment, status: status, epochsRun: epochsRun, timeToCluster: ttc,
+        let summary = RunOutcome(
+            status: status, epochsRun: epochsRun, timeToCluster: ttc,
             final: MetricValues(loss: 0.25, ldaSilhouette: 0.5, knnAccuracy: 0.875, silhouette: 0.375, fisherRatio: 2.5),
             trainSeconds: Double(epochsRun) / 100, msPerEpoch: 10)
         return JobRecord(
@@ -116,7 +116,6 @@ enum ReportFixtures {
                         index: index, dimension: dimension, seed: UInt64(seed), inputRate: rate,
                         status: clustered ? .clustered : .censored, epochsRun: epochsRun, times: times)
                     record.parameters = params
-                    record.result?.summary?.config = params.experiment
                     jobs.append(record)
                 }
             }

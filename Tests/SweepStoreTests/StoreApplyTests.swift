@@ -103,8 +103,8 @@ struct StoreApplyTests {
             let store = try ResultStore(path: dir + "/state.sqlite")
             _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<1))
             let job = plan(0..<1)[0]
-            let summary = TrainSummary(
-                config: job.parameters.experiment, status: .diverged, epochsRun: 12,
+            let summary = RunOutcome(
+                status: .diverged, epochsRun: 12,
                 timeToCluster: ["lda_silhouette": nil, "knn_accuracy": ClusterTime(epoch: 5, seconds: 0.25)],
                 final: MetricValues(loss: .infinity, ldaSilhouette: -.infinity, knnAccuracy: 0.5, silhouette: 0.1,
                                     fisherRatio: 2),

@@ -41,6 +41,23 @@ import Testing
         #expect(throws: DecodingError.self) { try broken.record() }
     }
 
+    /// A result stored before results left their configuration out (its summary a whole
+    /// `TrainSummary`, `config` and `version` included) reads as the same outcome.
+    @Test func aStoredSummaryWithItsConfig_readsAsItsOutcome() throws {
+        let whole = TrainSummary(config: ExperimentConfig().resolved(), outcome: WireFixtures.summary)
+        let summaryJSON = String(decoding: try NonFiniteNumbers.encoder([.sortedKeys]).encode(whole), as: UTF8.self)
+        #expect(summaryJSON.contains(#""config":{"#))
+        let parameters = String(decoding: try NonFiniteNumbers.encoder([.sortedKeys]).encode(JobParameters(kind: .train, experiment: .init())), as: UTF8.self)
+        let job = FinishedJob(
+            id: JobID(rawValue: "j"), index: 0, status: .clustered, parametersJSON: parameters,
+            resultJSON: #"{"seconds":2.5,"status":"clustered","summary":"# + summaryJSON + "}", error: nil)
+        #expect(try job.result() == JobResult(status: .clustered, summary: WireFixtures.summary, seconds: 2.5))
+        // What is written now has no configuration in it.
+        let written = String(decoding: try NonFiniteNumbers.encoder([.sortedKeys]).encode(
+            JobResult(status: .clustered, summary: WireFixtures.summary, seconds: 2.5)), as: UTF8.self)
+        #expect(!written.contains("config") && !written.contains("points"))
+    }
+
     /// One spelling is written ("NaN", "Infinity", "-Infinity"); the store's old one still reads.
     @Test func nonFiniteNumbers_areWrittenInOneSpelling_andTheOldStoreSpellingStillReads() throws {
         let result = JobResult(status: .censored, summary: nil, seconds: .infinity)

@@ -7,7 +7,7 @@ import Testing
     func workerMessage_roundTripsThroughInbound(_ message: WorkerMessage) throws {
         let frames = try WireCodec.encode(message)
         #expect(frames.count == 2)
-        #expect(frames[0] == Array("CLUSTERSWEEP/1".utf8))
+        #expect(frames[0] == Array("CLUSTERSWEEP/2".utf8))
         #expect(try WireCodec.decodeInbound(frames) == .worker(message))
     }
 
@@ -36,9 +36,9 @@ import Testing
     }
 
     @Test func decode_rejectsOtherVersionBeforeReadingThePayload() {
-        let frames: [[UInt8]] = [Array("CLUSTERSWEEP/2".utf8), [0xFF]]
-        #expect(throws: WireError.unsupportedVersion(got: 2, expected: 1)) { try WireCodec.decodeInbound(frames) }
-        #expect(WireCodec.headerError(Array("CLUSTERSWEEP/17".utf8)) == .unsupportedVersion(got: 17, expected: 1))
+        let frames: [[UInt8]] = [Array("CLUSTERSWEEP/1".utf8), [0xFF]]
+        #expect(throws: WireError.unsupportedVersion(got: 1, expected: 2)) { try WireCodec.decodeInbound(frames) }
+        #expect(WireCodec.headerError(Array("CLUSTERSWEEP/17".utf8)) == .unsupportedVersion(got: 17, expected: 2))
         #expect(WireCodec.headerError(WireProtocol.header) == nil)
     }
 

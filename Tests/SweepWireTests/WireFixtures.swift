@@ -17,8 +17,8 @@ enum WireFixtures {
 
     static let metrics = MetricValues(loss: 0.25, ldaSilhouette: 0.61, knnAccuracy: 0.97, silhouette: 0.4, fisherRatio: 2.5)
 
-    static let summary = TrainSummary(
-        config: ExperimentConfig().resolved(), status: .clustered, epochsRun: 1200,
+    static let summary = RunOutcome(
+        status: .clustered, epochsRun: 1200,
         timeToCluster: ["lda_silhouette": ClusterTime(epoch: 1000, seconds: 1.5), "knn_accuracy": nil],
         final: metrics, trainSeconds: 2.25, msPerEpoch: 1.875)
 
@@ -26,7 +26,7 @@ enum WireFixtures {
         JobAssignment(job: jobID(n), attempt: 1 + n % 3, parameters: parameters(UInt64(n)), timeout: .seconds(3600))
     }
 
-    static func completed(_ n: Int, summary: TrainSummary? = nil) -> CompletedJob {
+    static func completed(_ n: Int, summary: RunOutcome? = nil) -> CompletedJob {
         CompletedJob(job: jobID(n), attempt: 1, result: JobResult(status: .clustered, summary: summary, seconds: 0.001))
     }
 

@@ -37,7 +37,7 @@ import SweepModel
                 errors.append(error)
             }
         }
-        #expect(errors.contains(.unsupportedVersion(got: 9, expected: 1)))
+        #expect(errors.contains(.unsupportedVersion(got: 9, expected: 2)))
         #expect(errors.count == 2)
 
         for (peer, message) in inbound {

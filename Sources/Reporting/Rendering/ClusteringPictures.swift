@@ -41,10 +41,15 @@ public struct ClusteringPictures: Sendable {
     }
 
     /// Replays the representative runs of `report` in series order until `budget` is spent,
-    /// their summaries taken from `report.jobs`.
+    /// their outcomes and configurations (their parameters) taken from `report.jobs`.
     public static func replay(_ report: SweepReport, budget: Double = defaultBudget) -> ClusteringPictures {
-        let jobs = Dictionary(report.jobs.map { ($0.jobID, $0.result) }, uniquingKeysWith: { first, _ in first })
-        return replay(report, summaries: jobs.compactMapValues { $0 }, budget: budget)
+        var summaries: [String: TrainSummary] = [:]
+        let representatives = Set(report.dimensionEffect.flatMap(\.points).compactMap(\.representative?.jobID))
+        for job in report.jobs where representatives.contains(job.jobID) && summaries[job.jobID] == nil {
+            guard let outcome = job.result, let config = ReportParameters.experiment(from: report.parameters(of: job)) else { continue }
+            summaries[job.jobID] = TrainSummary(config: config, outcome: outcome)
+        }
+        return replay(report, summaries: summaries, budget: budget)
     }
 
     /// Replays the representative runs of `report` whose train summaries `summaries` holds (by

@@ -177,8 +177,14 @@ public enum ReportStream {
                 for (jobID, index) in representatives {
                     pages += 1
                     let (_, page) = try Self.call(read, from: index, limit: 1)
-                    guard let row = page.rows.first, row.id.rawValue == jobID else { continue }
-                    if let summary = try? row.result()?.summary { summaries[jobID] = summary }
+                    guard let row = page.rows.first, row.id.rawValue == jobID,
+                          let outcome = try? row.result()?.summary else { continue }
+                    // The run's configuration is its parameters: the shape, with the row's seed.
+                    var flat = try shapes.flatten(try Self.shapeText(row, in: page))
+                    if let seed = row.seed { flat[ReportParameters.seedKey] = ParameterValue.seed(seed) }
+                    if let config = ReportParameters.experiment(from: flat) {
+                        summaries[jobID] = TrainSummary(config: config, outcome: outcome)
+                    }
                 }
             }
             let replayed = pictures ? ClusteringPictures.replay(report, summaries: summaries) : nil

@@ -49,7 +49,7 @@ public struct ReportAccumulator: Sendable {
     /// Adds the next job in plan order. `failed` builds the report entry of a failed job, kept
     /// whole for the first `failedShown` failures only.
     public mutating func add(
-        group: Int, jobID: String, index: Int, seed: ParameterValue, status: JobStatus, summary: TrainSummary?,
+        group: Int, jobID: String, index: Int, seed: ParameterValue, status: JobStatus, summary: RunOutcome?,
         failed: () -> ReportJob
     ) {
         jobCount += 1

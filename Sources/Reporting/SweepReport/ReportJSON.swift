@@ -33,7 +33,7 @@ enum ReportJSON {
         return data
     }
 
-    /// `],"metrics":…,"sweep":…,"verdicts":…,"version":3}` and a newline.
+    /// `],"metrics":…,"sweep":…,"verdicts":…,"version":4}` and a newline.
     static func tail(_ report: SweepReport) throws(ReportError) -> Data {
         var data = Data("]".utf8)
         let body = try encode(Tail(

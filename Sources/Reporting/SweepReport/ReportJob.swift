@@ -3,7 +3,7 @@ import SweepModel
 import TrainingCore
 
 /// One job as a report shows it: its parameters, where it stands, how often it was tried, and
-/// its train summary once it has one.
+/// what its run did once it has run (its configuration is its parameters).
 public struct ReportJob: Codable, Sendable, Equatable {
     /// How often a job was tried and how the last failure read.
     public struct Attempts: Codable, Sendable, Equatable {
@@ -38,12 +38,12 @@ public struct ReportJob: Codable, Sendable, Equatable {
     public var attempts: Attempts
     /// Seconds the worker spent on the completed job; `nil` until it completed.
     public var workerSeconds: Double?
-    /// The train summary; `nil` for unfinished, failed, `noop` and `sleep` jobs.
-    public var result: TrainSummary?
+    /// What the training run did; `nil` for unfinished, failed, `noop` and `sleep` jobs.
+    public var result: RunOutcome?
 
     public init(
         jobID: String, index: Int, parameters: [String: ParameterValue], status: JobStatus,
-        attempts: Attempts, workerSeconds: Double?, result: TrainSummary?
+        attempts: Attempts, workerSeconds: Double?, result: RunOutcome?
     ) {
         self.jobID = jobID
         self.index = index

@@ -31,6 +31,16 @@ public enum ReportParameters {
         return flat
     }
 
+    /// The experiment configuration that flattened parameters (a report job's, all of them:
+    /// `SweepReport.parameters(of:)`) describe: the inverse of `flatten` for its experiment.
+    /// `nil` if they do not decode as one.
+    public static func experiment(from flat: [String: ParameterValue]) -> ExperimentConfig? {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = NonFiniteNumbers.encodingStrategy
+        guard let data = try? encoder.encode(flat) else { return nil }
+        return try? NonFiniteNumbers.decoder().decode(ExperimentConfig.self, from: data)
+    }
+
     /// `parameters` without the keys in `removing`.
     static func without(_ parameters: [String: ParameterValue], _ removing: Set<String>) -> [String: ParameterValue] {
         parameters.filter { !removing.contains($0.key) }

@@ -12,7 +12,7 @@ public struct SweepReport: Codable, Sendable, Equatable {
     /// 2: `noop` and `sleep` jobs end `completed` (version 1 called them `clustered`).
     /// 3: written compactly; each job's `parameters` holds its own (grid keys and seed), the
     /// parameters every job shares are written once under `sweep.parameters`.
-    public static let currentVersion = 3
+    public static let currentVersion = 4
 
     public var version: Int
     /// When the report was built.

@@ -36,7 +36,8 @@ public struct TrainJobRunner: Sendable {
         }
         if outcome.aborted { throw control.stopReason }
         let summary = outcome.summary
-        return JobResult(status: JobStatus(summary.status), summary: summary, seconds: summary.trainSeconds)
+        // The configuration stays behind: it is the job's parameters, which the coordinator has.
+        return JobResult(status: JobStatus(summary.status), summary: summary.outcome, seconds: summary.trainSeconds)
     }
 
     /// The executor a worker process uses: noop, sleep and fail switches built in, train here.

@@ -165,7 +165,7 @@ final class HostilePeer {
 
     private func wrongVersions() throws {
         let valid = try WireCodec.encode(WorkerMessage.heartbeat)
-        for header in ["CLUSTERSWEEP/0", "CLUSTERSWEEP/2", "CLUSTERSWEEP/99999999999999999999", "clustersweep/1", "CLUSTERSWEEP/", "CLUSTERSWEEP/-1", ""] {
+        for header in ["CLUSTERSWEEP/0", "CLUSTERSWEEP/1", "CLUSTERSWEEP/99999999999999999999", "clustersweep/1", "CLUSTERSWEEP/", "CLUSTERSWEEP/-1", ""] {
             try main.send([Array(header.utf8), valid[1]])
             tally.wrongVersion += 1
         }
