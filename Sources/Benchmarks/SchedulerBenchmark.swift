@@ -64,7 +64,7 @@ public enum SchedulerBenchmark {
             for w in 0..<workers where !held[w].isEmpty {
                 progress = true
                 let take = min(max(1, batch), held[w].count)
-                let reports = held[w].prefix(take).map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: done) }
+                let reports = held[w].prefix(take).map { WorkerReport.completed(CompletedJob(job: $0.job, attempt: $0.attempt, result: done)) }
                 held[w].removeFirst(take)
                 collect(scheduler.workerReported(ids[w], reports, at: now))
                 events += 1

@@ -95,7 +95,7 @@ import Testing
         // a resumes: its late result is refused until it says hello again, then recorded once.
         #expect(s.jobResult(a, job: Fixture.job(0), attempt: 1, result: Fixture.done, at: Fixture.at(4)) == [.sendReconnect(worker: a)])
         let late = s.workerHello(
-            a, slots: 1, running: [], finished: [.result(job: Fixture.job(0), attempt: 1, result: Fixture.done)], at: Fixture.at(4.1))
+            a, slots: 1, running: [], finished: [.completed(CompletedJob(job: Fixture.job(0), attempt: 1, result: Fixture.done))], at: Fixture.at(4.1))
         #expect(late.contains(.persist(.resultRecorded(job: Fixture.job(0), attempt: 1, result: Fixture.done))))
         #expect(late.contains { if case .persist(.attemptEnded(Fixture.job(0), 2, .released, _)) = $0 { true } else { false } })
         #expect(late.aborts(to: b) == [Fixture.job(0)])

@@ -317,8 +317,8 @@ struct SchedulerSimulation {
         let held = workers[i].held.remove(at: k)
         let report: WorkerReport =
             alwaysFailing.contains(held.job) || rng.chance(0.05)
-            ? .failure(job: held.job, attempt: held.attempt, error: "boom on \(workers[i].id)")
-            : .result(job: held.job, attempt: held.attempt, result: Fixture.done)
+            ? .failed(FailedJob(job: held.job, attempt: held.attempt, error: "boom on \(workers[i].id)"))
+            : .completed(CompletedJob(job: held.job, attempt: held.attempt, result: Fixture.done))
         workers[i].unacked.append(report)
         send(from: i, .reports([report]))
     }

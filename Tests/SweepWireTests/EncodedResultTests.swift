@@ -1,3 +1,4 @@
+import SweepModel
 import Testing
 @testable import SweepWire
 

@@ -49,13 +49,13 @@ extension WorkerSimulation {
         case .progress(let p):
             perform("progress \(worker)", scheduler.jobProgress(worker, job: p.job, attempt: p.attempt, at: now))
         case .results(let results):
-            let reports = results.results.map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: $0.result) }
+            let reports = results.results.map(WorkerReport.completed)
             perform("results \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .failures(let failures):
-            let reports = failures.failures.map { WorkerReport.failure(job: $0.job, attempt: $0.attempt, error: $0.error) }
+            let reports = failures.failures.map(WorkerReport.failed)
             perform("failures \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .released(let released):
-            let reports = released.jobs.map { WorkerReport.released(job: $0.job, attempt: $0.attempt) }
+            let reports = released.jobs.map(WorkerReport.released)
             perform("released \(worker)", scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .goodbye:
             count("goodbye")
@@ -74,8 +74,7 @@ extension WorkerSimulation {
         reconnectToldAt[route] = nil
         let running = hello.running.map { JobAttempt(job: $0.job, attempt: $0.attempt) }
         let reports =
-            hello.finished.map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: $0.result) }
-            + hello.failed.map { WorkerReport.failure(job: $0.job, attempt: $0.attempt, error: $0.error) }
+            hello.finished.map(WorkerReport.completed) + hello.failed.map(WorkerReport.failed)
         if !reports.isEmpty { count("hello carrying unacknowledged reports") }
         let actions = scheduler.workerHello(worker, slots: hello.slots, running: running, finished: reports, at: now)
         let keep = hello.running.filter { held in
@@ -108,11 +107,8 @@ extension WorkerSimulation {
             case .sendAck(let worker, let jobs):
                 let acknowledged = Set(jobs)
                 let attempts = reports.compactMap { report -> JobAttempt? in
-                    switch report {
-                    case .result(let job, let attempt, _), .failure(let job, let attempt, _):
-                        acknowledged.contains(job) ? JobAttempt(job: job, attempt: attempt) : nil
-                    case .released: nil
-                    }
+                    if case .released = report { return nil }
+                    return acknowledged.contains(report.job) ? report.jobAttempt : nil
                 }
                 if !attempts.isEmpty { send(.received(.ack(.init(attempts))), to: worker) }
             case .sendAbort(let worker, let jobs):

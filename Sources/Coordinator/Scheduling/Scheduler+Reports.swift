@@ -12,14 +12,15 @@ extension Scheduler {
         acked.reserveCapacity(reports.count)
         for report in reports {
             switch report {
-            case .result(let job, let attempt, let result):
-                acceptResult(job, attempt: attempt, result: result, from: worker, into: &out)
-                acked.append(job)
-            case .failure(let job, let attempt, let error):
-                acceptFailure(job, attempt: attempt, error: String(error.prefix(configuration.maxErrorLength)),
+            case .completed(let completed):
+                acceptResult(completed.job, attempt: completed.attempt, result: completed.result, from: worker, into: &out)
+                acked.append(completed.job)
+            case .failed(let failed):
+                acceptFailure(failed.job, attempt: failed.attempt, error: String(failed.error.prefix(configuration.maxErrorLength)),
                     from: worker, into: &out)
-                acked.append(job)
-            case .released(let job, let attempt):
+                acked.append(failed.job)
+            case .released(let released):
+                let (job, attempt) = (released.job, released.attempt)
                 guard let j = jobIndex[job], let lease = jobs[j].lease, lease.worker == worker,
                     lease.attempt == attempt
                 else { continue }

@@ -125,14 +125,14 @@ extension Scheduler {
     public mutating func jobResult(
         _ worker: WorkerID, job: JobID, attempt: Int, result: JobResult, at now: MonotonicInstant
     ) -> [SchedulerAction] {
-        workerReported(worker, [.result(job: job, attempt: attempt, result: result)], at: now)
+        workerReported(worker, [.completed(CompletedJob(job: job, attempt: attempt, result: result))], at: now)
     }
 
     /// One failure; see `workerReported`.
     public mutating func jobFailure(
         _ worker: WorkerID, job: JobID, attempt: Int, error: String, at now: MonotonicInstant
     ) -> [SchedulerAction] {
-        workerReported(worker, [.failure(job: job, attempt: attempt, error: error)], at: now)
+        workerReported(worker, [.failed(FailedJob(job: job, attempt: attempt, error: error))], at: now)
     }
 
     // MARK: Helpers

@@ -29,13 +29,13 @@ extension CoordinatorLoop {
         case .progress(let progress):
             perform(scheduler.jobProgress(worker, job: progress.job, attempt: progress.attempt, at: now))
         case .results(let results):
-            let reports = results.results.map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: $0.result) }
+            let reports = results.results.map(WorkerReport.completed)
             perform(scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .failures(let failures):
-            let reports = failures.failures.map { WorkerReport.failure(job: $0.job, attempt: $0.attempt, error: $0.error) }
+            let reports = failures.failures.map(WorkerReport.failed)
             perform(scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .released(let released):
-            let reports = released.jobs.map { WorkerReport.released(job: $0.job, attempt: $0.attempt) }
+            let reports = released.jobs.map(WorkerReport.released)
             perform(scheduler.workerReported(worker, reports, at: now), reports: reports, from: worker)
         case .goodbye(let goodbye):
             logger.info("worker left", metadata: [
@@ -69,8 +69,7 @@ extension CoordinatorLoop {
         peers.hello(hello, route: route, at: now, date: date)
         let running = hello.running.map { JobAttempt(job: $0.job, attempt: $0.attempt) }
         let reports =
-            hello.finished.map { WorkerReport.result(job: $0.job, attempt: $0.attempt, result: $0.result) }
-            + hello.failed.map { WorkerReport.failure(job: $0.job, attempt: $0.attempt, error: $0.error) }
+            hello.finished.map(WorkerReport.completed) + hello.failed.map(WorkerReport.failed)
         let actions = scheduler.workerHello(worker, slots: hello.slots, running: running, finished: reports, at: now)
         let keep = hello.running.filter { held in
             guard let holder = scheduler.leaseHolder(of: held.job) else { return false }
@@ -156,22 +155,14 @@ extension CoordinatorLoop {
         var inOrder: [JobAttempt] = []
         inOrder.reserveCapacity(jobs.count)
         for report in reports {
-            switch report {
-            case .result(let job, let attempt, _), .failure(let job, let attempt, _):
-                inOrder.append(JobAttempt(job: job, attempt: attempt))
-            case .released:
-                continue
-            }
+            if case .released = report { continue }
+            inOrder.append(report.jobAttempt)
         }
         if inOrder.count == jobs.count && zip(inOrder, jobs).allSatisfy({ $0.job == $1 }) { return inOrder }
         let acknowledged = Set(jobs)
         return reports.compactMap { report in
-            switch report {
-            case .result(let job, let attempt, _), .failure(let job, let attempt, _):
-                acknowledged.contains(job) ? JobAttempt(job: job, attempt: attempt) : nil
-            case .released:
-                nil
-            }
+            if case .released = report { return nil }
+            return acknowledged.contains(report.job) ? report.jobAttempt : nil
         }
     }
 }

@@ -1,5 +1,3 @@
-import SweepModel
-
 /// A finished job's result, as the worker holds it until the coordinator acknowledges it.
 public struct CompletedJob: Codable, Sendable, Equatable {
     public var job: JobID

@@ -1,5 +1,3 @@
-import SweepModel
-
 /// A job attempt that ended in an error, with the error's text.
 public struct FailedJob: Codable, Sendable, Equatable {
     public var job: JobID
