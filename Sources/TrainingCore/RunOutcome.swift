@@ -47,20 +47,3 @@ public struct RunOutcome: Codable, Sendable, Equatable {
         timeToCluster[metric.key] ?? nil
     }
 }
-
-extension TrainSummary {
-    /// The run's outcome without its configuration.
-    public var outcome: RunOutcome {
-        RunOutcome(
-            status: status, epochsRun: epochsRun, timeToCluster: timeToCluster, final: final,
-            trainSeconds: trainSeconds, msPerEpoch: msPerEpoch, kernelFamily: kernelFamily)
-    }
-
-    /// The summary of a run of `config` that ended with `outcome`.
-    public init(config: ExperimentConfig, outcome: RunOutcome) {
-        self.init(
-            config: config, status: outcome.status, epochsRun: outcome.epochsRun, timeToCluster: outcome.timeToCluster,
-            final: outcome.final, trainSeconds: outcome.trainSeconds, msPerEpoch: outcome.msPerEpoch,
-            kernelFamily: outcome.kernelFamily)
-    }
-}

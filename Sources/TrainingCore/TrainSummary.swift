@@ -1,54 +1,75 @@
-/// The outcome of one run, as `summary.json` stores it and as a sweep records each train job.
+/// The outcome of one run with the configuration it ran with, as `summary.json` stores it.
 ///
-/// Keys are snake_case; `time_to_cluster` has one entry per metric (its `key`), `null` when the
-/// metric never reached its threshold during the run.
+/// Keys are snake_case and flat: `version`, `config`, then the outcome's keys (`RunOutcome`:
+/// `status`, `epochs_run`, `time_to_cluster` with one entry per metric key, `null` where the
+/// metric never reached its threshold, `final`, `train_seconds`, `ms_per_epoch`, `kernel_family`).
 public struct TrainSummary: Codable, Sendable, Equatable {
     /// Format version of this summary.
     public var version: Int = 1
     /// The resolved configuration (every parameter, derived defaults written out).
     public var config: ExperimentConfig
-    public var status: RunStatus
-    /// Epochs trained (the last epoch whose update was applied).
-    public var epochsRun: Int
-    /// Time-to-cluster per metric key, `nil` where the threshold was never reached.
-    public var timeToCluster: [String: ClusterTime?]
-    /// Loss and metrics at the last check.
-    public var final: MetricValues
-    /// Wall-clock seconds of the whole run, checks included.
-    public var trainSeconds: Double
-    /// `trainSeconds` per epoch, in milliseconds.
-    public var msPerEpoch: Double
-    /// The kernel family that ran (`nil` in summaries written before families existed).
-    public var kernelFamily: KernelFamily?
+    /// What the run did: what a sweep job sends back and stores (without `config`).
+    public var outcome: RunOutcome
+
+    /// The summary of a run of `config` that ended with `outcome`.
+    public init(config: ExperimentConfig, outcome: RunOutcome) {
+        self.config = config
+        self.outcome = outcome
+    }
 
     public init(
         config: ExperimentConfig, status: RunStatus, epochsRun: Int,
         timeToCluster: [String: ClusterTime?], final: MetricValues,
         trainSeconds: Double, msPerEpoch: Double, kernelFamily: KernelFamily? = nil
     ) {
-        self.config = config
-        self.status = status
-        self.epochsRun = epochsRun
-        self.timeToCluster = timeToCluster
-        self.final = final
-        self.trainSeconds = trainSeconds
-        self.msPerEpoch = msPerEpoch
-        self.kernelFamily = kernelFamily
+        self.init(config: config, outcome: RunOutcome(
+            status: status, epochsRun: epochsRun, timeToCluster: timeToCluster, final: final,
+            trainSeconds: trainSeconds, msPerEpoch: msPerEpoch, kernelFamily: kernelFamily))
     }
 
-    enum CodingKeys: String, CodingKey {
-        case version, config, status
-        case epochsRun = "epochs_run"
-        case timeToCluster = "time_to_cluster"
-        case final
-        case trainSeconds = "train_seconds"
-        case msPerEpoch = "ms_per_epoch"
-        case kernelFamily = "kernel_family"
+    public var status: RunStatus {
+        get { outcome.status }
+        set { outcome.status = newValue }
+    }
+    public var epochsRun: Int {
+        get { outcome.epochsRun }
+        set { outcome.epochsRun = newValue }
+    }
+    public var timeToCluster: [String: ClusterTime?] {
+        get { outcome.timeToCluster }
+        set { outcome.timeToCluster = newValue }
+    }
+    public var final: MetricValues {
+        get { outcome.final }
+        set { outcome.final = newValue }
+    }
+    public var trainSeconds: Double { outcome.trainSeconds }
+    public var msPerEpoch: Double { outcome.msPerEpoch }
+    public var kernelFamily: KernelFamily? {
+        get { outcome.kernelFamily }
+        set { outcome.kernelFamily = newValue }
     }
 
     /// Time-to-cluster under `metric`, if reached.
-    public func timeToCluster(_ metric: ClusterMetric) -> ClusterTime? {
-        timeToCluster[metric.key] ?? nil
+    public func timeToCluster(_ metric: ClusterMetric) -> ClusterTime? { outcome.timeToCluster(metric) }
+
+    enum CodingKeys: String, CodingKey {
+        case version, config
+    }
+
+    /// One flat object: the outcome's keys beside `version` and `config`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        config = try c.decode(ExperimentConfig.self, forKey: .config)
+        outcome = try RunOutcome(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(config, forKey: .config)
+        try outcome.encode(to: encoder)
     }
 }
 
