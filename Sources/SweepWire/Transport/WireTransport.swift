@@ -28,14 +28,13 @@ public final class WireTransport: Sendable {
     public func coordinatorListener(
         bind endpoint: String, security: CoordinatorSecurity?, linger: Int32
     ) throws(TransportError) -> (channel: WireChannel, endpoint: String) {
-        let channel = try make(.router, linger: linger, options: WireSocketOptions.coordinator + (security?.serverSocketOptions ?? []))
-        do {
+        var bound = ""
+        let options = WireSocketOptions.coordinator + (security?.serverSocketOptions ?? [])
+        let channel = try make(.router, linger: linger, options: options) { channel throws(TransportError) in
             try channel.bind(endpoint)
-            return (channel, try channel.boundEndpoint())
-        } catch {
-            channel.close()
-            throw error
+            bound = try channel.boundEndpoint()
         }
+        return (channel, bound)
     }
 
     /// A worker's connection to the coordinator (a DEALER with `routingID`), connecting in the
@@ -43,27 +42,16 @@ public final class WireTransport: Sendable {
     public func workerConnection(
         to endpoint: String, routingID: [UInt8], curve: CurveClientKeys?, linger: Int32
     ) throws(TransportError) -> WireChannel {
-        let channel = try make(.dealer, linger: linger, options: [.routingID(Array(routingID.prefix(255)))] + WireSocketOptions.worker(curve: curve))
-        do {
+        let options = [.routingID(Array(routingID.prefix(255)))] + WireSocketOptions.worker(curve: curve)
+        return try make(.dealer, linger: linger, options: options) { channel throws(TransportError) in
             try channel.connect(endpoint)
-        } catch {
-            channel.close()
-            throw error
         }
-        return channel
     }
 
     /// The receiving end of a wake-up line (a PULL bound to an in-process `endpoint`): other
     /// threads send it a frame to interrupt the owner's poll (stop requests, signals).
     public func wakeUpReceiver(bind endpoint: String) throws(TransportError) -> WireChannel {
-        let channel = try make(.pull, linger: 0, options: [])
-        do {
-            try channel.bind(endpoint)
-        } catch {
-            channel.close()
-            throw error
-        }
-        return channel
+        try make(.pull, linger: 0, options: []) { channel throws(TransportError) in try channel.bind(endpoint) }
     }
 
     /// The sending end of a wake-up line (a PUSH; connect it to the receiver's endpoint).
@@ -74,29 +62,20 @@ public final class WireTransport: Sendable {
     /// A hub that addresses many in-process peers by their routing ids (a ROUTER): the worker's
     /// socket thread to its slot threads.
     public func hub(bind endpoint: String) throws(TransportError) -> WireChannel {
-        let channel = try make(.router, linger: 0, options: [])
-        do {
-            try channel.bind(endpoint)
-        } catch {
-            channel.close()
-            throw error
-        }
-        return channel
+        try make(.router, linger: 0, options: []) { channel throws(TransportError) in try channel.bind(endpoint) }
     }
 
     /// A peer of a `hub`, known to it as `routingID` (a DEALER).
     public func hubPeer(connect endpoint: String, routingID: [UInt8]) throws(TransportError) -> WireChannel {
-        let channel = try make(.dealer, linger: 0, options: [.routingID(routingID)])
-        do {
-            try channel.connect(endpoint)
-        } catch {
-            channel.close()
-            throw error
-        }
-        return channel
+        try make(.dealer, linger: 0, options: [.routingID(routingID)]) { channel throws(TransportError) in try channel.connect(endpoint) }
     }
 
-    private func make(_ type: ZMQSocketType, linger: Int32, options: [ZMQSocketOption]) throws(TransportError) -> WireChannel {
+    /// A channel of `type` with `options`, then `attach`ed (bound or connected); closed again if
+    /// any step fails, so a failed start leaves no socket behind.
+    private func make(
+        _ type: ZMQSocketType, linger: Int32, options: [ZMQSocketOption],
+        attach: (WireChannel) throws(TransportError) -> Void = { _ in }
+    ) throws(TransportError) -> WireChannel {
         let socket: ZMQSocket
         do {
             socket = try context.socket(type, linger: linger)
@@ -109,6 +88,13 @@ public final class WireTransport: Sendable {
             socket.close()
             throw TransportError(error)
         }
-        return WireChannel(socket)
+        let channel = WireChannel(socket)
+        do {
+            try attach(channel)
+        } catch {
+            channel.close()
+            throw error
+        }
+        return channel
     }
 }
