@@ -1,3 +1,4 @@
+import SweepModel
 import ZeroMQ
 
 /// A bare ZeroMQ request-reply loop: a ROUTER hands each connected DEALER one request at a time
@@ -63,7 +64,7 @@ public enum RequestReplyLoop {
                 }
             }
         }
-        let seconds = (clock.now - start).secondsValue
+        let seconds = (clock.now - start).seconds
         for route in routes { _ = try? router.trySend([route, []]) }
         return answered >= roundTrips ? Figures(roundTrips: answered, seconds: seconds) : nil
     }
@@ -87,12 +88,5 @@ public enum RequestReplyLoop {
             }
         }
         return answered
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    fileprivate var secondsValue: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -30,7 +30,7 @@ public struct BuiltinJobExecutor: JobExecutor {
             while ContinuousClock.now < end {
                 guard control.shouldContinue() else { throw control.stopReason }
                 let remaining = ContinuousClock.now.duration(to: end)
-                Thread.sleep(forTimeInterval: min(0.02, Self.seconds(of: remaining)))
+                Thread.sleep(forTimeInterval: min(0.02, remaining.seconds))
             }
             return JobResult(status: .completed, summary: nil, seconds: Self.seconds(since: start))
         case .train:
@@ -39,11 +39,7 @@ public struct BuiltinJobExecutor: JobExecutor {
         }
     }
 
-    static func seconds(of duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        seconds(of: ContinuousClock.now - start)
+        (ContinuousClock.now - start).seconds
     }
 }

@@ -1,3 +1,4 @@
+import SweepModel
 import Foundation
 import Logging
 import SweepWire
@@ -93,8 +94,7 @@ final class WorkerLoop {
     private func pollTimeoutMilliseconds() -> Int {
         guard let due = session.resultsDueAt else { return 100 }
         let remaining = due - instant()
-        let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
-        return Int(min(max(milliseconds + 1, 1), 100))
+        return Int(min(max(remaining.milliseconds + 1, 1), 100))
     }
 
     /// Each message: the slot's routing id, then one frame per event (several for the jobs of a

@@ -11,8 +11,7 @@ extension WorkerSession {
         running[attempt] = nil
         startedAt[attempt] = nil
         if slotBusySince.indices.contains(slot), let start = slotBusySince[slot] {
-            let elapsed = now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = (now - start).seconds
             averageJobSeconds = averageJobSeconds.map { $0 + (seconds - $0) / 16 } ?? seconds
             slotBusySince[slot] = now
         }
