@@ -1,6 +1,6 @@
 import Coordinator
-import SweepModel
 import Foundation
+import SweepModel
 
 /// A micro-benchmark of the scheduler alone: `jobs` no-op jobs through simulated workers that
 /// answer every assignment at once, so the figure is the state machine's own cost per event

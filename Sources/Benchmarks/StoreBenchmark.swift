@@ -1,6 +1,6 @@
-import SweepStore
 import Foundation
 import SweepModel
+import SweepStore
 import TrainingCore
 
 /// Measures how many job results per second the store commits through `apply`, the way the

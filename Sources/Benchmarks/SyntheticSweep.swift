@@ -1,6 +1,6 @@
-import SweepStore
 import Foundation
 import SweepModel
+import SweepStore
 import TrainingCore
 
 /// A large finished sweep written into a new store through its own bulk calls (`submit`, then

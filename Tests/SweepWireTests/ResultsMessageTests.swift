@@ -1,7 +1,7 @@
 import Foundation
 import SweepModel
-import TrainingCore
 import Testing
+import TrainingCore
 @testable import SweepWire
 
 /// `client.results` / `reply.results` travel like every other client message.

@@ -1,6 +1,6 @@
-import SweepModel
 import Foundation
 import Logging
+import SweepModel
 import SweepWire
 
 /// The socket thread's event loop (see `WorkerService`): polls the coordinator socket, the slot

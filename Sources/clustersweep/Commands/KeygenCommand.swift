@@ -1,6 +1,6 @@
-import SweepWire
 import ArgumentParser
 import Coordinator
+import SweepWire
 import ZeroMQ
 
 /// `clustersweep keygen --out DIR`: writes a new CURVE key pair as `DIR/public.key` and

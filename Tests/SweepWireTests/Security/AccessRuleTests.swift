@@ -1,5 +1,5 @@
-import Testing
 import SweepModel
+import Testing
 import ZeroMQ
 @testable import SweepWire
 
