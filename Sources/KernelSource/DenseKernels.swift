@@ -12,11 +12,20 @@ public enum DenseKernels {
         outputStride: Int, fanOut: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, count: Int,
         activation: Int
     ) {
-        let (i, o) = (inputStride, outputStride)
-        switch activation {
-        case ActivationCode.tanh: forward(input, i, fanIn, output, o, fanOut, weights, bias, count, TanhUnit.self)
-        case ActivationCode.relu: forward(input, i, fanIn, output, o, fanOut, weights, bias, count, ReluUnit.self)
-        default: forward(input, i, fanIn, output, o, fanOut, weights, bias, count, LinearUnit.self)
+        // Many inputs (D = 1024): strips of 64 points through all outputs, so that a strip's
+        // input rows are read from memory once and then from cache for every block of outputs
+        // (each output point is computed alone, so the values do not change).
+        let strip = fanIn > 64 ? 4 * lanes : count
+        var start = 0
+        while start < count {
+            let n = Swift.min(strip, count - start)
+            let (x, i, y, o) = (input + start, inputStride, output + start, outputStride)
+            switch activation {
+            case ActivationCode.tanh: forward(x, i, fanIn, y, o, fanOut, weights, bias, n, TanhUnit.self)
+            case ActivationCode.relu: forward(x, i, fanIn, y, o, fanOut, weights, bias, n, ReluUnit.self)
+            default: forward(x, i, fanIn, y, o, fanOut, weights, bias, n, LinearUnit.self)
+            }
+            start += n
         }
     }
 
@@ -276,6 +285,25 @@ public enum DenseKernels {
     ) {
         biasSums(delta: delta, deltaStride: deltaStride, fanOut: fanOut, count: count, biasAccumulators: biasAccumulators,
                  fresh: fresh)
+        // Many inputs (D = 1024): blocks of 16 input rows through all outputs, so each row is read
+        // from memory once and then from cache (each accumulator still sums in the same order).
+        var k = 0
+        while k < fanIn {
+            let rows = fanIn > 64 ? Swift.min(16, fanIn - k) : fanIn
+            weightGradientRows(input: input + k * inputStride, inputStride: inputStride, fanIn: rows, delta: delta,
+                               deltaStride: deltaStride, fanOut: fanOut, count: count,
+                               accumulators: accumulators + k * fanOut * lanes, fresh: fresh)
+            k += rows
+        }
+    }
+
+    /// The weight gradient of `fanIn` input rows (all of a layer's, or a block of them) and all
+    /// outputs; `accumulators` at the first row's.
+    @inline(__always)
+    private static func weightGradientRows(
+        input: UnsafePointer<Float>, inputStride: Int, fanIn: Int, delta: UnsafePointer<Float>, deltaStride: Int,
+        fanOut: Int, count: Int, accumulators: UnsafeMutablePointer<Float>, fresh: Bool
+    ) {
         var o = 0
         #if KERNELS_AVX512
         // 2 input rows x 8 outputs of accumulators (16 of 32 registers): each input row is read
