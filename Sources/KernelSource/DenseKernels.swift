@@ -892,20 +892,26 @@ public enum DenseKernels {
         store(A.backward(b, output: load(h + lanes)), out + lanes)
     }
 
-    /// `points -= step * gradient` over `count` floats (a multiple of 16); returns whether every
-    /// result is finite.
+    /// `points[r, n] -= step * gradient[r, n]` for `rows` rows of `count` points (a multiple of
+    /// `lanes`), rows `pointStride` and `gradientStride` floats apart (the fused step updates one
+    /// chunk of points at a time); returns whether every result is finite, each checked on its own
+    /// (`x * 0` is zero exactly when `x` is finite, so the probe cannot overflow).
     public static func updatePoints(
-        points: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, count: Int, step: Float
+        points: UnsafeMutablePointer<Float>, pointStride: Int, gradient: UnsafePointer<Float>, gradientStride: Int,
+        rows: Int, count: Int, step: Float
     ) -> Bool {
         let s = Vector(repeating: step)
-        var sum = Vector.zero
-        var i = 0
-        while i < count {
-            let x = load(points + i) - s * load(gradient + i)
-            store(x, points + i)
-            sum += x
-            i += lanes
+        var probe = Vector.zero
+        for r in 0..<rows {
+            let p = points + r * pointStride, g = gradient + r * gradientStride
+            var i = 0
+            while i < count {
+                let x = load(p + i) - s * load(g + i)
+                store(x, p + i)
+                probe += x * Vector.zero
+                i += lanes
+            }
         }
-        return horizontalSum(sum).isFinite
+        return horizontalSum(probe).isFinite
     }
 }

@@ -26,7 +26,7 @@ struct KernelTable: Sendable {
         UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Int,
         UnsafePointer<Float>
     ) -> Void
-    typealias UpdatePoints = @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Float) -> Bool
+    typealias UpdatePoints = @Sendable (UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>, Int, Int, Int, Float) -> Bool
     typealias Adam = @Sendable (
         UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int,
         Float, Float

@@ -56,6 +56,9 @@ final class TrainingEngine {
     /// of `parameters`), and the logits' finiteness probe (`lanes` floats).
     private let accumulators: UnsafeMutablePointer<Float>
     private let probe: UnsafeMutablePointer<Float>
+    /// The points' gradient of one chunk in `step()`, `D x chunkStride` (`pointGradient` holds
+    /// all points' only after `computeGradients()`).
+    private let chunkPointGradient: UnsafeMutablePointer<Float>
     /// Each layer's weights transposed (`fanOut x fanIn`, at the layer's weight offset), for the
     /// input gradients; refreshed at every step.
     private let transposedWeights: UnsafeMutablePointer<Float>
@@ -85,7 +88,7 @@ final class TrainingEngine {
         let lanes = kernels.vectorLanes
         let widthSum = shape.widths.dropFirst().reduce(0, +)
         arenaCount = 2 * config.dimension * paddedCount + widthSum * paddedCount + widthSum * chunkStride
-            + 2 * maxWidth * chunkStride + paddedCount + 5 * p + lanes * p + lanes
+            + 2 * maxWidth * chunkStride + config.dimension * chunkStride + paddedCount + 5 * p + lanes * p + lanes
         arena = UnsafeMutableRawPointer.allocate(byteCount: arenaCount * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: arenaCount)
         arena.initialize(repeating: 0, count: arenaCount)
@@ -116,6 +119,7 @@ final class TrainingEngine {
         accumulators = take(lanes * p)
         probe = take(lanes)
         transposedWeights = take(p)
+        chunkPointGradient = take(config.dimension * chunkStride)
         let inverseN = 1 / Float(config.points)
         for i in 0..<config.points { pointWeight[i] = inverseN }
     }
@@ -172,13 +176,13 @@ final class TrainingEngine {
     // MARK: - The epoch
 
     /// One epoch: forward and backward (fused per chunk of points), then weights and points
-    /// updated together from the gradients at the same (W, X). Returns `false` when a logit or a
-    /// point became non-finite (divergence).
+    /// updated together from the gradients at the same (W, X): each chunk's points as soon as
+    /// its backward pass no longer needs them, the weights after the last chunk. Returns `false`
+    /// when a logit or a point became non-finite (divergence).
     @discardableResult
     func step() -> Bool {
-        let logitsFinite = forwardBackward()
+        let (logitsFinite, pointsFinite) = forwardBackward(updatingPoints: true)
         updateParameters()
-        let pointsFinite = updatePoints()
         forwardIsCurrent = false
         return logitsFinite && pointsFinite
     }
@@ -202,7 +206,7 @@ final class TrainingEngine {
 
     /// Gradients of the mean loss at the current (W, X) without updating anything (for tests).
     func computeGradients() {
-        _ = forwardBackward()
+        _ = forwardBackward(updatingPoints: false)
     }
 
     /// The forward pass over all points into `outputs` (for `loss()`).
@@ -219,9 +223,11 @@ final class TrainingEngine {
         forwardIsCurrent = true
     }
 
-    /// Forward and backward pass, one chunk of points at a time, into `gradients` and
-    /// `pointGradient`; returns whether all logits were finite.
-    private func forwardBackward() -> Bool {
+    /// Forward and backward pass, one chunk of points at a time, into `gradients`, and either
+    /// the points' step (`updatingPoints`: each chunk's points move by `inputStep` times their
+    /// gradient once the chunk is done) or `pointGradient`. Returns whether all logits, and
+    /// whether all updated points, were finite.
+    private func forwardBackward(updatingPoints: Bool) -> (logits: Bool, points: Bool) {
         let lanes = kernels.vectorLanes
         probe.update(repeating: 0, count: lanes)
         for l in 0..<shape.layerCount {
@@ -229,6 +235,7 @@ final class TrainingEngine {
             kernels.transpose(parameters + offset, shape.fanIn(l), shape.fanOut(l), transposedWeights + offset)
         }
         var logitsFinite = true
+        var pointsFinite = true
         var start = 0
         while start < paddedCount {
             let count = Swift.min(chunk, paddedCount - start)
@@ -253,15 +260,23 @@ final class TrainingEngine {
                 kernels.weightGradient(
                     layerInput, layerStride, shape.fanIn(l), delta, chunkStride, shape.fanOut(l), count,
                     accumulators + lanes * shape.weightOffsets[l], accumulators + lanes * shape.biasOffsets[l], start == 0)
+                let (target, targetStride) = l > 0 ? (spare, chunkStride)
+                    : updatingPoints ? (chunkPointGradient, chunkStride) : (pointGradient + start, paddedCount)
                 kernels.inputGradient(
                     delta, chunkStride, shape.fanOut(l), transposedWeights + shape.weightOffsets[l], shape.fanIn(l), count,
-                    l == 0 ? pointGradient + start : spare, layerStride, l == 0 ? 0 : activation.kernelCode, layerInput)
+                    // Layer 0 has no activation to differentiate (the kernel reads nothing there
+                    // that it uses); its activation rows are given at the target's stride.
+                    target, targetStride, l == 0 ? 0 : activation.kernelCode, l == 0 ? UnsafePointer(target) : layerInput)
                 if l > 0 { swap(&delta, &spare) }
+            }
+            if updatingPoints {
+                pointsFinite = kernels.updatePoints(
+                    points + start, paddedCount, chunkPointGradient, chunkStride, dimension, count, inputStep) && pointsFinite
             }
             start += count
         }
         kernels.reduceLanes(accumulators, shape.parameterCount, gradients)
-        return logitsFinite
+        return (logitsFinite, pointsFinite)
     }
 
     private func updateParameters() {
@@ -279,11 +294,6 @@ final class TrainingEngine {
             let correction2Root = Float(correction2.squareRoot())
             kernels.adam(parameters, gradients, firstMoment, secondMoment, count, stepSize, correction2Root)
         }
-    }
-
-    /// `X <- X - input_learning_rate * N * dJ/dX`; returns whether every point stayed finite.
-    private func updatePoints() -> Bool {
-        kernels.updatePoints(points, pointGradient, dimension * paddedCount, inputStep)
     }
 
     /// `base^exponent` for the Adam bias correction, by repeated squaring (no libm needed).
