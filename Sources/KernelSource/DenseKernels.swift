@@ -315,10 +315,14 @@ public enum DenseKernels {
                 let d = delta + o * deltaStride
                 let g = accumulators + (k * fanOut + o) * lanes
                 let h = g + fanOut * lanes
-                var a0 = initial(g, fresh), a1 = initial(g + lanes, fresh), a2 = initial(g + 2 * lanes, fresh), a3 = initial(g + 3 * lanes, fresh)
-                var a4 = initial(g + 4 * lanes, fresh), a5 = initial(g + 5 * lanes, fresh), a6 = initial(g + 6 * lanes, fresh), a7 = initial(g + 7 * lanes, fresh)
-                var b0 = initial(h, fresh), b1 = initial(h + lanes, fresh), b2 = initial(h + 2 * lanes, fresh), b3 = initial(h + 3 * lanes, fresh)
-                var b4 = initial(h + 4 * lanes, fresh), b5 = initial(h + 5 * lanes, fresh), b6 = initial(h + 6 * lanes, fresh), b7 = initial(h + 7 * lanes, fresh)
+                var a0 = initial(g, fresh), a1 = initial(g + lanes, fresh)
+                var a2 = initial(g + 2 * lanes, fresh), a3 = initial(g + 3 * lanes, fresh)
+                var a4 = initial(g + 4 * lanes, fresh), a5 = initial(g + 5 * lanes, fresh)
+                var a6 = initial(g + 6 * lanes, fresh), a7 = initial(g + 7 * lanes, fresh)
+                var b0 = initial(h, fresh), b1 = initial(h + lanes, fresh)
+                var b2 = initial(h + 2 * lanes, fresh), b3 = initial(h + 3 * lanes, fresh)
+                var b4 = initial(h + 4 * lanes, fresh), b5 = initial(h + 5 * lanes, fresh)
+                var b6 = initial(h + 6 * lanes, fresh), b7 = initial(h + 7 * lanes, fresh)
                 var base = 0
                 while base < count {
                     let v0 = load(x0 + base), v1 = load(x1 + base)
@@ -413,16 +417,22 @@ public enum DenseKernels {
         while i + lanes <= count {
             let p = accumulators + i * lanes
             #if KERNELS_AVX512
-            let c0 = pairSumHalves(load(p), load(p + lanes)), c1 = pairSumHalves(load(p + 2 * lanes), load(p + 3 * lanes))
-            let c2 = pairSumHalves(load(p + 4 * lanes), load(p + 5 * lanes)), c3 = pairSumHalves(load(p + 6 * lanes), load(p + 7 * lanes))
-            let c4 = pairSumHalves(load(p + 8 * lanes), load(p + 9 * lanes)), c5 = pairSumHalves(load(p + 10 * lanes), load(p + 11 * lanes))
-            let c6 = pairSumHalves(load(p + 12 * lanes), load(p + 13 * lanes)), c7 = pairSumHalves(load(p + 14 * lanes), load(p + 15 * lanes))
+            let c0 = pairSumHalves(load(p), load(p + lanes))
+            let c1 = pairSumHalves(load(p + 2 * lanes), load(p + 3 * lanes))
+            let c2 = pairSumHalves(load(p + 4 * lanes), load(p + 5 * lanes))
+            let c3 = pairSumHalves(load(p + 6 * lanes), load(p + 7 * lanes))
+            let c4 = pairSumHalves(load(p + 8 * lanes), load(p + 9 * lanes))
+            let c5 = pairSumHalves(load(p + 10 * lanes), load(p + 11 * lanes))
+            let c6 = pairSumHalves(load(p + 12 * lanes), load(p + 13 * lanes))
+            let c7 = pairSumHalves(load(p + 14 * lanes), load(p + 15 * lanes))
             let e0 = pairSumQuarters(c0, c1), e1 = pairSumQuarters(c2, c3)
             let e2 = pairSumQuarters(c4, c5), e3 = pairSumQuarters(c6, c7)
             store(pairSumLanes(pairSumPairs(e0, e1), pairSumPairs(e2, e3)), output + i)
             #elseif KERNELS_AVX2
-            let c0 = pairSumHalves(load(p), load(p + lanes)), c1 = pairSumHalves(load(p + 2 * lanes), load(p + 3 * lanes))
-            let c2 = pairSumHalves(load(p + 4 * lanes), load(p + 5 * lanes)), c3 = pairSumHalves(load(p + 6 * lanes), load(p + 7 * lanes))
+            let c0 = pairSumHalves(load(p), load(p + lanes))
+            let c1 = pairSumHalves(load(p + 2 * lanes), load(p + 3 * lanes))
+            let c2 = pairSumHalves(load(p + 4 * lanes), load(p + 5 * lanes))
+            let c3 = pairSumHalves(load(p + 6 * lanes), load(p + 7 * lanes))
             store(pairSumLanes(pairSumPairs(c0, c1), pairSumPairs(c2, c3)), output + i)
             #else
             let c0 = pairSumHalves(load(p), load(p + lanes)), c1 = pairSumHalves(load(p + 2 * lanes), load(p + 3 * lanes))
@@ -628,7 +638,10 @@ public enum DenseKernels {
             var a1 = Vector.zero, b1 = Vector.zero, c1 = Vector.zero
             var a2 = Vector.zero, b2 = Vector.zero, c2 = Vector.zero
             var a3 = Vector.zero, b3 = Vector.zero, c3 = Vector.zero
-            if rows > 1 { a1 = initial(g + row, fresh); b1 = initial(g + row + lanes, fresh); c1 = initial(g + row + 2 * lanes, fresh) }
+            if rows > 1 {
+                a1 = initial(g + row, fresh); b1 = initial(g + row + lanes, fresh)
+                c1 = initial(g + row + 2 * lanes, fresh)
+            }
             if rows > 2 {
                 a2 = initial(g + 2 * row, fresh); b2 = initial(g + 2 * row + lanes, fresh)
                 c2 = initial(g + 2 * row + 2 * lanes, fresh)
@@ -680,25 +693,28 @@ public enum DenseKernels {
 
     /// `output[k, n] = (sum_o weights[k, o] * delta[o, n]) * act'(k, n)`, with the weights given
     /// transposed (`transposedWeights[o * fanIn + k]`, so a block of rows reads them side by side),
-    /// where the derivative is
-    /// read from the activation's output (`1 - h^2` for tanh, `h > 0` for relu); `linear` gives
-    /// the plain input gradient.
+    /// where the derivative is read from the activation's output `h` (rows `activationStride`
+    /// apart; `1 - h^2` for tanh, `h > 0` for relu); `linear` gives the plain input gradient and
+    /// reads nothing of `h` it uses.
     public static func inputGradient(
-        delta: UnsafePointer<Float>, deltaStride: Int, fanOut: Int, transposedWeights: UnsafePointer<Float>, fanIn: Int, count: Int,
-        output: UnsafeMutablePointer<Float>, outputStride: Int, activation: Int, activationOutput: UnsafePointer<Float>
+        delta: UnsafePointer<Float>, deltaStride: Int, fanOut: Int, transposedWeights: UnsafePointer<Float>, fanIn: Int,
+        count: Int,
+        output: UnsafeMutablePointer<Float>, outputStride: Int, activation: Int, activationOutput: UnsafePointer<Float>,
+        activationStride: Int
     ) {
-        let (d, o, h) = (deltaStride, outputStride, activationOutput)
+        let (d, o, h, a) = (deltaStride, outputStride, activationOutput, activationStride)
         switch activation {
-        case ActivationCode.tanh: inputGradient(delta, d, fanOut, transposedWeights, fanIn, count, output, o, h, TanhUnit.self)
-        case ActivationCode.relu: inputGradient(delta, d, fanOut, transposedWeights, fanIn, count, output, o, h, ReluUnit.self)
-        default: inputGradient(delta, d, fanOut, transposedWeights, fanIn, count, output, o, h, LinearUnit.self)
+        case ActivationCode.tanh: inputGradient(delta, d, fanOut, transposedWeights, fanIn, count, output, o, h, a, TanhUnit.self)
+        case ActivationCode.relu: inputGradient(delta, d, fanOut, transposedWeights, fanIn, count, output, o, h, a, ReluUnit.self)
+        default: inputGradient(delta, d, fanOut, transposedWeights, fanIn, count, output, o, h, a, LinearUnit.self)
         }
     }
 
     private static func inputGradient<A: PointwiseActivation>(
-        _ delta: UnsafePointer<Float>, _ deltaStride: Int, _ fanOut: Int, _ transposedWeights: UnsafePointer<Float>, _ fanIn: Int,
+        _ delta: UnsafePointer<Float>, _ deltaStride: Int, _ fanOut: Int, _ transposedWeights: UnsafePointer<Float>,
+        _ fanIn: Int,
         _ count: Int, _ output: UnsafeMutablePointer<Float>, _ outputStride: Int, _ activationOutput: UnsafePointer<Float>,
-        _: A.Type
+        _ activationStride: Int, _: A.Type
     ) {
         let step = 2 * lanes
         var k = 0
@@ -736,15 +752,15 @@ public enum DenseKernels {
                     w += fanIn
                 }
                 let out = output + k * outputStride + base
-                let h = activationOutput + k * outputStride + base
+                let h = activationOutput + k * activationStride + base
                 finish(a0, b0, out, h, A.self)
-                finish(a1, b1, out + outputStride, h + outputStride, A.self)
-                finish(a2, b2, out + 2 * outputStride, h + 2 * outputStride, A.self)
-                finish(a3, b3, out + 3 * outputStride, h + 3 * outputStride, A.self)
-                finish(a4, b4, out + 4 * outputStride, h + 4 * outputStride, A.self)
-                finish(a5, b5, out + 5 * outputStride, h + 5 * outputStride, A.self)
-                finish(a6, b6, out + 6 * outputStride, h + 6 * outputStride, A.self)
-                finish(a7, b7, out + 7 * outputStride, h + 7 * outputStride, A.self)
+                finish(a1, b1, out + outputStride, h + activationStride, A.self)
+                finish(a2, b2, out + 2 * outputStride, h + 2 * activationStride, A.self)
+                finish(a3, b3, out + 3 * outputStride, h + 3 * activationStride, A.self)
+                finish(a4, b4, out + 4 * outputStride, h + 4 * activationStride, A.self)
+                finish(a5, b5, out + 5 * outputStride, h + 5 * activationStride, A.self)
+                finish(a6, b6, out + 6 * outputStride, h + 6 * activationStride, A.self)
+                finish(a7, b7, out + 7 * outputStride, h + 7 * activationStride, A.self)
                 base += step
             }
             k += 8
@@ -777,13 +793,13 @@ public enum DenseKernels {
                     w += fanIn
                 }
                 let out = output + k * outputStride + base
-                let h = activationOutput + k * outputStride + base
+                let h = activationOutput + k * activationStride + base
                 finish(a0, b0, out, h, A.self)
-                finish(a1, b1, out + outputStride, h + outputStride, A.self)
-                finish(a2, b2, out + 2 * outputStride, h + 2 * outputStride, A.self)
-                finish(a3, b3, out + 3 * outputStride, h + 3 * outputStride, A.self)
-                finish(a4, b4, out + 4 * outputStride, h + 4 * outputStride, A.self)
-                finish(a5, b5, out + 5 * outputStride, h + 5 * outputStride, A.self)
+                finish(a1, b1, out + outputStride, h + activationStride, A.self)
+                finish(a2, b2, out + 2 * outputStride, h + 2 * activationStride, A.self)
+                finish(a3, b3, out + 3 * outputStride, h + 3 * activationStride, A.self)
+                finish(a4, b4, out + 4 * outputStride, h + 4 * activationStride, A.self)
+                finish(a5, b5, out + 5 * outputStride, h + 5 * activationStride, A.self)
                 base += step
             }
             k += 6
@@ -809,29 +825,32 @@ public enum DenseKernels {
                     d += deltaStride
                 }
                 let out = output + k * outputStride + base
-                let h = activationOutput + k * outputStride + base
+                let h = activationOutput + k * activationStride + base
                 finish(a0, b0, out, h, A.self)
                 finish(c0, e0, out + step, h + step, A.self)
                 if two {
-                    finish(a1, b1, out + outputStride, h + outputStride, A.self)
-                    finish(c1, e1, out + outputStride + step, h + outputStride + step, A.self)
+                    finish(a1, b1, out + outputStride, h + activationStride, A.self)
+                    finish(c1, e1, out + outputStride + step, h + activationStride + step, A.self)
                 }
                 base += 2 * step
             }
             if base < count {
-                inputGradientRows(delta, deltaStride, fanOut, transposedWeights, fanIn, count, output, outputStride, activationOutput, A.self, k: k, from: base)
+                inputGradientRows(delta, deltaStride, fanOut, transposedWeights, fanIn, count, output, outputStride,
+                                  activationOutput, activationStride, A.self, k: k, from: base)
             }
             return
         }
-        inputGradientRows(delta, deltaStride, fanOut, transposedWeights, fanIn, count, output, outputStride, activationOutput, A.self, k: k, from: 0)
+        inputGradientRows(delta, deltaStride, fanOut, transposedWeights, fanIn, count, output, outputStride,
+                          activationOutput, activationStride, A.self, k: k, from: 0)
     }
 
     /// The input gradient of rows `k...` and points `from...`, in blocks of 4 rows x 2 vectors.
     @inline(__always)
     private static func inputGradientRows<A: PointwiseActivation>(
-        _ delta: UnsafePointer<Float>, _ deltaStride: Int, _ fanOut: Int, _ transposedWeights: UnsafePointer<Float>, _ fanIn: Int,
+        _ delta: UnsafePointer<Float>, _ deltaStride: Int, _ fanOut: Int, _ transposedWeights: UnsafePointer<Float>,
+        _ fanIn: Int,
         _ count: Int, _ output: UnsafeMutablePointer<Float>, _ outputStride: Int, _ activationOutput: UnsafePointer<Float>,
-        _: A.Type,
+        _ activationStride: Int, _: A.Type,
         k start: Int, from first: Int
     ) {
         let step = 2 * lanes
@@ -874,11 +893,11 @@ public enum DenseKernels {
                     }
                 }
                 let out = output + k * outputStride + base
-                let h = activationOutput + k * outputStride + base
+                let h = activationOutput + k * activationStride + base
                 finish(a0, b0, out, h, A.self)
-                if rows > 1 { finish(a1, b1, out + outputStride, h + outputStride, A.self) }
-                if rows > 2 { finish(a2, b2, out + 2 * outputStride, h + 2 * outputStride, A.self) }
-                if rows > 3 { finish(a3, b3, out + 3 * outputStride, h + 3 * outputStride, A.self) }
+                if rows > 1 { finish(a1, b1, out + outputStride, h + activationStride, A.self) }
+                if rows > 2 { finish(a2, b2, out + 2 * outputStride, h + 2 * activationStride, A.self) }
+                if rows > 3 { finish(a3, b3, out + 3 * outputStride, h + 3 * activationStride, A.self) }
                 base += step
             }
             k += rows

@@ -24,7 +24,7 @@ struct KernelTable: Sendable {
     typealias Transpose = @Sendable (UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>) -> Void
     typealias InputGradient = @Sendable (
         UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Int,
-        UnsafePointer<Float>
+        UnsafePointer<Float>, Int
     ) -> Void
     typealias UpdatePoints = @Sendable (UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>, Int, Int, Int, Float) -> Bool
     typealias Adam = @Sendable (

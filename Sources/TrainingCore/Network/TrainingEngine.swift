@@ -236,37 +236,48 @@ final class TrainingEngine {
         }
         var logitsFinite = true
         var pointsFinite = true
+        // After `loss()` (a metric check) the forward pass over all points is current: the chunks
+        // read their activations from it instead of computing them again (the same values).
+        let reusesForward = forwardIsCurrent
+        let activationStride = reusesForward ? paddedCount : chunkStride
         var start = 0
         while start < paddedCount {
             let count = Swift.min(chunk, paddedCount - start)
-            var input = UnsafePointer(points + start)
-            var inputStride = paddedCount
-            for l in 0..<shape.layerCount {
-                let isLast = l == shape.layerCount - 1
-                kernels.forward(
-                    input, inputStride, shape.fanIn(l), chunkOutputs[l], chunkStride, shape.fanOut(l),
-                    parameters + shape.weightOffsets[l], parameters + shape.biasOffsets[l],
-                    count, isLast ? 0 : activation.kernelCode)
-                input = UnsafePointer(chunkOutputs[l])
-                inputStride = chunkStride
+            // Layer l's output for this chunk.
+            func activations(_ l: Int) -> UnsafeMutablePointer<Float> {
+                reusesForward ? outputs[l] + start : chunkOutputs[l]
+            }
+            if !reusesForward {
+                var input = UnsafePointer(points + start)
+                var inputStride = paddedCount
+                for l in 0..<shape.layerCount {
+                    let isLast = l == shape.layerCount - 1
+                    kernels.forward(
+                        input, inputStride, shape.fanIn(l), chunkOutputs[l], chunkStride, shape.fanOut(l),
+                        parameters + shape.weightOffsets[l], parameters + shape.biasOffsets[l],
+                        count, isLast ? 0 : activation.kernelCode)
+                    input = UnsafePointer(chunkOutputs[l])
+                    inputStride = chunkStride
+                }
             }
             logitsFinite = kernels.softmaxCrossEntropyGradient(
-                input, chunkStride, labels + start, pointWeight + start, classes, count, deltaA, chunkStride, probe)
+                activations(shape.layerCount - 1), activationStride, labels + start, pointWeight + start, classes, count,
+                deltaA, chunkStride, probe)
             var delta = deltaA
             var spare = deltaB
             for l in stride(from: shape.layerCount - 1, through: 0, by: -1) {
-                let layerInput = l == 0 ? UnsafePointer(points + start) : UnsafePointer(chunkOutputs[l - 1])
-                let layerStride = l == 0 ? paddedCount : chunkStride
+                let layerInput = l == 0 ? UnsafePointer(points + start) : UnsafePointer(activations(l - 1))
+                let layerStride = l == 0 ? paddedCount : activationStride
                 kernels.weightGradient(
                     layerInput, layerStride, shape.fanIn(l), delta, chunkStride, shape.fanOut(l), count,
                     accumulators + lanes * shape.weightOffsets[l], accumulators + lanes * shape.biasOffsets[l], start == 0)
                 let (target, targetStride) = l > 0 ? (spare, chunkStride)
                     : updatingPoints ? (chunkPointGradient, chunkStride) : (pointGradient + start, paddedCount)
+                // Layer 0 has no activation to differentiate: the linear kernel reads nothing of
+                // `layerInput` (the points) there.
                 kernels.inputGradient(
                     delta, chunkStride, shape.fanOut(l), transposedWeights + shape.weightOffsets[l], shape.fanIn(l), count,
-                    // Layer 0 has no activation to differentiate (the kernel reads nothing there
-                    // that it uses); its activation rows are given at the target's stride.
-                    target, targetStride, l == 0 ? 0 : activation.kernelCode, l == 0 ? UnsafePointer(target) : layerInput)
+                    target, targetStride, l == 0 ? 0 : activation.kernelCode, layerInput, layerStride)
                 if l > 0 { swap(&delta, &spare) }
             }
             if updatingPoints {
