@@ -42,7 +42,7 @@ final class TrainingEngine {
     let pointGradient: UnsafeMutablePointer<Float>
     /// Output of each layer after its activation (the last: logits), `width x paddedN`.
     private let outputs: [UnsafeMutablePointer<Float>]
-    /// Points per chunk of the fused step: `min(maxChunk, paddedN)`.
+    /// Points per chunk of the fused step: `min(maxChunk, paddedN)` unless a test asks for another.
     let chunk: Int
     /// The row pitch of the chunk buffers, `chunk + 16` floats: rows a power-of-two number of
     /// bytes apart would map to the same cache sets (and alias 4 KiB apart).
@@ -71,7 +71,9 @@ final class TrainingEngine {
     /// Whether `outputs` hold the forward pass of the current (W, X).
     private var forwardIsCurrent = false
 
-    init(config: ExperimentConfig, kernels family: KernelFamily = .detected) {
+    /// `chunkPoints` (tests only; rounded up to a multiple of `block`) replaces `maxChunk`: the
+    /// results must not depend on it.
+    init(config: ExperimentConfig, kernels family: KernelFamily = .detected, chunkPoints: Int? = nil) {
         kernels = KernelTable.table(for: family)
         shape = NetworkShape(dimension: config.dimension, hidden: config.hidden, classes: config.classes)
         pointCount = config.points
@@ -83,7 +85,8 @@ final class TrainingEngine {
 
         let maxWidth = shape.widths.max() ?? 1
         let p = shape.parameterCount
-        chunk = Swift.min(Self.maxChunk, paddedCount)
+        let requested = chunkPoints.map { (Swift.max($0, 1) + Self.block - 1) / Self.block * Self.block }
+        chunk = Swift.min(requested ?? Self.maxChunk, paddedCount)
         chunkStride = chunk + 16
         let lanes = kernels.vectorLanes
         let widthSum = shape.widths.dropFirst().reduce(0, +)
