@@ -86,3 +86,59 @@ import Testing
         #expect(batch == table.neighbourBatchRows)
     }
 }
+
+/// The fused step (chunks of points through all layers, lane accumulators carried across chunks)
+/// gives the same bits whatever the chunk size, also when a metric check's forward pass is reused.
+@Suite struct FusedStepTests {
+    static func trajectory(
+        family: KernelFamily, chunk: Int?, config: ExperimentConfig, lossEvery: Int
+    ) -> (parameters: [Float], points: [Float], losses: [Double], finite: Bool) {
+        let resolved = config.resolved()
+        let state = InitialState.draw(for: resolved)
+        let engine = TrainingEngine(config: resolved, kernels: family, chunkPoints: chunk)
+        let scale = resolved.effectiveInputScale
+        engine.load(
+            points: state.points.flatMap { $0.map { Float($0 * scale) } }, labels: state.labels.map { Int32($0) },
+            parameters: state.layers.flatMap { $0.weights.flatMap { $0 } + $0.bias })
+        var losses: [Double] = []
+        var finite = true
+        for epoch in 0..<60 {
+            if epoch % lossEvery == 0 { losses.append(engine.loss()) }
+            finite = engine.step() && finite
+        }
+        return (engine.parameterArray(), engine.pointRows(), losses, finite)
+    }
+
+    /// How many values differ in their bits (or all, when the lengths differ).
+    static func differing(_ a: [Float], _ b: [Float]) -> Int {
+        a.count == b.count ? zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count : max(a.count, b.count)
+    }
+
+    @Test(arguments: KernelFamily.allCases)
+    func step_isBitIdenticalForEveryChunkSize(_ family: KernelFamily) {
+        guard runnable(family) else { return }
+        var d2 = ExperimentConfig()
+        d2.points = 300
+        d2.seed = 5
+        var wide = ExperimentConfig()
+        wide.points = 170
+        wide.dimension = 80
+        wide.hidden = [24, 9]
+        wide.classes = 4
+        wide.activation = .relu
+        wide.seed = 6
+        for config in [d2, wide] {
+            let reference = Self.trajectory(family: family, chunk: 4096, config: config, lossEvery: 1000)
+            for chunk in [32, 96, 256] {
+                for lossEvery in [1000, 7] {
+                    let run = Self.trajectory(family: family, chunk: chunk, config: config, lossEvery: lossEvery)
+                    let label = "\(family) D=\(config.dimension) chunk \(chunk) loss every \(lossEvery)"
+                    #expect(Self.differing(run.parameters, reference.parameters) == 0, "parameters, \(label)")
+                    #expect(Self.differing(run.points, reference.points) == 0, "points, \(label)")
+                    #expect(run.finite && reference.finite)
+                    #expect(run.losses.first == reference.losses.first)
+                }
+            }
+        }
+    }
+}

@@ -9,18 +9,29 @@ import KernelsBaseline
 /// naming an unsupported family is safe.
 struct KernelTable: Sendable {
     typealias Forward = @Sendable (
-        UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, Int
+        UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Float>,
+        Int, Int
     ) -> Void
     typealias SoftmaxGradient = @Sendable (
-        UnsafePointer<Float>, UnsafePointer<Int32>, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>
+        UnsafePointer<Float>, Int, UnsafePointer<Int32>, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int,
+        UnsafeMutablePointer<Float>
     ) -> Bool
     typealias WeightGradient = @Sendable (
-        UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, Int, Int, Int, UnsafeMutablePointer<Float>,
+        UnsafeMutablePointer<Float>, Bool
     ) -> Void
+    typealias ReduceLanes = @Sendable (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void
+    typealias Transpose = @Sendable (UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>) -> Void
     typealias InputGradient = @Sendable (
-        UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Int,
+        UnsafePointer<Float>, Int
     ) -> Void
-    typealias UpdatePoints = @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Float) -> Bool
+    typealias UpdatePoints = @Sendable (UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>, Int, Int, Int, Float) -> Bool
+    typealias Adam = @Sendable (
+        UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int,
+        Float, Float
+    ) -> Void
+    typealias SGD = @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Float) -> Void
     typealias Pairwise = @Sendable (
         UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Int32>, UnsafePointer<Int>, Int,
         UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, UnsafeMutablePointer<Float>,
@@ -58,8 +69,12 @@ struct KernelTable: Sendable {
     let forward: Forward
     let softmaxCrossEntropyGradient: SoftmaxGradient
     let weightGradient: WeightGradient
+    let reduceLanes: ReduceLanes
+    let transpose: Transpose
     let inputGradient: InputGradient
     let updatePoints: UpdatePoints
+    let adam: Adam
+    let sgd: SGD
     let pairwise: Pairwise
     let neighbourRows: NeighbourRows
     let boundMoments: BoundMoments
@@ -92,8 +107,12 @@ struct KernelTable: Sendable {
         forward: KernelsAVX512.DenseKernels.forward,
         softmaxCrossEntropyGradient: KernelsAVX512.DenseKernels.softmaxCrossEntropyGradient,
         weightGradient: KernelsAVX512.DenseKernels.weightGradient,
+        reduceLanes: KernelsAVX512.DenseKernels.reduceLanes,
+        transpose: KernelsAVX512.DenseKernels.transpose,
         inputGradient: KernelsAVX512.DenseKernels.inputGradient,
         updatePoints: KernelsAVX512.DenseKernels.updatePoints,
+        adam: KernelsAVX512.OptimizerKernels.adam,
+        sgd: KernelsAVX512.OptimizerKernels.sgd,
         pairwise: KernelsAVX512.DistanceKernels.pairwise,
         neighbourRows: KernelsAVX512.DistanceKernels.neighbourRows,
         boundMoments: KernelsAVX512.BoundKernels.moments,
@@ -111,8 +130,12 @@ struct KernelTable: Sendable {
         forward: KernelsAVX2.DenseKernels.forward,
         softmaxCrossEntropyGradient: KernelsAVX2.DenseKernels.softmaxCrossEntropyGradient,
         weightGradient: KernelsAVX2.DenseKernels.weightGradient,
+        reduceLanes: KernelsAVX2.DenseKernels.reduceLanes,
+        transpose: KernelsAVX2.DenseKernels.transpose,
         inputGradient: KernelsAVX2.DenseKernels.inputGradient,
         updatePoints: KernelsAVX2.DenseKernels.updatePoints,
+        adam: KernelsAVX2.OptimizerKernels.adam,
+        sgd: KernelsAVX2.OptimizerKernels.sgd,
         pairwise: KernelsAVX2.DistanceKernels.pairwise,
         neighbourRows: KernelsAVX2.DistanceKernels.neighbourRows,
         boundMoments: KernelsAVX2.BoundKernels.moments,
@@ -130,8 +153,12 @@ struct KernelTable: Sendable {
         forward: KernelsBaseline.DenseKernels.forward,
         softmaxCrossEntropyGradient: KernelsBaseline.DenseKernels.softmaxCrossEntropyGradient,
         weightGradient: KernelsBaseline.DenseKernels.weightGradient,
+        reduceLanes: KernelsBaseline.DenseKernels.reduceLanes,
+        transpose: KernelsBaseline.DenseKernels.transpose,
         inputGradient: KernelsBaseline.DenseKernels.inputGradient,
         updatePoints: KernelsBaseline.DenseKernels.updatePoints,
+        adam: KernelsBaseline.OptimizerKernels.adam,
+        sgd: KernelsBaseline.OptimizerKernels.sgd,
         pairwise: KernelsBaseline.DistanceKernels.pairwise,
         neighbourRows: KernelsBaseline.DistanceKernels.neighbourRows,
         boundMoments: KernelsBaseline.BoundKernels.moments,

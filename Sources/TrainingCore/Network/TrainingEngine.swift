@@ -7,10 +7,18 @@
 /// allocated once in `init` (64-byte aligned); `step()` allocates nothing. The kernels are those of
 /// `kernels` (one `KernelFamily`), chosen at construction.
 ///
+/// The step is fused per chunk of points: each chunk goes forward through every layer and back
+/// again while its activations are still in cache, and only the points, their gradient and the
+/// lane accumulators of the weight gradients live outside the cache. Each accumulator lane sums
+/// its points in the same order as one pass over all points would, so the result does not depend
+/// on the chunk size (bit for bit).
+///
 /// The engine is a class because it owns raw memory (freed in `deinit`); it is used by one run on
 /// one thread and never shared.
 final class TrainingEngine {
     static let block = 32
+    /// Points per chunk of the fused step at most (a multiple of `block`).
+    static let maxChunk = 256
 
     let shape: NetworkShape
     /// The kernel family every step runs.
@@ -34,9 +42,26 @@ final class TrainingEngine {
     let pointGradient: UnsafeMutablePointer<Float>
     /// Output of each layer after its activation (the last: logits), `width x paddedN`.
     private let outputs: [UnsafeMutablePointer<Float>]
-    /// Two scratch buffers for the backward pass, `maxWidth x paddedN`.
+    /// Points per chunk of the fused step: `min(maxChunk, paddedN)` unless a test asks for another.
+    let chunk: Int
+    /// The row pitch of the chunk buffers, `chunk + 16` floats: rows a power-of-two number of
+    /// bytes apart would map to the same cache sets (and alias 4 KiB apart).
+    let chunkStride: Int
+    /// Each layer's output for one chunk, `width x chunkStride`.
+    private let chunkOutputs: [UnsafeMutablePointer<Float>]
+    /// Two scratch buffers for the backward pass of one chunk, `maxWidth x chunkStride`.
     private let deltaA: UnsafeMutablePointer<Float>
     private let deltaB: UnsafeMutablePointer<Float>
+    /// The weight and bias gradients' lane accumulators, `lanes` floats per parameter (the layout
+    /// of `parameters`), and the logits' finiteness probe (`lanes` floats).
+    private let accumulators: UnsafeMutablePointer<Float>
+    private let probe: UnsafeMutablePointer<Float>
+    /// The points' gradient of one chunk in `step()`, `D x chunkStride` (`pointGradient` holds
+    /// all points' only after `computeGradients()`).
+    private let chunkPointGradient: UnsafeMutablePointer<Float>
+    /// Each layer's weights transposed (`fanOut x fanIn`, at the layer's weight offset), for the
+    /// input gradients; refreshed at every step.
+    private let transposedWeights: UnsafeMutablePointer<Float>
     /// `1/N` for real points, 0 for padding.
     private let pointWeight: UnsafeMutablePointer<Float>
     let parameters: UnsafeMutablePointer<Float>
@@ -46,7 +71,9 @@ final class TrainingEngine {
     /// Whether `outputs` hold the forward pass of the current (W, X).
     private var forwardIsCurrent = false
 
-    init(config: ExperimentConfig, kernels family: KernelFamily = .detected) {
+    /// `chunkPoints` (tests only; rounded up to a multiple of `block`) replaces `maxChunk`: the
+    /// results must not depend on it.
+    init(config: ExperimentConfig, kernels family: KernelFamily = .detected, chunkPoints: Int? = nil) {
         kernels = KernelTable.table(for: family)
         shape = NetworkShape(dimension: config.dimension, hidden: config.hidden, classes: config.classes)
         pointCount = config.points
@@ -58,9 +85,13 @@ final class TrainingEngine {
 
         let maxWidth = shape.widths.max() ?? 1
         let p = shape.parameterCount
-        let activationFloats = shape.widths.dropFirst().reduce(0, +) * paddedCount
-        arenaCount = 2 * config.dimension * paddedCount + activationFloats + 2 * maxWidth * paddedCount
-            + paddedCount + 4 * p
+        let requested = chunkPoints.map { (Swift.max($0, 1) + Self.block - 1) / Self.block * Self.block }
+        chunk = Swift.min(requested ?? Self.maxChunk, paddedCount)
+        chunkStride = chunk + 16
+        let lanes = kernels.vectorLanes
+        let widthSum = shape.widths.dropFirst().reduce(0, +)
+        arenaCount = 2 * config.dimension * paddedCount + widthSum * paddedCount + widthSum * chunkStride
+            + 2 * maxWidth * chunkStride + config.dimension * chunkStride + paddedCount + 5 * p + lanes * p + lanes
         arena = UnsafeMutableRawPointer.allocate(byteCount: arenaCount * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: arenaCount)
         arena.initialize(repeating: 0, count: arenaCount)
@@ -78,13 +109,20 @@ final class TrainingEngine {
         var layerOutputs: [UnsafeMutablePointer<Float>] = []
         for width in shape.widths.dropFirst() { layerOutputs.append(take(width * padded)) }
         outputs = layerOutputs
-        deltaA = take(maxWidth * paddedCount)
-        deltaB = take(maxWidth * paddedCount)
+        var chunkLayerOutputs: [UnsafeMutablePointer<Float>] = []
+        for width in shape.widths.dropFirst() { chunkLayerOutputs.append(take(width * chunkStride)) }
+        chunkOutputs = chunkLayerOutputs
+        deltaA = take(maxWidth * chunkStride)
+        deltaB = take(maxWidth * chunkStride)
         pointWeight = take(paddedCount)
         parameters = take(p)
         gradients = take(p)
         firstMoment = take(p)
         secondMoment = take(p)
+        accumulators = take(lanes * p)
+        probe = take(lanes)
+        transposedWeights = take(p)
+        chunkPointGradient = take(config.dimension * chunkStride)
         let inverseN = 1 / Float(config.points)
         for i in 0..<config.points { pointWeight[i] = inverseN }
     }
@@ -140,20 +178,20 @@ final class TrainingEngine {
 
     // MARK: - The epoch
 
-    /// One epoch: forward, backward, then weights and points updated together from the gradients
-    /// at the same (W, X). Returns `false` when a logit or a point became non-finite (divergence).
+    /// One epoch: forward and backward (fused per chunk of points), then weights and points
+    /// updated together from the gradients at the same (W, X): each chunk's points as soon as
+    /// its backward pass no longer needs them, the weights after the last chunk. Returns `false`
+    /// when a logit or a point became non-finite (divergence).
     @discardableResult
     func step() -> Bool {
-        if !forwardIsCurrent { forward() }
-        let logitsFinite = backward()
+        let (logitsFinite, pointsFinite) = forwardBackward(updatingPoints: true)
         updateParameters()
-        let pointsFinite = updatePoints()
         forwardIsCurrent = false
         return logitsFinite && pointsFinite
     }
 
     /// The mean softmax cross-entropy at the current (W, X), computed exactly in double from a
-    /// fresh forward pass (kept for the next `step()`).
+    /// fresh forward pass over all points (kept until the next `step()`).
     func loss() -> Double {
         if !forwardIsCurrent { forward() }
         let z = logits
@@ -171,16 +209,16 @@ final class TrainingEngine {
 
     /// Gradients of the mean loss at the current (W, X) without updating anything (for tests).
     func computeGradients() {
-        if !forwardIsCurrent { forward() }
-        _ = backward()
+        _ = forwardBackward(updatingPoints: false)
     }
 
+    /// The forward pass over all points into `outputs` (for `loss()`).
     func forward() {
         var input = UnsafePointer(points)
         for l in 0..<shape.layerCount {
             let isLast = l == shape.layerCount - 1
             kernels.forward(
-                input, shape.fanIn(l), outputs[l], shape.fanOut(l),
+                input, paddedCount, shape.fanIn(l), outputs[l], paddedCount, shape.fanOut(l),
                 parameters + shape.weightOffsets[l], parameters + shape.biasOffsets[l],
                 paddedCount, isLast ? 0 : activation.kernelCode)
             input = UnsafePointer(outputs[l])
@@ -188,31 +226,78 @@ final class TrainingEngine {
         forwardIsCurrent = true
     }
 
-    /// Backward pass into `gradients` and `pointGradient`; returns whether all logits were finite.
-    private func backward() -> Bool {
-        let logitsFinite = kernels.softmaxCrossEntropyGradient(
-            logits, labels, pointWeight, classes, paddedCount, deltaA)
-        var delta = deltaA
-        var spare = deltaB
-        for l in stride(from: shape.layerCount - 1, through: 0, by: -1) {
-            let input: UnsafePointer<Float> = l == 0 ? UnsafePointer(points) : UnsafePointer(outputs[l - 1])
-            kernels.weightGradient(
-                input, shape.fanIn(l), delta, shape.fanOut(l), paddedCount,
-                gradients + shape.weightOffsets[l], gradients + shape.biasOffsets[l])
-            let target = l == 0 ? pointGradient : spare
-            kernels.inputGradient(
-                delta, shape.fanOut(l), parameters + shape.weightOffsets[l], shape.fanIn(l), paddedCount,
-                target, l == 0 ? 0 : activation.kernelCode, input)
-            if l > 0 { swap(&delta, &spare) }
+    /// Forward and backward pass, one chunk of points at a time, into `gradients`, and either
+    /// the points' step (`updatingPoints`: each chunk's points move by `inputStep` times their
+    /// gradient once the chunk is done) or `pointGradient`. Returns whether all logits, and
+    /// whether all updated points, were finite.
+    private func forwardBackward(updatingPoints: Bool) -> (logits: Bool, points: Bool) {
+        let lanes = kernels.vectorLanes
+        probe.update(repeating: 0, count: lanes)
+        for l in 0..<shape.layerCount {
+            let offset = shape.weightOffsets[l]
+            kernels.transpose(parameters + offset, shape.fanIn(l), shape.fanOut(l), transposedWeights + offset)
         }
-        return logitsFinite
+        var logitsFinite = true
+        var pointsFinite = true
+        // After `loss()` (a metric check) the forward pass over all points is current: the chunks
+        // read their activations from it instead of computing them again (the same values).
+        let reusesForward = forwardIsCurrent
+        let activationStride = reusesForward ? paddedCount : chunkStride
+        var start = 0
+        while start < paddedCount {
+            let count = Swift.min(chunk, paddedCount - start)
+            // Layer l's output for this chunk.
+            func activations(_ l: Int) -> UnsafeMutablePointer<Float> {
+                reusesForward ? outputs[l] + start : chunkOutputs[l]
+            }
+            if !reusesForward {
+                var input = UnsafePointer(points + start)
+                var inputStride = paddedCount
+                for l in 0..<shape.layerCount {
+                    let isLast = l == shape.layerCount - 1
+                    kernels.forward(
+                        input, inputStride, shape.fanIn(l), chunkOutputs[l], chunkStride, shape.fanOut(l),
+                        parameters + shape.weightOffsets[l], parameters + shape.biasOffsets[l],
+                        count, isLast ? 0 : activation.kernelCode)
+                    input = UnsafePointer(chunkOutputs[l])
+                    inputStride = chunkStride
+                }
+            }
+            logitsFinite = kernels.softmaxCrossEntropyGradient(
+                activations(shape.layerCount - 1), activationStride, labels + start, pointWeight + start, classes, count,
+                deltaA, chunkStride, probe)
+            var delta = deltaA
+            var spare = deltaB
+            for l in stride(from: shape.layerCount - 1, through: 0, by: -1) {
+                let layerInput = l == 0 ? UnsafePointer(points + start) : UnsafePointer(activations(l - 1))
+                let layerStride = l == 0 ? paddedCount : activationStride
+                kernels.weightGradient(
+                    layerInput, layerStride, shape.fanIn(l), delta, chunkStride, shape.fanOut(l), count,
+                    accumulators + lanes * shape.weightOffsets[l], accumulators + lanes * shape.biasOffsets[l], start == 0)
+                let (target, targetStride) = l > 0 ? (spare, chunkStride)
+                    : updatingPoints ? (chunkPointGradient, chunkStride) : (pointGradient + start, paddedCount)
+                // Layer 0 has no activation to differentiate: the linear kernel reads nothing of
+                // `layerInput` (the points) there.
+                kernels.inputGradient(
+                    delta, chunkStride, shape.fanOut(l), transposedWeights + shape.weightOffsets[l], shape.fanIn(l), count,
+                    target, targetStride, l == 0 ? 0 : activation.kernelCode, layerInput, layerStride)
+                if l > 0 { swap(&delta, &spare) }
+            }
+            if updatingPoints {
+                pointsFinite = kernels.updatePoints(
+                    points + start, paddedCount, chunkPointGradient, chunkStride, dimension, count, inputStep) && pointsFinite
+            }
+            start += count
+        }
+        kernels.reduceLanes(accumulators, shape.parameterCount, gradients)
+        return (logitsFinite, pointsFinite)
     }
 
     private func updateParameters() {
         let count = shape.parameterCount
         switch optimizer {
         case .sgd:
-            for i in 0..<count { parameters[i] -= learningRate * gradients[i] }
+            kernels.sgd(parameters, gradients, count, learningRate)
         case .adam:
             optimizerSteps += 1
             // PyTorch: step = lr / (1 - b1^t); denom = sqrt(v) / sqrt(1 - b2^t) + eps.
@@ -221,21 +306,8 @@ final class TrainingEngine {
             let correction2 = 1 - Self.pow(0.999, t)
             let stepSize = Float(Double(learningRate) / correction1)
             let correction2Root = Float(correction2.squareRoot())
-            let beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
-            for i in 0..<count {
-                let g = gradients[i]
-                let m = beta1 * firstMoment[i] + (1 - beta1) * g
-                let v = beta2 * secondMoment[i] + (1 - beta2) * g * g
-                firstMoment[i] = m
-                secondMoment[i] = v
-                parameters[i] -= stepSize * m / (v.squareRoot() / correction2Root + epsilon)
-            }
+            kernels.adam(parameters, gradients, firstMoment, secondMoment, count, stepSize, correction2Root)
         }
-    }
-
-    /// `X <- X - input_learning_rate * N * dJ/dX`; returns whether every point stayed finite.
-    private func updatePoints() -> Bool {
-        kernels.updatePoints(points, pointGradient, dimension * paddedCount, inputStep)
     }
 
     /// `base^exponent` for the Adam bias correction, by repeated squaring (no libm needed).

@@ -25,9 +25,15 @@ struct BenchCoreCommand: ParsableCommand {
     @Flag(help: "Also time larger problems (N = 20000; D = 1024).")
     var large = false
 
+    @Option(help: "Only these problem sizes, as NxD, comma-separated (e.g. 500x2,5000x16); replaces the default rows and --large.")
+    var sizes: String?
+
     func validate() throws {
         guard epochs >= 10 else { throw ValidationError("--epochs must be at least 10 (got \(epochs))") }
         guard parsedSeeds != nil else { throw ValidationError("--run-seeds must be comma-separated integers (got '\(runSeeds)')") }
+        if let sizes, parsedSizes == nil {
+            throw ValidationError("--sizes must be comma-separated NxD pairs with N >= 3 and D >= 1 (got '\(sizes)')")
+        }
         if let kernels {
             guard let family = KernelFamily(rawValue: kernels) else {
                 throw ValidationError("--kernels must be one of \(KernelFamily.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(kernels)')")
@@ -42,6 +48,19 @@ struct BenchCoreCommand: ParsableCommand {
         return seeds.count == parts.count ? seeds : nil
     }
 
+    /// `--sizes` as (N, D) pairs, nil when malformed.
+    private var parsedSizes: [(Int, Int)]? {
+        guard let sizes else { return nil }
+        var result: [(Int, Int)] = []
+        for part in sizes.split(separator: ",") {
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "x")
+            guard pair.count == 2, let n = Int(pair[0]), let d = Int(pair[1]),
+                  n >= 3, n <= ExperimentConfig.maxPoints, d >= 1, d <= ExperimentConfig.maxDimension else { return nil }
+            result.append((n, d))
+        }
+        return result.isEmpty ? nil : result
+    }
+
     func run() throws {
         let family = kernels.flatMap(KernelFamily.init(rawValue:)) ?? .detected
         let peak = CoreBenchmark.peakGflops(family: family)
@@ -51,6 +70,7 @@ struct BenchCoreCommand: ParsableCommand {
         print("     N    D   ms/epoch   GFLOP/s  of peak   ms/check  ms/bounded")
         var sizes = [(500, 2), (500, 16), (5000, 2), (5000, 16)]
         if large { sizes += [(20000, 2), (20000, 16), (500, 1024), (5000, 1024)] }
+        if let chosen = parsedSizes { sizes = chosen }
         for (n, d) in sizes {
             let scaled = n >= 20000 ? max(epochs / 40, 10) : n >= 5000 || d >= 1024 ? max(epochs / 10, 10) : epochs
             let checks = n >= 20000 || d >= 1024 ? 2 : n >= 5000 ? 5 : 20
