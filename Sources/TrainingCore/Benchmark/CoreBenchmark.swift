@@ -36,7 +36,7 @@ public enum CoreBenchmark {
         for r in 0..<repetitions {
             let start = clock.now
             sink += table.fmaChains(iterations, Float(r) * 1e-3)
-            best = min(best, seconds(clock.now - start))
+            best = min(best, (clock.now - start).seconds)
         }
         let flops = Double(iterations * table.calibrationFlopsPerIteration)
         return sink.isNaN ? 0 : flops / best / 1e9
@@ -66,7 +66,7 @@ public enum CoreBenchmark {
         for _ in 0..<repetitions {
             let start = clock.now
             for _ in 0..<epochs { engine.step() }
-            best = min(best, seconds(clock.now - start) / Double(epochs))
+            best = min(best, (clock.now - start).seconds / Double(epochs))
         }
         let evaluator = ClusterEvaluator(
             count: points, dimension: dimension, classes: resolved.classes, labels: labels, kernels: family)
@@ -75,7 +75,7 @@ public enum CoreBenchmark {
         for _ in 0..<max(checks, 1) {
             let start = clock.now
             sink += evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: engine.loss()).silhouette
-            bestCheck = min(bestCheck, seconds(clock.now - start))
+            bestCheck = min(bestCheck, (clock.now - start).seconds)
         }
         // A sweep job's check one interval into a run: from the initial points' exact check (the
         // bounds' reference), 25 epochs on, each metric not reached at epoch 0 bounded by its
@@ -99,7 +99,7 @@ public enum CoreBenchmark {
             sink += job.evaluate(
                 points: early.points, stride: early.paddedCount, loss: .nan, metrics: needed, thresholds: thresholds
             ).fisherRatio.isNaN ? 0 : 1
-            bestBounded = min(bestBounded, seconds(clock.now - start))
+            bestBounded = min(bestBounded, (clock.now - start).seconds)
         }
         let flops = 6.0 * Double(points * engine.shape.multiplyAddsPerPoint)
         return StepTiming(
@@ -149,16 +149,12 @@ public enum CoreBenchmark {
             let engine = TrainingEngine(config: run.config, kernels: family)
             engine.load(points: points, labels: labels, parameters: parameters)
             for _ in 0..<outcome.summary.epochsRun { engine.step() }
-            bestWithout = min(bestWithout, seconds(clock.now - start) * 1000 / Double(max(outcome.summary.epochsRun, 1)))
+            bestWithout = min(bestWithout, (clock.now - start).seconds * 1000 / Double(max(outcome.summary.epochsRun, 1)))
         }
         guard let best else { return nil }
         return RunTiming(
             summary: best.summary, msPerEpochWithoutChecks: bestWithout,
             checkShare: max(0, 1 - bestWithout / best.summary.msPerEpoch), checkWork: best.checkWork)
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 

@@ -38,8 +38,7 @@ public struct ExperimentRun: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         func elapsed() -> Double {
-            let d = clock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            (clock.now - start).seconds
         }
         let scale = config.effectiveInputScale
         let engine = TrainingEngine(config: config, kernels: kernelFamily)
