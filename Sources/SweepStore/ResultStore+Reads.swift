@@ -8,7 +8,7 @@ extension ResultStore {
     /// Every sweep, in submission order.
     public func sweeps() throws(StoreError) -> [SweepRecord] {
         try read("the sweeps") { db, _ in
-            try Row.fetchAll(db, sql: "SELECT \(Self.sweepColumns) FROM sweeps ORDER BY seq").map(Self.sweepRecord)
+            try Row.fetchAll(db, sql: "SELECT \(Self.sweepColumns) FROM sweeps WHERE deleting = 0 ORDER BY seq").map(Self.sweepRecord)
         }
     }
 
@@ -58,7 +58,7 @@ extension ResultStore {
     public func restartSnapshot() throws(StoreError) -> RestartSnapshot {
         try read("the restart snapshot") { db, coding in
             let openSweeps = try Row.fetchAll(db, sql: """
-                SELECT \(Self.sweepColumns) FROM sweeps WHERE finished_at IS NULL ORDER BY seq
+                SELECT \(Self.sweepColumns) FROM sweeps WHERE finished_at IS NULL AND deleting = 0 ORDER BY seq
                 """).map(Self.sweepRecord)
             var attempts = try Self.fetchAttempts(db, sql: """
                 SELECT \(Self.attemptColumns) FROM attempts a JOIN jobs j ON j.seq = a.job_seq
@@ -104,9 +104,13 @@ extension ResultStore {
     /// The joins `jobColumns` needs after `jobs j`.
     static let jobJoins = "JOIN job_parameters p ON p.job_seq = j.seq LEFT JOIN results r ON r.job_seq = j.seq"
 
-    static func fetchSweep(_ db: Database, id: SweepID) throws -> SweepRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(sweepColumns) FROM sweeps WHERE id = ?", arguments: [id.rawValue])
-            .map(sweepRecord)
+    /// The sweep `id`; one being deleted only if `includingDeleted` (every read but the deletion
+    /// itself and submit's check hides it).
+    static func fetchSweep(_ db: Database, id: SweepID, includingDeleted: Bool = false) throws -> SweepRecord? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(sweepColumns) FROM sweeps WHERE id = ?\(includingDeleted ? "" : " AND deleting = 0")",
+            arguments: [id.rawValue]
+        ).map(sweepRecord)
     }
 
     static func sweepRecord(_ row: Row) throws -> SweepRecord {

@@ -24,7 +24,7 @@ extension ResultStore {
         record.jobCount = jobs.count
         record.plannedJobs = 0
         return try write(.submit(sweep.id)) { db, coding in
-            if let existing = try Self.alreadySubmitted(sweep.id, db: db) { return existing }
+            if let existing = try Self.alreadySubmitted(sweep.id, db: db, path: path) { return existing }
             try Self.insertSweep(record, db: db)
             let linked = try Self.link(jobs, encoded: nil, to: sweep.id, db: db, coding: coding, path: path)
             guard let stored = try Self.fetchSweep(db, id: sweep.id) else {
@@ -44,7 +44,7 @@ extension ResultStore {
         var record = sweep
         record.plannedJobs = 0
         return try write(.submit(sweep.id)) { db, _ in
-            if let existing = try Self.alreadySubmitted(sweep.id, db: db) { return existing }
+            if let existing = try Self.alreadySubmitted(sweep.id, db: db, path: path) { return existing }
             try Self.insertSweep(record, db: db)
             var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
             counts[.pending] = record.jobCount
@@ -83,8 +83,11 @@ extension ResultStore {
     }
 
     /// The outcome of submitting a sweep the store already holds: nothing changes.
-    private static func alreadySubmitted(_ id: SweepID, db: Database) throws -> SubmitOutcome? {
-        guard let existing = try fetchSweep(db, id: id) else { return nil }
+    private static func alreadySubmitted(_ id: SweepID, db: Database, path: String) throws -> SubmitOutcome? {
+        guard let existing = try fetchSweep(db, id: id, includingDeleted: true) else { return nil }
+        if try Bool.fetchOne(db, sql: "SELECT deleting FROM sweeps WHERE id = ?", arguments: [id.rawValue]) == true {
+            throw StoreError(path: path, operation: .submit(id), reason: .sweepBeingDeleted(id))
+        }
         return SubmitOutcome(
             sweep: existing, alreadySubmitted: true, insertedJobs: 0, sharedJobs: 0, reopenedJobs: [],
             counts: try fetchCounts(db, sweep: id))

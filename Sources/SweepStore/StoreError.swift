@@ -53,6 +53,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case duplicateJobInPlan(JobID, firstIndex: Int, secondIndex: Int)
         /// A value could not be encoded for storage.
         case encoding(String)
+        /// The sweep is being deleted (`ResultStore.beginDelete`); submit it again once it is gone.
+        case sweepBeingDeleted(SweepID)
         /// An error of no known kind (kept as text).
         case unexpected(String)
     }
@@ -96,6 +98,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateJobInPlan(let job, let first, let second):
             "the plan lists job \(job.short) twice (indexes \(first) and \(second))"
         case .encoding(let detail): "cannot encode a value: \(detail)"
+        case .sweepBeingDeleted(let sweep):
+            "sweep \(sweep.short) is being deleted; submit it again once the deletion has finished"
         case .unexpected(let detail): detail
         }
     }

@@ -8,7 +8,7 @@ import GRDB
 /// refuses the file instead of misreading it.
 enum StoreSchema {
     /// The newest store format this binary reads and writes.
-    static let formatVersion = 5
+    static let formatVersion = 6
     /// `PRAGMA application_id`: "CSwp", marks the file as a ClusterSweep store.
     static let applicationID: Int32 = 0x4353_7770
     /// The `meta` key holding the format version.
@@ -102,6 +102,10 @@ enum StoreSchema {
                 UPDATE meta SET value = '5' WHERE key = '\(formatVersionKey)';
                 """)
         }
+        // Format 6: a sweep is deleted a slice at a time (`ResultStore.deleteStep`), so a deletion
+        // in progress must survive a restart and stay hidden: a format-5 binary would show the
+        // half-deleted sweep, so the format goes up.
+        migrator.registerMigration("v6-sliced-delete") { db in try addSlicedDelete(db) }
         return migrator
     }
 

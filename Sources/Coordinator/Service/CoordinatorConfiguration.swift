@@ -27,6 +27,10 @@ public struct CoordinatorConfiguration: Sendable {
     /// Jobs created per store transaction when a sweep's plan is expanded. Default 512 (a few
     /// ms); several slices fit in one iteration's `backgroundBudget`.
     public var planningSlice: Int = 512
+    /// Rows of a sweep's deletion done per transaction (`ResultStore.deleteStep`); a few slices
+    /// fit in half an iteration's `backgroundBudget`, so deleting a million-job sweep never
+    /// stalls the loop.
+    public var deletionSlice: Int = 2048
     /// CURVE: the coordinator's secret key and the authorized keys (`nil`: plain TCP).
     public var security: CoordinatorSecurityConfiguration?
     /// Allow binding a non-loopback address without CURVE (`--insecure`).

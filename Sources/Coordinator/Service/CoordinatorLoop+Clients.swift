@@ -34,7 +34,10 @@ extension CoordinatorLoop {
             case .plan(let plan):
                 try startHashing(plan, dryRun: true, requestID: requestID, route: route)
                 return
-            case .delete(let delete): reply = try self.delete(delete.sweep)
+            case .delete(let delete):
+                // Answered once the sweep is gone (`advanceDeletions`), a slice per iteration.
+                try startDeleting(delete.sweep, requestID: requestID, route: route)
+                return
             case .results(let results): reply = try self.results(results)
             case .reportPage(let page): reply = try self.reportPage(page)
             }
@@ -273,26 +276,25 @@ extension CoordinatorLoop {
         return .retried(.init(sweep: record.id, failed: failed, cancelled: cancelled, maxAttempts: outcome.sweep.maxAttempts))
     }
 
-    /// Removes an ended sweep (finished or cancelled) and the jobs only it holds; an open one
-    /// is refused (cancel it first), so nothing a worker runs can lose its sweep.
-    private func delete(_ reference: SweepID) throws(RefusedRequest) -> ClientReply {
+    /// Starts removing an ended sweep (finished or cancelled) and the jobs only it holds; an open
+    /// one is refused (cancel it first), so nothing a worker runs can lose its sweep. The sweep
+    /// disappears at once (flagged in the store, gone from the directory and the scheduler); its
+    /// rows go a slice per iteration, and the reply, with the counts, when the last is gone.
+    private func startDeleting(_ reference: SweepID, requestID: UInt64, route: [UInt8]) throws(RefusedRequest) {
         let record = try resolve(reference)
         guard record.finishedAt != nil || record.cancelled else {
             throw RefusedRequest(.badRequest, "sweep \(record.id.short) ('\(record.name)') is still running; cancel it first")
         }
-        let outcome: DeleteOutcome
         do {
-            outcome = try store.delete(sweep: record.id)
+            try store.beginDelete(sweep: record.id)
         } catch {
             logger.error("deleting a sweep failed", metadata: ["sweep": "\(record.id)", "error": "\(error)"])
             throw RefusedRequest(.unavailable, error.description)
         }
         scheduler.forget(record.id)
         directory.remove(record.id)
-        logger.info("sweep deleted", metadata: [
-            "sweep": "\(record.id)", "removed": "\(outcome.jobsRemoved)", "kept": "\(outcome.jobsKept)",
-        ])
-        return .deleted(.init(sweep: record.id, name: record.name, jobsRemoved: outcome.jobsRemoved, jobsKept: outcome.jobsKept))
+        plans[record.id] = nil
+        deletions.append(SweepDeletion(sweep: record.id, name: record.name, reply: (route, requestID)))
     }
 
     /// The live workers, sorted by id.

@@ -38,6 +38,8 @@ final class CoordinatorLoop {
     var hashing: [PlanHashing] = []
     /// Expanders of the sweeps being planned, kept between slices (their template caches).
     var plans: [SweepID: SweepPlan] = [:]
+    /// Sweeps being deleted a slice at a time, oldest first.
+    var deletions: [SweepDeletion] = []
 
     let router: WireChannel
     let control: WireChannel
@@ -154,6 +156,7 @@ final class CoordinatorLoop {
         let budget = configuration.backgroundBudget
         let start = ContinuousClock.now
         var left = hashing.isEmpty ? false : advancePlanHashing(budget: budget)
+        if !deletions.isEmpty { left = advanceDeletions(budget: budget / 2) || left }
         while ContinuousClock.now - start < budget {
             guard try advancePlanning(limit: configuration.planningSlice) else { return left }
         }

@@ -148,6 +148,15 @@ public final class CoordinatorService: Sendable {
             throw error
         }
         defer { loop.close() }
+        // Deletions a previous coordinator began and did not finish go on between iterations.
+        do {
+            loop.deletions = try store.sweepsBeingDeleted().map { SweepDeletion(sweep: $0, name: "", reply: nil) }
+        } catch {
+            throw .storeUnavailable(error)
+        }
+        if !loop.deletions.isEmpty {
+            logger.info("resuming sweep deletions", metadata: ["sweeps": "\(loop.deletions.count)"])
+        }
         state.withLock { $0.lock }?.write(.current(command: configuration.ownerName, endpoint: loop.endpoint))
         onReady(loop.endpoint)
         try loop.run()
