@@ -24,10 +24,9 @@ extension Scheduler {
             }
             if jobs[j].status.isFinal && jobs[j].lease == nil {
                 let status = jobs[j].status
-                for s in [jobs[j].primarySweep] + jobs[j].otherSweeps {
-                    sweeps[s].counts[status] -= 1
-                    retiredCounts[s, default: JobStatusCounts()][status] += 1
-                }
+                // The primary sweep apart: no array is built per job (this runs for every job).
+                retire(status, from: jobs[j].primarySweep)
+                for s in jobs[j].otherSweeps { retire(status, from: s) }
                 jobIndex[jobs[j].id] = nil
             } else {
                 newIndex[j] = kept.count
@@ -50,6 +49,12 @@ extension Scheduler {
             provisional[worker]?.jobs = Set(holder.jobs.compactMap { newIndex[$0] >= 0 ? newIndex[$0] : nil })
         }
         finalJobsHeld = jobs.count { $0.status.isFinal }
+    }
+
+    /// Moves one retired job's count out of sweep `s`'s counts.
+    private mutating func retire(_ status: JobStatus, from s: Int) {
+        sweeps[s].counts[status] -= 1
+        retiredCounts[s, default: JobStatusCounts()][status] += 1
     }
 
     /// Counts of the jobs forgotten since the last call, per sweep (see `retireFinalJobsIfDue`).
