@@ -16,8 +16,9 @@ extension Scheduler {
     mutating func retireFinalJobsIfDue() {
         guard finalJobsHeld >= max(1, configuration.retireFinalJobsAfter), finalJobsHeld * 2 >= jobs.count else { return }
         var newIndex = [Int](repeating: -1, count: jobs.count)
-        var kept: [ScheduledJob] = []
-        kept.reserveCapacity(jobs.count - finalJobsHeld)
+        // Compacted in place: kept jobs move down by swapping (no copy, so no retain and release
+        // of each job's fields); positions from `j` on still hold the jobs not yet visited.
+        var kept = 0
         for j in jobs.indices {
             if jobIndex[jobs[j].id] != j {
                 continue  // left behind by `forget` (a deleted sweep): dropped, counted nowhere
@@ -29,12 +30,15 @@ extension Scheduler {
                 for s in jobs[j].otherSweeps { retire(status, from: s) }
                 jobIndex[jobs[j].id] = nil
             } else {
-                newIndex[j] = kept.count
-                kept.append(jobs[j])
+                newIndex[j] = kept
+                if kept != j {
+                    jobs.swapAt(kept, j)
+                    jobIndex[jobs[kept].id] = kept
+                }
+                kept += 1
             }
         }
-        jobs = kept
-        for j in jobs.indices { jobIndex[jobs[j].id] = j }
+        jobs.removeLast(jobs.count - kept)
         for s in sweeps.indices {
             sweeps[s].head = sweeps[s].jobs[..<sweeps[s].head].count { newIndex[$0] >= 0 }
             sweeps[s].jobs = sweeps[s].jobs.compactMap { newIndex[$0] >= 0 ? newIndex[$0] : nil }
