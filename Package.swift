@@ -8,6 +8,7 @@
 //   Kernels*      (no dependencies)                the same kernel sources (Sources/KernelSource),
 //                                                  compiled per x86-64 level; chosen by CPUID
 //   CCPUID        (C header)                       the CPUID/XGETBV queries; only TrainingCore uses it
+//   CSQLiteTuning (C header)                       sqlite3_config before SQLite starts; only SweepStore uses it
 //   Charts        (no dependencies)                SVG charts: scatter, lines, bands, step curves
 //   SweepModel    -> TrainingCore, Yams, Crypto    sweep files, job plans and ids, records
 //   SweepStore    -> SweepModel, GRDB(+SQLite)     the durable SQLite result store
@@ -85,10 +86,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // sqlite3_config (variadic, so not callable from Swift): SweepStore turns SQLite's memory
+        // statistics off before its first connection (a mutex around every SQLite allocation).
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "SweepStore",
             dependencies: [
-                "SweepModel", .product(name: "GRDB", package: "GRDB.swift"),
+                "SweepModel", "CSQLiteTuning", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the statements of the dispatch hot path (DirectStatement).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

@@ -65,14 +65,19 @@ extension ResultStore {
         sweep: SweepID, jobs: [PlannedJob], encodedParameters: [String]? = nil
     ) throws(StoreError) -> [JobRecord] {
         let linked = try write(.submit(sweep)) { db, coding in
-            guard let record = try Self.fetchSweep(db, id: sweep) else {
+            // Only the two counts: the whole sweep row (its file's text) is not read per slice.
+            let counts = try db.cachedStatement(sql: "SELECT id, planned_jobs, job_count FROM sweeps WHERE id = ?")
+            guard let row = try Row.fetchOne(counts, arguments: [sweep.rawValue]) else {
                 throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected("no sweep \(sweep.short) to plan"))
             }
-            let expected = record.plannedJobs..<(record.plannedJobs + jobs.count)
-            guard jobs.map(\.index) == Array(expected), expected.upperBound <= record.jobCount else {
+            let stored = StoredRow(row, table: "sweeps", keyColumn: 0)
+            let plannedJobs = try stored.int(1, "planned_jobs")
+            let jobCount = try stored.int(2, "job_count")
+            let expected = plannedJobs..<(plannedJobs + jobs.count)
+            guard jobs.indices.allSatisfy({ jobs[$0].index == plannedJobs + $0 }), expected.upperBound <= jobCount else {
                 throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected(
                     "plan positions \(jobs.first?.index ?? 0)..<\((jobs.last?.index ?? -1) + 1) do not continue "
-                        + "the \(record.plannedJobs) of \(record.jobCount) already planned"))
+                        + "the \(plannedJobs) of \(jobCount) already planned"))
             }
             let encoded = encodedParameters?.count == jobs.count ? encodedParameters : nil
             return try Self.link(jobs, encoded: encoded, to: sweep, db: db, coding: coding, path: path)
@@ -171,8 +176,8 @@ extension ResultStore {
             try link.execute { $0.bind(1, sweep.rawValue); $0.bind(2, job.index); $0.bind(3, seq) }
             linked.keys.append((job.id, seq))
         }
-        try db.execute(
-            sql: "UPDATE sweeps SET planned_jobs = planned_jobs + ? WHERE id = ?", arguments: [jobs.count, sweep.rawValue])
+        try db.cachedStatement(sql: "UPDATE sweeps SET planned_jobs = planned_jobs + ? WHERE id = ?")
+            .execute(arguments: [jobs.count, sweep.rawValue])
         if !sharedSeqs.isEmpty {
             let stored = try fetchJobRecords(db, seqs: sharedSeqs, coding: coding)
             for (offset, record) in linked.records.enumerated() {

@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 import SweepModel
@@ -17,6 +18,13 @@ public final class ResultStore: Sendable {
         case full
     }
 
+    /// SQLite's memory statistics, off before the process's first connection opens (and so
+    /// before SQLite initializes): with them on, every allocation SQLite makes (several per
+    /// statement) takes a process-wide mutex, 5 % of the coordinator loop's time in `perf`
+    /// (docs/COORDINATOR.md, "Where the time goes"). Nothing here reads them. Once per process;
+    /// if something opened SQLite earlier, the call changes nothing (`SQLITE_MISUSE`).
+    private static let memoryStatisticsOff: Void = { _ = csqlite_disable_memory_statistics() }()
+
     /// The state file's path, as given.
     public let path: String
     let pool: DatabasePool
@@ -28,6 +36,7 @@ public final class ResultStore: Sendable {
     /// Refuses, without modifying it, a file that is not an SQLite database, an SQLite database of
     /// another program, or a store written by a newer binary.
     public init(path: String, durability: Durability = .normal, readOnly: Bool = false) throws(StoreError) {
+        _ = Self.memoryStatisticsOff
         self.path = path
         try Self.refuseNonSQLiteFile(at: path)
         let absentCompanions = Self.absentCompanions(of: path)

@@ -51,6 +51,31 @@ import Testing
         #expect(s.invariantViolations() == [])
     }
 
+    @Test func window_isRefilledInBatches_andTheSweepsTailAtOnce() {
+        var configuration = scheduler(window: 10).configuration
+        configuration.planningBatch = 4
+        var s = Scheduler(configuration: configuration)
+        _ = s.sweepSubmitted(lazySweep(total: 16), at: Fixture.at(0))
+        #expect(s.planningWanted(limit: 100)?.positions == 0..<10)
+        #expect(s.planningWanted(limit: 6)?.positions == 0..<6)
+        _ = s.jobsPlanned(records(0..<10), in: id, at: Fixture.at(1))
+        // Three jobs leave the window: too little room for a batch.
+        _ = s.workerHello(a, slots: 3, running: [], finished: [], at: Fixture.at(2))
+        #expect(s.planningWanted(limit: 100) == nil)
+        #expect(s.planningWanted(limit: 1) == nil)
+        // A fourth: room for a batch, and the limit still applies.
+        _ = s.jobResult(a, job: Fixture.job(0), attempt: 1, result: Fixture.done, at: Fixture.at(3))
+        #expect(s.planningWanted(limit: 100)?.positions == 10..<14)
+        #expect(s.planningWanted(limit: 2)?.positions == 10..<12)
+        _ = s.jobsPlanned(records(10..<14), in: id, at: Fixture.at(4))
+        // Two positions are left, fewer than a batch: planned as soon as there is room for them.
+        for job in 1...2 {
+            _ = s.jobResult(a, job: Fixture.job(job), attempt: 1, result: Fixture.done, at: Fixture.at(5))
+        }
+        #expect(s.planningWanted(limit: 100)?.positions == 14..<16)
+        #expect(s.invariantViolations() == [])
+    }
+
     @Test func sweep_finishesOnlyWhenEveryPositionWasPlannedAndRan() {
         var s = scheduler(window: 100)
         _ = s.sweepSubmitted(lazySweep(total: 4), at: Fixture.at(0))

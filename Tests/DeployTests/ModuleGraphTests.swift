@@ -14,14 +14,15 @@ import Testing
 
     /// The allowed direct imports of each module (besides `system`).
     static let allowed: [String: Set<String>] = [
-        "CZeroMQ": [], "CCPUID": [], "KernelSource": [], "KernelsAVX512": [], "KernelsAVX2": [], "KernelsBaseline": [],
+        "CZeroMQ": [], "CCPUID": [], "CSQLiteTuning": [], "KernelSource": [], "KernelsAVX512": [], "KernelsAVX2": [], "KernelsBaseline": [],
         "ZeroMQ": ["CZeroMQ"],
         "Charts": [],
         "TrainingCore": ["CCPUID", "KernelsAVX", "KernelsAVX512", "KernelsAVX2", "KernelsBaseline"],
         "SweepModel": ["TrainingCore", "Yams", "Crypto"],
         // TrainingCore: report pages split the seed out of stored parameters (SeedSplit).
         // GRDBSQLite: SQLite's C API for apply's hot statements (DirectStatement).
-        "SweepStore": ["SweepModel", "GRDB", "GRDBSQLite", "TrainingCore"],
+        // CSQLiteTuning: SQLite's memory statistics off before the first connection.
+        "SweepStore": ["SweepModel", "GRDB", "GRDBSQLite", "TrainingCore", "CSQLiteTuning"],
         "Reporting": ["SweepModel", "TrainingCore", "Charts", "RealModule"],
         // Progress messages carry the training core's MetricValues. The transport (channels,
         // CURVE, the ZAP handler, key files) lives here, on ZeroMQ; the ZAP handler logs.

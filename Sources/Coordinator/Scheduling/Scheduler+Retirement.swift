@@ -16,26 +16,29 @@ extension Scheduler {
     mutating func retireFinalJobsIfDue() {
         guard finalJobsHeld >= max(1, configuration.retireFinalJobsAfter), finalJobsHeld * 2 >= jobs.count else { return }
         var newIndex = [Int](repeating: -1, count: jobs.count)
-        var kept: [ScheduledJob] = []
-        kept.reserveCapacity(jobs.count - finalJobsHeld)
+        // Compacted in place: kept jobs move down by swapping (no copy, so no retain and release
+        // of each job's fields); positions from `j` on still hold the jobs not yet visited.
+        var kept = 0
         for j in jobs.indices {
             if jobIndex[jobs[j].id] != j {
                 continue  // left behind by `forget` (a deleted sweep): dropped, counted nowhere
             }
             if jobs[j].status.isFinal && jobs[j].lease == nil {
                 let status = jobs[j].status
-                for s in [jobs[j].primarySweep] + jobs[j].otherSweeps {
-                    sweeps[s].counts[status] -= 1
-                    retiredCounts[s, default: JobStatusCounts()][status] += 1
-                }
+                // The primary sweep apart: no array is built per job (this runs for every job).
+                retire(status, from: jobs[j].primarySweep)
+                for s in jobs[j].otherSweeps { retire(status, from: s) }
                 jobIndex[jobs[j].id] = nil
             } else {
-                newIndex[j] = kept.count
-                kept.append(jobs[j])
+                newIndex[j] = kept
+                if kept != j {
+                    jobs.swapAt(kept, j)
+                    jobIndex[jobs[kept].id] = kept
+                }
+                kept += 1
             }
         }
-        jobs = kept
-        for j in jobs.indices { jobIndex[jobs[j].id] = j }
+        jobs.removeLast(jobs.count - kept)
         for s in sweeps.indices {
             sweeps[s].head = sweeps[s].jobs[..<sweeps[s].head].count { newIndex[$0] >= 0 }
             sweeps[s].jobs = sweeps[s].jobs.compactMap { newIndex[$0] >= 0 ? newIndex[$0] : nil }
@@ -50,6 +53,12 @@ extension Scheduler {
             provisional[worker]?.jobs = Set(holder.jobs.compactMap { newIndex[$0] >= 0 ? newIndex[$0] : nil })
         }
         finalJobsHeld = jobs.count { $0.status.isFinal }
+    }
+
+    /// Moves one retired job's count out of sweep `s`'s counts.
+    private mutating func retire(_ status: JobStatus, from s: Int) {
+        sweeps[s].counts[status] -= 1
+        retiredCounts[s, default: JobStatusCounts()][status] += 1
     }
 
     /// Counts of the jobs forgotten since the last call, per sweep (see `retireFinalJobsIfDue`).

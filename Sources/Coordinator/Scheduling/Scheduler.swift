@@ -152,13 +152,16 @@ public struct Scheduler: Sendable {
 
     /// The next plan positions to turn into jobs: the earliest live sweep with unplanned
     /// positions, as many as the planning window has room for (at most `limit`); `nil` when the
-    /// window is full or nothing is left to plan. O(sweeps).
+    /// window is full, has room for fewer than `planningBatch` jobs (and the sweep has more left),
+    /// or nothing is left to plan. O(sweeps).
     public func planningWanted(limit: Int) -> (sweep: SweepID, positions: Range<Int>)? {
-        let room = min(limit, configuration.planningWindow - pendingCount)
-        guard room > 0 else { return nil }
+        let room = configuration.planningWindow - pendingCount
+        guard room > 0, limit > 0 else { return nil }
+        let batch = max(1, min(configuration.planningBatch, configuration.planningWindow / 2))
         for sweep in sweeps where sweep.unplanned > 0 && !sweep.cancelled && !sweep.planningAbandoned {
+            guard room >= min(batch, sweep.unplanned) else { return nil }
             let start = sweep.nextPlanPosition
-            return (sweep.id, start..<(start + min(room, sweep.unplanned)))
+            return (sweep.id, start..<(start + min(limit, room, sweep.unplanned)))
         }
         return nil
     }

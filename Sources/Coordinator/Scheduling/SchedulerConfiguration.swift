@@ -38,6 +38,11 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     /// a fifth of a second of dispatch at 50,000 jobs/s, a few MB of memory, and what bounds the
     /// work of a `cancel` (each planned job is cancelled by its row).
     public var planningWindow: Int = 10_000
+    /// The window is refilled once it has room for this many jobs (or for what is left of the
+    /// sweep), at most half the window: planning then writes its rows in a few large
+    /// transactions instead of a small one after every dispatch, which cost as much per job as
+    /// the rows themselves (docs/COORDINATOR.md, "Where the time goes"). Default 512.
+    public var planningBatch: Int = 512
 
     public init() {}
 

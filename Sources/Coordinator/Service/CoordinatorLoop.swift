@@ -33,6 +33,8 @@ final class CoordinatorLoop {
     var peers = PeerTable()
     var outbox = Outbox()
     var batch = PersistenceBatch()
+    /// Writes `assign`s without re-encoding the parameters each job shares with the last ones.
+    var assignments = AssignmentEncoder()
     var phase = Phase.serving
     /// Submitted and dry-run plans being hashed into their sweep ids, oldest first.
     var hashing: [PlanHashing] = []
@@ -338,7 +340,12 @@ final class CoordinatorLoop {
             guard let route = peers.route(of: worker) else { continue }
             for message in messages {
                 do {
-                    try sendFrames([route] + WireCodec.encode(message), to: route)
+                    let frames = if case .assign(let body) = message {
+                        try assignments.frames(body)
+                    } else {
+                        try WireCodec.encode(message)
+                    }
+                    sendFrames([route] + frames, to: route)
                 } catch {
                     logger.error("could not encode a message", metadata: ["worker": "\(worker)", "error": "\(error)"])
                 }
