@@ -50,7 +50,18 @@ struct DeleteCommand: ParsableCommand {
                 throw CommandFailure(error.description)
             }
         } else {
-            deleted = try connection.call { client throws(SweepClientError) in try client.delete(SweepID(rawValue: sweep)) }
+            let client = try connection.makeClient()
+            do {
+                deleted = try client.delete(SweepID(rawValue: sweep))
+            } catch .transport(.unreachable(let endpoint, let seconds)) {
+                // The coordinator answers a delete when the last slice is gone: a big sweep takes a while.
+                throw CommandFailure(
+                    "no answer from \(endpoint) within \(seconds) s: if the coordinator is up, it may still be deleting a "
+                        + "large sweep (it goes on by itself, and `clustersweep sweeps` no longer lists it); otherwise it is "
+                        + "down or unreachable. Give --timeout SECONDS to wait longer")
+            } catch {
+                throw CommandFailure(error.description)
+            }
         }
         if json {
             print(try JSONOutput.render(deleted))
