@@ -59,9 +59,10 @@ extension ResultStore {
     /// first). Call it again until `done`.
     public func deleteStep(sweep: SweepID, rows: Int) throws(StoreError) -> DeleteProgress {
         let limit = max(1, rows)
-        let (progress, gone) = try write(.delete(sweep)) { db, _ in try Self.deleteStep(db, sweep: sweep, limit: limit) }
-        // A removed job's integer key may go to a new row: the cache must not keep it.
-        if !gone.isEmpty { jobKeys.update(learned: [], settled: gone) }
+        let (progress, freedKeys) = try write(.delete(sweep)) { db, _ in try Self.deleteStep(db, sweep: sweep, limit: limit) }
+        // A removed job's integer key may go to a new row: no cached key may outlive it (the
+        // cache holds only jobs in flight, which refill it as they next change).
+        if freedKeys { jobKeys.removeAll() }
         return progress
     }
 
@@ -74,41 +75,42 @@ extension ResultStore {
         }
     }
 
-    private static func deleteStep(_ db: Database, sweep: SweepID, limit: Int) throws -> (DeleteProgress, [JobID]) {
+    private static func deleteStep(_ db: Database, sweep: SweepID, limit: Int) throws -> (DeleteProgress, freedKeys: Bool) {
         let id = sweep.rawValue
         guard let state = try Row.fetchOne(db, sql: """
             SELECT phase, finish_log_cursor, finish_log_end, removed, kept FROM deletions WHERE sweep_id = ?
             """, arguments: [id])
         else {
             // Not being deleted (finished already, or never begun).
-            return (DeleteProgress(outcome: DeleteOutcome(jobsRemoved: 0, jobsKept: 0), done: true), [])
+            return (DeleteProgress(outcome: DeleteOutcome(jobsRemoved: 0, jobsKept: 0), done: true), false)
         }
         var phase: Int = state["phase"]
         var cursor: Int64 = state["finish_log_cursor"]
         var end: Int64 = state["finish_log_end"]
         var removed: Int = state["removed"]
         var kept: Int = state["kept"]
-        var gone: [JobID] = []
+        var freedKeys = false
         var done = false
         switch phase {
         case 0:
-            let links = try Row.fetchAll(db, sql: """
-                SELECT plan_index, job_seq FROM sweep_jobs WHERE sweep_id = ? ORDER BY plan_index LIMIT ?
+            // The next `limit` links in plan order (the primary key), handled as one range.
+            let bounds = try Row.fetchOne(db, sql: """
+                SELECT MIN(plan_index) AS first, MAX(plan_index) AS last, COUNT(*) AS count FROM (
+                    SELECT plan_index FROM sweep_jobs WHERE sweep_id = ? ORDER BY plan_index LIMIT ?)
                 """, arguments: [id, limit])
-            if let last = links.last {
-                let shared = try db.cachedStatement(sql: "SELECT 1 FROM sweep_jobs WHERE job_seq = ? AND sweep_id <> ? LIMIT 1")
-                let doom = try db.cachedStatement(sql: "INSERT OR IGNORE INTO doomed_jobs (seq, sweep_id) VALUES (?, ?)")
-                for link in links {
-                    let seq: Int64 = link["job_seq"]
-                    if try Int.fetchOne(shared, arguments: [seq, id]) != nil {
-                        kept += 1
-                    } else {
-                        try doom.execute(arguments: [seq, id])
-                        removed += 1
-                    }
-                }
-                let lastIndex: Int64 = last["plan_index"]
-                try db.execute(sql: "DELETE FROM sweep_jobs WHERE sweep_id = ? AND plan_index <= ?", arguments: [id, lastIndex])
+            let count: Int = bounds?["count"] ?? 0
+            if count > 0, let first: Int64 = bounds?["first"], let last: Int64 = bounds?["last"] {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO doomed_jobs (seq, sweep_id)
+                    SELECT sj.job_seq, ?1 FROM sweep_jobs sj
+                    WHERE sj.sweep_id = ?1 AND sj.plan_index BETWEEN ?2 AND ?3
+                    AND NOT EXISTS (SELECT 1 FROM sweep_jobs o WHERE o.job_seq = sj.job_seq AND o.sweep_id <> ?1)
+                    """, arguments: [id, first, last])
+                let doomed = db.changesCount
+                removed += doomed
+                kept += count - doomed
+                try db.execute(
+                    sql: "DELETE FROM sweep_jobs WHERE sweep_id = ? AND plan_index BETWEEN ? AND ?", arguments: [id, first, last])
             } else {
                 phase = 1
                 cursor = 0
@@ -129,32 +131,33 @@ extension ResultStore {
                 cursor = upTo
             }
         default:
-            let doomed = try Row.fetchAll(db, sql: """
-                SELECT d.seq, j.id FROM doomed_jobs d JOIN jobs j ON j.seq = d.seq WHERE d.sweep_id = ? ORDER BY d.seq LIMIT ?
+            try db.execute(sql: """
+                CREATE TEMP TABLE IF NOT EXISTS deletion_slice (seq INTEGER PRIMARY KEY);
+                DELETE FROM temp.deletion_slice;
+                """)
+            try db.execute(sql: """
+                INSERT INTO temp.deletion_slice (seq) SELECT seq FROM doomed_jobs WHERE sweep_id = ? ORDER BY seq LIMIT ?
                 """, arguments: [id, limit])
-            if doomed.isEmpty {
-                try db.execute(sql: "DELETE FROM doomed_jobs WHERE sweep_id = ?", arguments: [id])
+            if db.changesCount == 0 {
                 try db.execute(sql: "DELETE FROM deletions WHERE sweep_id = ?", arguments: [id])
                 try db.execute(sql: "DELETE FROM sweeps WHERE id = ?", arguments: [id])
                 done = true
             } else {
-                let retaken = try db.cachedStatement(sql: "SELECT 1 FROM sweep_jobs WHERE job_seq = ? LIMIT 1")
-                let removeJob = try [
-                    "DELETE FROM attempts WHERE job_seq = ?", "DELETE FROM results WHERE job_seq = ?",
-                    "DELETE FROM job_parameters WHERE job_seq = ?", "DELETE FROM jobs WHERE seq = ?",
-                ].map { sql in try db.cachedStatement(sql: sql) }
-                for row in doomed {
-                    let seq: Int64 = row["seq"]
-                    try db.execute(sql: "DELETE FROM doomed_jobs WHERE seq = ?", arguments: [seq])
-                    if try Int.fetchOne(retaken, arguments: [seq]) != nil {
-                        // A sweep submitted meanwhile holds it: it stays, with its result.
-                        removed -= 1
-                        kept += 1
-                        continue
-                    }
-                    for statement in removeJob { try statement.execute(arguments: [seq]) }
-                    gone.append(JobID(rawValue: row["id"]))
-                }
+                try db.execute(sql: "DELETE FROM doomed_jobs WHERE seq IN (SELECT seq FROM temp.deletion_slice)")
+                // A sweep submitted meanwhile holds these: they stay, with their results.
+                try db.execute(sql: """
+                    DELETE FROM temp.deletion_slice WHERE EXISTS (SELECT 1 FROM sweep_jobs sj WHERE sj.job_seq = deletion_slice.seq)
+                    """)
+                let retaken = db.changesCount
+                removed -= retaken
+                kept += retaken
+                try db.execute(sql: """
+                    DELETE FROM attempts WHERE job_seq IN (SELECT seq FROM temp.deletion_slice);
+                    DELETE FROM results WHERE job_seq IN (SELECT seq FROM temp.deletion_slice);
+                    DELETE FROM job_parameters WHERE job_seq IN (SELECT seq FROM temp.deletion_slice);
+                    DELETE FROM jobs WHERE seq IN (SELECT seq FROM temp.deletion_slice);
+                    """)
+                freedKeys = db.changesCount > 0
             }
         }
         if !done {
@@ -163,6 +166,6 @@ extension ResultStore {
                 WHERE sweep_id = ?
                 """, arguments: [phase, cursor, end, removed, kept, id])
         }
-        return (DeleteProgress(outcome: DeleteOutcome(jobsRemoved: removed, jobsKept: kept), done: done), gone)
+        return (DeleteProgress(outcome: DeleteOutcome(jobsRemoved: removed, jobsKept: kept), done: done), freedKeys)
     }
 }
