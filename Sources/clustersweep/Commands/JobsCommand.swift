@@ -32,13 +32,32 @@ struct JobsCommand: ParsableCommand {
         }
     }
 
+    /// Streams the listing (two passes for the table: one to measure, one to print), so a
+    /// million-job sweep costs the client a page at a time.
     func run() throws {
         let wanted = status.flatMap(JobStatus.init(rawValue:))
-        let listings = try source.listings(sweep) { wanted == nil || $0.status == wanted }
+        let include: (ReportRow) -> Bool = { wanted == nil || $0.status == wanted }
         if json {
-            print(try JSONOutput.render(listings))
+            // A pretty-printed array, as JSONEncoder writes one, an element at a time.
+            var count = 0
+            try source.forEachListing(sweep, include: include) { listing in
+                let element = try JSONOutput.render(listing).split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { "  " + $0 }.joined(separator: "\n")
+                print(count == 0 ? "[\n" + element : ",\n" + element, terminator: "")
+                count += 1
+            }
+            print(count == 0 ? "[\n\n]" : "\n]")
             return
         }
-        print(StatusText.jobTable(listings), terminator: "")
+        var table = JobTable()
+        try source.forEachListing(sweep, include: include) { table.measure($0) }
+        let keys = table.keys
+        print(table.headerLine(keys: keys))
+        var printed = 0
+        try source.forEachListing(sweep, include: include) { listing in
+            print(table.row(listing, keys: keys))
+            printed += 1
+        }
+        print(StatusText.plural(printed, "job"))
     }
 }

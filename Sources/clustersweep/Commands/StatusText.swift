@@ -55,20 +55,6 @@ enum StatusText {
         return aligned(rows) + "\(plural(sweeps.count, "sweep"))\n"
     }
 
-    /// `jobs`: one row per job, with the parameters that differ between the jobs.
-    static func jobTable(_ jobs: [JobListing]) -> String {
-        let keys = JobListing.varyingKeys(jobs)
-        var rows: [[String]] = [["JOB"] + keys.map { $0.uppercased() } + ["STATUS", "ATTEMPTS", "WORKER", "SECONDS", "LAST ERROR"]]
-        for job in jobs {
-            let error = job.lastError.map { String(($0.split(separator: "\n").first ?? "").prefix(80)) } ?? ""
-            let parameters: [String] = keys.map { job.parameters[$0]?.description ?? "-" }
-            let seconds: String = job.seconds.map { String(format: "%.3f", $0) } ?? "-"
-            let tail: [String] = [job.status.rawValue, String(job.attempts), job.worker ?? "-", seconds, error]
-            rows.append([String(job.jobID.prefix(12))] + parameters + tail)
-        }
-        return aligned(rows) + "\(plural(jobs.count, "job"))\n"
-    }
-
     /// Rows with each column padded to its widest cell (two spaces between columns).
     static func aligned(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }

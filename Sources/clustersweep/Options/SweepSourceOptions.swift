@@ -21,16 +21,17 @@ struct SweepSourceOptions: ParsableArguments {
         return try connection.call { client throws(SweepClientError) in try client.status(sweep.map(SweepID.init(rawValue:))) }
     }
 
-    /// The listings of a sweep's jobs that `include` keeps, read page by page (as a report is).
-    func listings(_ sweep: String?, include: (ReportRow) -> Bool) throws -> [JobListing] {
+    /// Calls `body` with each listing of a sweep's jobs that `include` keeps, in plan order, read
+    /// page by page (as a report is): nothing holds the whole sweep.
+    func forEachListing(
+        _ sweep: String?, include: (ReportRow) -> Bool, _ body: (JobListing) throws -> Void
+    ) throws {
         var parameters = RowParameters()
-        var listings: [JobListing] = []
         try pages(sweep) { page in
             for row in page.rows where include(row) {
-                listings.append(try JobListing(row: row, parameters: try parameters.parameters(of: row, in: page)))
+                try body(try JobListing(row: row, parameters: try parameters.parameters(of: row, in: page)))
             }
         }
-        return listings
     }
 
     /// Calls `body` with every page of the sweep's jobs, from the state file or the coordinator.
