@@ -64,8 +64,16 @@ final class ClusterEvaluator {
     /// Whether the last bounded kNN check searched more than a quarter of the rows (then the
     /// next one rides along a silhouette pass if there is one).
     private var knnNearThreshold = false
-    /// Whether each column's neighbours voted for its own class when last computed.
-    private let knnCorrect: UnsafeMutablePointer<Bool>
+    /// Each column's rank in the next bounded kNN search, from its neighbours' vote when last
+    /// computed: its own class's votes if the vote went to another class (0 = the surest
+    /// misclassification, searched first), `neighbours + 1` + its votes if it went to its own;
+    /// 0 before the first search.
+    private let knnRank: UnsafeMutablePointer<UInt8>
+    /// Columns per rank (`2 * neighbours + 2` counters): scratch of the ordering.
+    private let knnRankStart: UnsafeMutablePointer<Int>
+    /// The last kNN threshold and the most misclassified points with which the accuracy still
+    /// reaches it (the same for every check of a run, so found once).
+    private var knnAllowed: (target: Double, allowed: Int)?
     /// What the checks so far computed and what they proved without computing.
     private(set) var work = CheckWork()
     /// The silhouettes' upper bounds at the last check that computed them (tests compare them
@@ -126,8 +134,9 @@ final class ClusterEvaluator {
         fullBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: dimension, kernels: kernels)
         ldaBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: max(classes - 1, 1), kernels: kernels)
         knnOrder = .allocate(capacity: max(columns, 1))
-        knnCorrect = .allocate(capacity: max(columns, 1))
-        knnCorrect.initialize(repeating: false, count: max(columns, 1))
+        knnRank = .allocate(capacity: max(columns, 1))
+        knnRank.initialize(repeating: 0, count: max(columns, 1))
+        knnRankStart = .allocate(capacity: Self.rankCount + 1)
     }
 
     private static func aligned(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -151,7 +160,8 @@ final class ClusterEvaluator {
         labelBuffer.deallocate()
         original.deallocate()
         projection.deallocate()
-        knnCorrect.deallocate()
+        knnRank.deallocate()
+        knnRankStart.deallocate()
     }
 
     /// The metrics of feature-major points (`dimension x stride`, point `i` in column `i`); `loss`
@@ -245,31 +255,34 @@ final class ClusterEvaluator {
 
     /// The leave-one-out kNN accuracy of the first `depth` rows of `sorted`, searched row by row;
     /// with a threshold (`target`), NaN as soon as so many points are misclassified that it cannot
-    /// be reached. The points misclassified when last searched go first, and each batch is just as
-    /// many rows as could still prove it, so a check far from the threshold stops after a few
-    /// dozen rows.
+    /// be reached. The points misclassified when last searched go first, those whose own class
+    /// had the fewest votes (the likeliest to be misclassified still) ahead of the others, then
+    /// the correctly classified ones, fewest own votes first; each batch is just as many rows as
+    /// could still prove it, so a check far from the threshold stops after a few dozen rows. The
+    /// order decides only how soon a search stops: the value, or NaN, is the same in any order.
     private func nearestNeighbourAccuracy(depth: Int, threshold target: Double?) -> Double {
         let k = min(Self.neighbours, count - 1)
         guard k > 0 else { return 0 }
         // The most misclassified points with which the accuracy can still reach the target.
         var allowed = count
         if let target {
-            while allowed >= 0 && Double(count - allowed) / Double(count) < target { allowed -= 1 }
-        }
-        // Suspects first, in column order, then the others.
-        var suspects = 0
-        for j in 0..<columns where original[j] >= 0 && !knnCorrect[j] { suspects += 1 }
-        var front = 0, back = suspects
-        for j in 0..<columns where original[j] >= 0 {
-            if knnCorrect[j] {
-                knnOrder[back] = Int32(j)
-                back += 1
+            if let known = knnAllowed, known.target == target {
+                allowed = known.allowed
             } else {
-                knnOrder[front] = Int32(j)
-                front += 1
+                while allowed >= 0 && Double(count - allowed) / Double(count) < target { allowed -= 1 }
+                knnAllowed = (target, allowed)
             }
         }
-        let n = back
+        // Columns by rank, each rank in column order (a counting sort).
+        knnRankStart.update(repeating: 0, count: Self.rankCount + 1)
+        for j in 0..<columns where original[j] >= 0 { knnRankStart[Int(knnRank[j]) + 1] += 1 }
+        for rank in 0..<Self.rankCount { knnRankStart[rank + 1] += knnRankStart[rank] }
+        for j in 0..<columns where original[j] >= 0 {
+            let rank = Int(knnRank[j])
+            knnOrder[knnRankStart[rank]] = Int32(j)
+            knnRankStart[rank] += 1
+        }
+        let n = knnRankStart[Self.rankCount - 1]
         var wrong = 0
         var start = 0
         while start < n {
@@ -279,9 +292,9 @@ final class ClusterEvaluator {
                 neighbourClass, neighbourColumn, threshold)
             for r in start..<(start + rowCount) {
                 let j = Int(knnOrder[r])
-                let correct = votesForOwnClass(column: j, k: k)
-                knnCorrect[j] = correct
-                if !correct { wrong += 1 }
+                let vote = votesForOwnClass(column: j, k: k)
+                knnRank[j] = Self.rank(vote)
+                if !vote.correct { wrong += 1 }
             }
             start += rowCount
             work.knnRows += rowCount
@@ -295,10 +308,20 @@ final class ClusterEvaluator {
         return Double(count - wrong) / Double(count)
     }
 
+    /// Ranks of `knnRank`: 0...neighbours for misclassified columns, then as many again.
+    private static let rankCount = 2 * neighbours + 2
+
+    /// A column's `knnRank` from its vote.
+    @inline(__always) private static func rank(_ vote: (correct: Bool, ownVotes: Int)) -> UInt8 {
+        UInt8(truncatingIfNeeded: vote.correct ? neighbours + 1 + vote.ownVotes : vote.ownVotes)
+    }
+
     /// Whether column `j`'s `k` nearest neighbours vote for its own class (a tied vote goes to the
-    /// class whose member is nearest).
-    @inline(__always) private func votesForOwnClass(column j: Int, k: Int) -> Bool {
+    /// class whose member is nearest), and how many of them are of its own class.
+    @inline(__always) private func votesForOwnClass(column j: Int, k: Int) -> (correct: Bool, ownVotes: Int) {
         var winner = -1, winnerVotes = 0
+        let own = Int(columnClass[j])
+        var ownVotes = 0
         withUnsafeTemporaryAllocation(of: Int.self, capacity: max(classes, 1)) { votes in
             votes.initialize(repeating: 0)
             for b in 0..<k where neighbourClass[j * k + b] >= 0 {
@@ -306,8 +329,9 @@ final class ClusterEvaluator {
                 votes[c] += 1
                 if votes[c] > winnerVotes { winner = c; winnerVotes = votes[c] }
             }
+            ownVotes = votes[own]
         }
-        return winner == Int(columnClass[j])
+        return (winner == own, ownVotes)
     }
 
     /// trace(S_between) / trace(S_within), from the means in `fisher`.
@@ -347,9 +371,9 @@ final class ClusterEvaluator {
             let ownClass = Int(columnClass[j])
             silhouetteSum += silhouette(column: j, ownClass: ownClass, nonEmpty: nonEmpty)
             if k > 0 {
-                let right = votesForOwnClass(column: j, k: k)
-                knnCorrect[j] = right
-                if right { correct += 1 }
+                let vote = votesForOwnClass(column: j, k: k)
+                knnRank[j] = Self.rank(vote)
+                if vote.correct { correct += 1 }
             }
         }
         if k > 0 { work.knnRows += count }
