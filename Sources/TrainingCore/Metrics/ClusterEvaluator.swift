@@ -59,8 +59,10 @@ final class ClusterEvaluator {
     /// Bounds of the full-space and the LDA silhouette from their last exact passes.
     private let fullBound: SilhouetteBound
     private let ldaBound: SilhouetteBound
-    /// Scratch: the order in which a bounded kNN check visits the columns.
+    /// Scratch: the order in which a bounded kNN check visits the columns, and the rows of a
+    /// batch that need a search.
     private let knnOrder: UnsafeMutablePointer<Int32>
+    private let knnSearch: UnsafeMutablePointer<Int32>
     /// Whether the last bounded kNN check searched more than a quarter of the rows (then the
     /// next one rides along a silhouette pass if there is one).
     private var knnNearThreshold = false
@@ -134,6 +136,7 @@ final class ClusterEvaluator {
         fullBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: dimension, kernels: kernels)
         ldaBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: max(classes - 1, 1), kernels: kernels)
         knnOrder = .allocate(capacity: max(columns, 1))
+        knnSearch = .allocate(capacity: max(columns, 1))
         knnRank = .allocate(capacity: max(columns, 1))
         knnRank.initialize(repeating: 0, count: max(columns, 1))
         knnRankStart = .allocate(capacity: Self.rankCount + 1)
@@ -157,6 +160,7 @@ final class ClusterEvaluator {
         neighbourClass.deallocate()
         neighbourColumn.deallocate()
         knnOrder.deallocate()
+        knnSearch.deallocate()
         labelBuffer.deallocate()
         original.deallocate()
         projection.deallocate()
@@ -287,17 +291,31 @@ final class ClusterEvaluator {
         var start = 0
         while start < n {
             let rowCount = target == nil ? n - start : min(max(allowed + 1 - wrong, 1), n - start)
-            kernels.neighbourRows(
-                sorted, depth, columns, valid, columnClass, k, knnOrder + start, rowCount, neighbourDistance,
-                neighbourClass, neighbourColumn, threshold)
+            // With a threshold, a row whose vote is settled by counting (`provenVote`) needs no
+            // search; the others are searched.
+            var searched = 0
             for r in start..<(start + rowCount) {
                 let j = Int(knnOrder[r])
+                if target != nil, let vote = provenVote(column: j, depth: depth, k: k) {
+                    knnRank[j] = Self.rank(vote)
+                    if !vote.correct { wrong += 1 }
+                    work.knnRowsProven += 1
+                } else {
+                    knnSearch[searched] = Int32(j)
+                    searched += 1
+                }
+            }
+            kernels.neighbourRows(
+                sorted, depth, columns, valid, columnClass, k, knnSearch, searched, neighbourDistance,
+                neighbourClass, neighbourColumn, threshold)
+            for r in 0..<searched {
+                let j = Int(knnSearch[r])
                 let vote = votesForOwnClass(column: j, k: k)
                 knnRank[j] = Self.rank(vote)
                 if !vote.correct { wrong += 1 }
             }
             start += rowCount
-            work.knnRows += rowCount
+            work.knnRows += searched
             if target != nil, wrong > allowed, start < n {
                 work.knnStoppedEarly += 1
                 knnNearThreshold = 4 * start > n
@@ -306,6 +324,44 @@ final class ClusterEvaluator {
         }
         knnNearThreshold = true
         return Double(count - wrong) / Double(count)
+    }
+
+    /// Column `j`'s vote when counting settles it, else nil. Of its `k` nearest neighbours, those
+    /// from any range of columns are among the range's columns below its search bound
+    /// (`DistanceKernels.countWithinBound`). Misclassified last time with at most one own vote:
+    /// if at most `c` of its own class are below the bound, the other classes hold at least
+    /// `k - c` votes among at most `classes - 1` classes, so one of them at least
+    /// `ceil((k - c) / (classes - 1))`; more than `c` beats its own class outright (only a strict
+    /// majority counts: a tie could go to its own class). Correct last time with at least four
+    /// own votes: if at most `(k - 1) / 2` columns of other classes are below the bound, its
+    /// own class has a strict majority. The returned own votes are a bound (they only order the
+    /// next check's rows).
+    private func provenVote(column j: Int, depth: Int, k: Int) -> (correct: Bool, ownVotes: Int)? {
+        let rank = Int(knnRank[j])
+        let own = Int(columnClass[j])
+        let ownStart = segmentStart[own], ownEnd = ownStart + (classCount[own] + 15) / 16 * 16
+        func count(_ start: Int, _ end: Int, limit: Int) -> Int {
+            end > start
+                ? kernels.countWithinBound(
+                    sorted, depth, columns, valid, k, j, start, end - start, limit, neighbourDistance, neighbourColumn)
+                : 0
+        }
+        if rank <= 1 && classes > 1 {
+            // The most own-class columns below the bound with which another class still wins.
+            var limit = -1
+            while limit + 1 < k, (k - (limit + 1) + classes - 2) / (classes - 1) > limit + 1 { limit += 1 }
+            guard limit >= 0 else { return nil }
+            let found = count(ownStart, ownStart + classCount[own], limit: limit)
+            return found <= limit ? (false, found) : nil
+        }
+        if rank >= Self.neighbours + 1 + 4 {
+            let limit = (k - 1) / 2
+            let before = count(0, ownStart, limit: limit)
+            guard before <= limit else { return nil }
+            let others = before + count(ownEnd, columns, limit: limit - before)
+            return others <= limit ? (true, k - others) : nil
+        }
+        return nil
     }
 
     /// Ranks of `knnRank`: 0...neighbours for misclassified columns, then as many again.
