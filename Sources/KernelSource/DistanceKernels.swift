@@ -398,6 +398,83 @@ public enum DistanceKernels {
         }
     }
 
+    /// How many real columns of `start ..< start + count` (`start` a multiple of 16, the range
+    /// within `columns`) other than `i` lie below the search's starting bound of row `i`
+    /// (`previousBound`, from the row's previous list), their squared distances computed exactly
+    /// as a search computes them; stops counting past `limit`; `Int.max` without a full previous
+    /// list. A search admits only columns below that bound, so whichever way the row's list of
+    /// `k` nearest neighbours is found, its members from that range are among these. Reads the
+    /// lists and changes nothing: a metric check proves a point's vote this way (its own class
+    /// cannot win, or no other class can) by counting instead of searching.
+    public static func countWithinBound(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, neighbours k: Int,
+        row i: Int, start: Int, count: Int, limit: Int, neighbourDistance: UnsafePointer<Float>,
+        neighbourColumn: UnsafePointer<Int32>
+    ) -> Int {
+        guard k > 0, i >= 0, i < columns, start >= 0, count >= 0, start + count <= columns, start % lanes == 0 else {
+            return .max
+        }
+        let bound = previousBoundValue(
+            i, points: points, depth: depth, columns: columns, valid: valid, k: k,
+            neighbourDistance: neighbourDistance, neighbourColumn: neighbourColumn).bound
+        guard bound < .infinity else { return .max }
+        var laneIndex = IntVector.zero, laneWeight = IntVector.zero
+        for lane in 0..<lanes {
+            laneIndex[lane] = Int32(lane)
+            laneWeight[lane] = Int32(1) << Int32(lane)
+        }
+        let own = i / lanes * lanes
+        let boundVector = Vector(repeating: bound)
+        var found = 0
+        var base = start
+        let end = start + count
+        while base < end {
+            var d2 = Vector.zero
+            for m in 0..<depth {
+                let p = points + m * columns
+                let diff = load(p + base) - Vector(repeating: p[i])
+                multiplyAdd(&d2, diff, diff)
+            }
+            var admitted = d2 .< boundVector
+            if any(admitted) {
+                // Padding, `i` itself and (in the last block) columns past the range do not count.
+                var excluded = load(valid + base) .== Vector.zero
+                if base == own { excluded = excluded .| (laneIndex .== IntVector(repeating: Int32(i - base))) }
+                if end - base < lanes { excluded = excluded .| (laneIndex .>= IntVector(repeating: Int32(end - base))) }
+                admitted = admitted .& .!excluded
+                found += laneBits(admitted, laneWeight).nonzeroBitCount
+                if found > limit { return found }
+            }
+            base += lanes
+        }
+        return found
+    }
+
+    /// `previousBound`'s value without touching the lists.
+    @inline(__always)
+    private static func previousBoundValue(
+        _ i: Int, points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>, k: Int,
+        neighbourDistance: UnsafePointer<Float>, neighbourColumn: UnsafePointer<Int32>
+    ) -> (bound: Float, stale: Bool) {
+        let margin = 1 + Double(depth + 4) * 2.4e-7
+        let best = neighbourDistance + i * k
+        let bestColumn = neighbourColumn + i * k
+        let previousKth = Double(best[k - 1])
+        var previous = 0.0
+        for b in 0..<k {
+            let j = Int(bestColumn[b])
+            guard j >= 0, j != i, j < columns, valid[j] != 0 else { return (.infinity, true) }
+            var s = 0.0
+            for m in 0..<depth {
+                let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
+                s += x * x
+            }
+            previous = Swift.max(previous, s)
+        }
+        // Squared distances, so twice as far is four times.
+        return (Float(previous * margin).nextUp, !(previous <= 4 * previousKth))
+    }
+
     /// The farthest of row `i`'s previous k neighbours (squared, recomputed in double, with a
     /// margin above float rounding: an upper bound of its k-th nearest squared distance), or
     /// +inf without a full previous list; and whether that list went stale (its farthest now more
@@ -408,32 +485,15 @@ public enum DistanceKernels {
         neighbourDistance: UnsafeMutablePointer<Float>, neighbourClass: UnsafeMutablePointer<Int32>,
         neighbourColumn: UnsafeMutablePointer<Int32>
     ) -> (bound: Float, stale: Bool) {
-        let margin = 1 + Double(depth + 4) * 2.4e-7
+        let value = previousBoundValue(
+            i, points: points, depth: depth, columns: columns, valid: valid, k: k,
+            neighbourDistance: neighbourDistance, neighbourColumn: neighbourColumn)
         let best = neighbourDistance + i * k
-        let bestColumn = neighbourColumn + i * k
-        let previousKth = Double(best[k - 1])
-        var previous = 0.0
-        var havePrevious = true
-        for b in 0..<k {
-            let j = Int(bestColumn[b])
-            guard j >= 0, j != i, j < columns, valid[j] != 0 else {
-                havePrevious = false
-                break
-            }
-            var s = 0.0
-            for m in 0..<depth {
-                let x = Double(points[m * columns + j]) - Double(points[m * columns + i])
-                s += x * x
-            }
-            previous = Swift.max(previous, s)
-        }
         for b in 0..<k {
             best[b] = .infinity
             neighbourClass[i * k + b] = -1
         }
-        guard havePrevious else { return (.infinity, true) }
-        // Squared distances, so twice as far is four times.
-        return (Float(previous * margin).nextUp, !(previous <= 4 * previousKth))
+        return value
     }
 
     /// The k-th smallest of `minima`'s lanes, just above (an upper bound of the k-th nearest

@@ -46,6 +46,13 @@ extension FisherKernels {
         centred: UnsafeMutablePointer<Double>, chunk: Int
     ) {
         let width = 2 * doubleLanes
+        // The tiles read each centred row up to D rounded up to `width` (within `stride`); the
+        // part past D is zero, written once per call, since only the first D are ever rewritten.
+        let padded = Swift.min((d + width - 1) / width * width, ld)
+        for q in 0..<Swift.min(chunk, n) {
+            let c = centred + q * ld
+            for j in d..<padded { c[j] = 0 }
+        }
         var first = 0
         while first < n {
             let p = Swift.min(chunk, n - first)
@@ -53,7 +60,6 @@ extension FisherKernels {
                 let i = first + q
                 let row = rows + i * d, mean = classMeans + Int(labels[i]) * d, c = centred + q * ld
                 for j in 0..<d { c[j] = Double(row[j]) - mean[j] }
-                for j in d..<ld { c[j] = 0 }
             }
             var r0 = 0
             while r0 < d {

@@ -83,6 +83,18 @@ import Testing
         _ = try Self.compare(Self.config(seed: 5, dimension: 8), family: family)
     }
 
+    /// kNN votes settled by counting (`countWithinBound`) instead of searching, at the default
+    /// input rate and at N = 500 (as a sweep job runs them), in low and high dimension: the
+    /// bounded runs record what the full ones record, and the counting did settle rows.
+    @Test(arguments: [1, 2, 3] as [UInt64], [2, 16, 128])
+    func countedKNNVotes_recordTheSameTimesToCluster(_ seed: UInt64, _ dimension: Int) throws {
+        var config = Self.defaults(seed: seed, dimension: dimension)
+        config.points = 500
+        config.maxEpochs = 600
+        let work = try Self.compare(config)
+        #expect(work.knnRowsProven > 0, "seed \(seed), D \(dimension)")
+    }
+
     /// The comparisons above are not vacuous: thresholds are reached mid-run, and the bounded
     /// runs did skip passes, prove silhouettes below their thresholds and stop kNN searches early.
     @Test func theComparedRuns_reachThresholdsMidRunAndSkipWork() throws {
@@ -100,6 +112,7 @@ import Testing
         #expect(work.map(\.silhouetteBounded).reduce(0, +) > 0)
         #expect(work.map(\.ldaBounded).reduce(0, +) > 0)
         #expect(work.map(\.knnStoppedEarly).reduce(0, +) > 0)
+        #expect(work.map(\.knnRowsProven).reduce(0, +) > 0)
         for w in work {
             #expect(w.silhouettePasses + w.silhouetteBounded <= w.checks)
             #expect(w.ldaPasses + w.ldaBounded <= w.checks)

@@ -1,7 +1,9 @@
 /// Timing loops for the training core (`clustersweep bench core`): the calibrated fp32 peak of a
 /// kernel family, milliseconds per epoch and GFLOP/s of the training step (and their fraction of
 /// that peak), the cost of one full and one bounded metric check, and whole default runs with the
-/// share of their time spent in metric checks.
+/// share of their time spent in metric checks. Every figure is timed on one `BenchmarkClock`
+/// (default: the thread's CPU time), the calibration included, so a fraction of peak compares
+/// like with like.
 ///
 /// Lives in the library so the command stays thin and anyone can time the same thing in code.
 public enum CoreBenchmark {
@@ -11,6 +13,8 @@ public enum CoreBenchmark {
         public var dimension: Int
         public var epochs: Int
         public var family: KernelFamily
+        /// The clock every figure was timed on.
+        public var clock: BenchmarkClock
         /// Best of the repetitions, milliseconds per epoch (forward + backward + both updates).
         public var msPerEpoch: Double
         /// Useful floating-point operations per second of the step (6 per multiply-add per point:
@@ -26,27 +30,27 @@ public enum CoreBenchmark {
     }
 
     /// The fp32 peak of `family` on this core in GFLOP/s: the best of `repetitions` runs of the
-    /// family's calibration microkernel (independent FMA chains on its widest vectors).
-    public static func peakGflops(family: KernelFamily, repetitions: Int = 7) -> Double {
+    /// family's calibration microkernel (independent FMA chains on its widest vectors), timed on
+    /// `clock`.
+    public static func peakGflops(family: KernelFamily, clock: BenchmarkClock = .threadCPU, repetitions: Int = 7) -> Double {
         let table = KernelTable.table(for: family)
         let iterations = 2_000_000
-        let clock = ContinuousClock()
         var best = Double.infinity
         var sink: Float = 0
         for r in 0..<repetitions {
-            let start = clock.now
+            let start = clock.now()
             sink += table.fmaChains(iterations, Float(r) * 1e-3)
-            best = min(best, (clock.now - start).seconds)
+            best = min(best, clock.now() - start)
         }
         let flops = Double(iterations * table.calibrationFlopsPerIteration)
         return sink.isNaN ? 0 : flops / best / 1e9
     }
 
     /// Times `epochs` training steps (best of `repetitions`) and `checks` metric checks for the
-    /// default network with N = `points` and D = `dimension`.
+    /// default network with N = `points` and D = `dimension`, on `clock`.
     public static func step(
         points: Int, dimension: Int, epochs: Int, repetitions: Int = 5, checks: Int = 20,
-        family: KernelFamily = .detected
+        family: KernelFamily = .detected, clock: BenchmarkClock = .threadCPU
     ) -> StepTiming {
         var config = ExperimentConfig()
         config.points = points
@@ -60,22 +64,21 @@ public enum CoreBenchmark {
         engine.load(
             points: state.points.flatMap { $0.map { Float($0 * scale) } }, labels: labels,
             parameters: state.layers.flatMap { $0.weights.flatMap { $0 } + $0.bias })
-        let clock = ContinuousClock()
         for _ in 0..<min(epochs, 50) { engine.step() }
         var best = Double.infinity
         for _ in 0..<repetitions {
-            let start = clock.now
+            let start = clock.now()
             for _ in 0..<epochs { engine.step() }
-            best = min(best, (clock.now - start).seconds / Double(epochs))
+            best = min(best, (clock.now() - start) / Double(epochs))
         }
         let evaluator = ClusterEvaluator(
             count: points, dimension: dimension, classes: resolved.classes, labels: labels, kernels: family)
         var sink = 0.0
         var bestCheck = Double.infinity
         for _ in 0..<max(checks, 1) {
-            let start = clock.now
+            let start = clock.now()
             sink += evaluator.evaluate(points: engine.points, stride: engine.paddedCount, loss: engine.loss()).silhouette
-            bestCheck = min(bestCheck, (clock.now - start).seconds)
+            bestCheck = min(bestCheck, clock.now() - start)
         }
         // A sweep job's check one interval into a run: from the initial points' exact check (the
         // bounds' reference), 25 epochs on, each metric not reached at epoch 0 bounded by its
@@ -95,25 +98,31 @@ public enum CoreBenchmark {
         let needed = Set(thresholds.keys)
         var bestBounded = Double.infinity
         for _ in 0..<max(checks, 1) {
-            let start = clock.now
+            let start = clock.now()
             sink += job.evaluate(
                 points: early.points, stride: early.paddedCount, loss: .nan, metrics: needed, thresholds: thresholds
             ).fisherRatio.isNaN ? 0 : 1
-            bestBounded = min(bestBounded, (clock.now - start).seconds)
+            bestBounded = min(bestBounded, clock.now() - start)
         }
         let flops = 6.0 * Double(points * engine.shape.multiplyAddsPerPoint)
         return StepTiming(
-            points: points, dimension: dimension, epochs: epochs, family: family, msPerEpoch: best * 1000,
+            points: points, dimension: dimension, epochs: epochs, family: family, clock: clock, msPerEpoch: best * 1000,
             gflops: sink.isNaN ? 0 : flops / best / 1e9, msPerCheck: bestCheck * 1000,
             msPerBoundedCheck: bestBounded * 1000)
     }
 
     /// A whole run at the defaults and the share of its time spent in metric checks.
     public struct RunTiming: Sendable {
+        /// The best run's summary (its own `msPerEpoch` is wall-clock time, as in summary.json).
         public var summary: TrainSummary
+        /// The clock the two figures below were timed on.
+        public var clock: BenchmarkClock
+        /// Milliseconds per epoch of the whole run, checks and set-up included (best of the
+        /// repetitions).
+        public var msPerEpochWithChecks: Double
         /// Milliseconds per epoch of the same epochs from the same start with no check.
         public var msPerEpochWithoutChecks: Double
-        /// `1 - msPerEpochWithoutChecks / summary.msPerEpoch`, floored at 0.
+        /// `1 - msPerEpochWithoutChecks / msPerEpochWithChecks`, floored at 0.
         public var checkShare: Double
         /// What the run's checks computed and what their bounds spared.
         public var checkWork: CheckWork
@@ -121,11 +130,11 @@ public enum CoreBenchmark {
 
     /// A whole run at the defaults (checks included) for `seed`, as a sweep job runs it, and the
     /// same number of epochs from the same start without the checks, to measure what the checks
-    /// cost. The two are interleaved `repetitions` times and each keeps its best, so a burst of
-    /// load on a shared machine skews neither side alone.
+    /// cost. The two are interleaved `repetitions` times and each keeps its best on `clock`, so a
+    /// burst of load on a shared machine skews neither side alone.
     public static func defaultRun(
         seed: UInt64, dimension: Int = 2, family: KernelFamily = .detected, fullCurve: Bool = false,
-        repetitions: Int = 5
+        repetitions: Int = 5, clock: BenchmarkClock = .threadCPU
     ) -> RunTiming? {
         var config = ExperimentConfig()
         config.seed = seed
@@ -138,23 +147,27 @@ public enum CoreBenchmark {
         let points = run.initialState.points.flatMap { $0.map { Float($0 * scale) } }
         let labels = run.initialState.labels.map { Int32($0) }
         let parameters = run.initialState.layers.flatMap { $0.weights.flatMap { $0 } + $0.bias }
-        let clock = ContinuousClock()
         var best: ExperimentOutcome?
-        var bestWithout = Double.infinity
+        var bestWith = Double.infinity, bestWithout = Double.infinity
         for _ in 0..<max(repetitions, 1) {
-            let outcome = run.run()
-            if outcome.summary.msPerEpoch < best?.summary.msPerEpoch ?? .infinity { best = outcome }
+            let (seconds, outcome) = clock.measure { run.run() }
+            let epochs = Double(max(outcome.summary.epochsRun, 1))
+            if seconds * 1000 / epochs < bestWith {
+                bestWith = seconds * 1000 / epochs
+                best = outcome
+            }
             // Setting up the engine counts on both sides.
-            let start = clock.now
-            let engine = TrainingEngine(config: run.config, kernels: family)
-            engine.load(points: points, labels: labels, parameters: parameters)
-            for _ in 0..<outcome.summary.epochsRun { engine.step() }
-            bestWithout = min(bestWithout, (clock.now - start).seconds * 1000 / Double(max(outcome.summary.epochsRun, 1)))
+            let without = clock.measure {
+                let engine = TrainingEngine(config: run.config, kernels: family)
+                engine.load(points: points, labels: labels, parameters: parameters)
+                for _ in 0..<outcome.summary.epochsRun { engine.step() }
+            }
+            bestWithout = min(bestWithout, without.seconds * 1000 / epochs)
         }
         guard let best else { return nil }
         return RunTiming(
-            summary: best.summary, msPerEpochWithoutChecks: bestWithout,
-            checkShare: max(0, 1 - bestWithout / best.summary.msPerEpoch), checkWork: best.checkWork)
+            summary: best.summary, clock: clock, msPerEpochWithChecks: bestWith, msPerEpochWithoutChecks: bestWithout,
+            checkShare: max(0, 1 - bestWithout / bestWith), checkWork: best.checkWork)
     }
 }
 

@@ -10,6 +10,9 @@ public struct CheckWork: Equatable, Sendable {
     /// Rows whose nearest neighbours were searched, and checks whose kNN search stopped early
     /// because the accuracy could no longer reach its threshold.
     public var knnRows = 0, knnStoppedEarly = 0
+    /// Rows whose vote was settled by counting instead of a search: their own class provably
+    /// could not win it, or no other class could (`DistanceKernels.countWithinBound`).
+    public var knnRowsProven = 0
 
     public init() {}
 }

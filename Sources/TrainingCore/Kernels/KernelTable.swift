@@ -41,6 +41,10 @@ struct KernelTable: Sendable {
         UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, Int,
         UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>
     ) -> Void
+    typealias CountWithinBound = @Sendable (
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, Int, Int, Int, Int, Int, UnsafePointer<Float>,
+        UnsafePointer<Int32>
+    ) -> Int
     typealias BoundMoments = @Sendable (
         UnsafePointer<Float>, UnsafePointer<Float>, Int, Int, Int, Int, Bool, UnsafeMutablePointer<Double>
     ) -> Void
@@ -77,6 +81,7 @@ struct KernelTable: Sendable {
     let sgd: SGD
     let pairwise: Pairwise
     let neighbourRows: NeighbourRows
+    let countWithinBound: CountWithinBound
     let boundMoments: BoundMoments
     let boundResiduals: BoundResiduals
     let boundUpperSum: BoundUpperSum
@@ -115,6 +120,7 @@ struct KernelTable: Sendable {
         sgd: KernelsAVX512.OptimizerKernels.sgd,
         pairwise: KernelsAVX512.DistanceKernels.pairwise,
         neighbourRows: KernelsAVX512.DistanceKernels.neighbourRows,
+        countWithinBound: KernelsAVX512.DistanceKernels.countWithinBound,
         boundMoments: KernelsAVX512.BoundKernels.moments,
         boundResiduals: KernelsAVX512.BoundKernels.residuals,
         boundUpperSum: KernelsAVX512.BoundKernels.upperSum,
@@ -138,6 +144,7 @@ struct KernelTable: Sendable {
         sgd: KernelsAVX2.OptimizerKernels.sgd,
         pairwise: KernelsAVX2.DistanceKernels.pairwise,
         neighbourRows: KernelsAVX2.DistanceKernels.neighbourRows,
+        countWithinBound: KernelsAVX2.DistanceKernels.countWithinBound,
         boundMoments: KernelsAVX2.BoundKernels.moments,
         boundResiduals: KernelsAVX2.BoundKernels.residuals,
         boundUpperSum: KernelsAVX2.BoundKernels.upperSum,
@@ -161,6 +168,7 @@ struct KernelTable: Sendable {
         sgd: KernelsBaseline.OptimizerKernels.sgd,
         pairwise: KernelsBaseline.DistanceKernels.pairwise,
         neighbourRows: KernelsBaseline.DistanceKernels.neighbourRows,
+        countWithinBound: KernelsBaseline.DistanceKernels.countWithinBound,
         boundMoments: KernelsBaseline.BoundKernels.moments,
         boundResiduals: KernelsBaseline.BoundKernels.residuals,
         boundUpperSum: KernelsBaseline.BoundKernels.upperSum,

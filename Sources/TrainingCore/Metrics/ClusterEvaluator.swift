@@ -59,13 +59,23 @@ final class ClusterEvaluator {
     /// Bounds of the full-space and the LDA silhouette from their last exact passes.
     private let fullBound: SilhouetteBound
     private let ldaBound: SilhouetteBound
-    /// Scratch: the order in which a bounded kNN check visits the columns.
+    /// Scratch: the order in which a bounded kNN check visits the columns, and the rows of a
+    /// batch that need a search.
     private let knnOrder: UnsafeMutablePointer<Int32>
+    private let knnSearch: UnsafeMutablePointer<Int32>
     /// Whether the last bounded kNN check searched more than a quarter of the rows (then the
     /// next one rides along a silhouette pass if there is one).
     private var knnNearThreshold = false
-    /// Whether each column's neighbours voted for its own class when last computed.
-    private let knnCorrect: UnsafeMutablePointer<Bool>
+    /// Each column's rank in the next bounded kNN search, from its neighbours' vote when last
+    /// computed: its own class's votes if the vote went to another class (0 = the surest
+    /// misclassification, searched first), `neighbours + 1` + its votes if it went to its own;
+    /// 0 before the first search.
+    private let knnRank: UnsafeMutablePointer<UInt8>
+    /// Columns per rank (`2 * neighbours + 2` counters): scratch of the ordering.
+    private let knnRankStart: UnsafeMutablePointer<Int>
+    /// The last kNN threshold and the most misclassified points with which the accuracy still
+    /// reaches it (the same for every check of a run, so found once).
+    private var knnAllowed: (target: Double, allowed: Int)?
     /// What the checks so far computed and what they proved without computing.
     private(set) var work = CheckWork()
     /// The silhouettes' upper bounds at the last check that computed them (tests compare them
@@ -126,8 +136,10 @@ final class ClusterEvaluator {
         fullBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: dimension, kernels: kernels)
         ldaBound = SilhouetteBound(columns: columns, classes: classes, maxDepth: max(classes - 1, 1), kernels: kernels)
         knnOrder = .allocate(capacity: max(columns, 1))
-        knnCorrect = .allocate(capacity: max(columns, 1))
-        knnCorrect.initialize(repeating: false, count: max(columns, 1))
+        knnSearch = .allocate(capacity: max(columns, 1))
+        knnRank = .allocate(capacity: max(columns, 1))
+        knnRank.initialize(repeating: 0, count: max(columns, 1))
+        knnRankStart = .allocate(capacity: Self.rankCount + 1)
     }
 
     private static func aligned(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -148,10 +160,12 @@ final class ClusterEvaluator {
         neighbourClass.deallocate()
         neighbourColumn.deallocate()
         knnOrder.deallocate()
+        knnSearch.deallocate()
         labelBuffer.deallocate()
         original.deallocate()
         projection.deallocate()
-        knnCorrect.deallocate()
+        knnRank.deallocate()
+        knnRankStart.deallocate()
     }
 
     /// The metrics of feature-major points (`dimension x stride`, point `i` in column `i`); `loss`
@@ -245,46 +259,63 @@ final class ClusterEvaluator {
 
     /// The leave-one-out kNN accuracy of the first `depth` rows of `sorted`, searched row by row;
     /// with a threshold (`target`), NaN as soon as so many points are misclassified that it cannot
-    /// be reached. The points misclassified when last searched go first, and each batch is just as
-    /// many rows as could still prove it, so a check far from the threshold stops after a few
-    /// dozen rows.
+    /// be reached. The points misclassified when last searched go first, those whose own class
+    /// had the fewest votes (the likeliest to be misclassified still) ahead of the others, then
+    /// the correctly classified ones, fewest own votes first; each batch is just as many rows as
+    /// could still prove it, so a check far from the threshold stops after a few dozen rows. The
+    /// order decides only how soon a search stops: the value, or NaN, is the same in any order.
     private func nearestNeighbourAccuracy(depth: Int, threshold target: Double?) -> Double {
         let k = min(Self.neighbours, count - 1)
         guard k > 0 else { return 0 }
         // The most misclassified points with which the accuracy can still reach the target.
         var allowed = count
         if let target {
-            while allowed >= 0 && Double(count - allowed) / Double(count) < target { allowed -= 1 }
-        }
-        // Suspects first, in column order, then the others.
-        var suspects = 0
-        for j in 0..<columns where original[j] >= 0 && !knnCorrect[j] { suspects += 1 }
-        var front = 0, back = suspects
-        for j in 0..<columns where original[j] >= 0 {
-            if knnCorrect[j] {
-                knnOrder[back] = Int32(j)
-                back += 1
+            if let known = knnAllowed, known.target == target {
+                allowed = known.allowed
             } else {
-                knnOrder[front] = Int32(j)
-                front += 1
+                while allowed >= 0 && Double(count - allowed) / Double(count) < target { allowed -= 1 }
+                knnAllowed = (target, allowed)
             }
         }
-        let n = back
+        // Columns by rank, each rank in column order (a counting sort).
+        knnRankStart.update(repeating: 0, count: Self.rankCount + 1)
+        for j in 0..<columns where original[j] >= 0 { knnRankStart[Int(knnRank[j]) + 1] += 1 }
+        for rank in 0..<Self.rankCount { knnRankStart[rank + 1] += knnRankStart[rank] }
+        for j in 0..<columns where original[j] >= 0 {
+            let rank = Int(knnRank[j])
+            knnOrder[knnRankStart[rank]] = Int32(j)
+            knnRankStart[rank] += 1
+        }
+        let n = knnRankStart[Self.rankCount - 1]
         var wrong = 0
         var start = 0
         while start < n {
             let rowCount = target == nil ? n - start : min(max(allowed + 1 - wrong, 1), n - start)
-            kernels.neighbourRows(
-                sorted, depth, columns, valid, columnClass, k, knnOrder + start, rowCount, neighbourDistance,
-                neighbourClass, neighbourColumn, threshold)
+            // With a threshold, a row whose vote is settled by counting (`provenVote`) needs no
+            // search; the others are searched.
+            var searched = 0
             for r in start..<(start + rowCount) {
                 let j = Int(knnOrder[r])
-                let correct = votesForOwnClass(column: j, k: k)
-                knnCorrect[j] = correct
-                if !correct { wrong += 1 }
+                if target != nil, let vote = provenVote(column: j, depth: depth, k: k) {
+                    knnRank[j] = Self.rank(vote)
+                    if !vote.correct { wrong += 1 }
+                    work.knnRowsProven += 1
+                } else {
+                    knnSearch[searched] = Int32(j)
+                    searched += 1
+                }
+            }
+            kernels.neighbourRows(
+                sorted, depth, columns, valid, columnClass, k, knnSearch, searched, neighbourDistance,
+                neighbourClass, neighbourColumn, threshold)
+            for r in 0..<searched {
+                let j = Int(knnSearch[r])
+                let vote = votesForOwnClass(column: j, k: k)
+                knnRank[j] = Self.rank(vote)
+                if !vote.correct { wrong += 1 }
             }
             start += rowCount
-            work.knnRows += rowCount
+            work.knnRows += searched
             if target != nil, wrong > allowed, start < n {
                 work.knnStoppedEarly += 1
                 knnNearThreshold = 4 * start > n
@@ -295,10 +326,58 @@ final class ClusterEvaluator {
         return Double(count - wrong) / Double(count)
     }
 
+    /// Column `j`'s vote when counting settles it, else nil. Of its `k` nearest neighbours, those
+    /// from any range of columns are among the range's columns below its search bound
+    /// (`DistanceKernels.countWithinBound`). Misclassified last time with at most one own vote:
+    /// if at most `c` of its own class are below the bound, the other classes hold at least
+    /// `k - c` votes among at most `classes - 1` classes, so one of them at least
+    /// `ceil((k - c) / (classes - 1))`; more than `c` beats its own class outright (only a strict
+    /// majority counts: a tie could go to its own class). Correct last time with at least four
+    /// own votes: if at most `(k - 1) / 2` columns of other classes are below the bound, its
+    /// own class has a strict majority. The returned own votes are a bound (they only order the
+    /// next check's rows).
+    private func provenVote(column j: Int, depth: Int, k: Int) -> (correct: Bool, ownVotes: Int)? {
+        let rank = Int(knnRank[j])
+        let own = Int(columnClass[j])
+        let ownStart = segmentStart[own], ownEnd = ownStart + (classCount[own] + 15) / 16 * 16
+        func count(_ start: Int, _ end: Int, limit: Int) -> Int {
+            end > start
+                ? kernels.countWithinBound(
+                    sorted, depth, columns, valid, k, j, start, end - start, limit, neighbourDistance, neighbourColumn)
+                : 0
+        }
+        if rank <= 1 && classes > 1 {
+            // The most own-class columns below the bound with which another class still wins.
+            var limit = -1
+            while limit + 1 < k, (k - (limit + 1) + classes - 2) / (classes - 1) > limit + 1 { limit += 1 }
+            guard limit >= 0 else { return nil }
+            let found = count(ownStart, ownStart + classCount[own], limit: limit)
+            return found <= limit ? (false, found) : nil
+        }
+        if rank >= Self.neighbours + 1 + 4 {
+            let limit = (k - 1) / 2
+            let before = count(0, ownStart, limit: limit)
+            guard before <= limit else { return nil }
+            let others = before + count(ownEnd, columns, limit: limit - before)
+            return others <= limit ? (true, k - others) : nil
+        }
+        return nil
+    }
+
+    /// Ranks of `knnRank`: 0...neighbours for misclassified columns, then as many again.
+    private static let rankCount = 2 * neighbours + 2
+
+    /// A column's `knnRank` from its vote.
+    @inline(__always) private static func rank(_ vote: (correct: Bool, ownVotes: Int)) -> UInt8 {
+        UInt8(truncatingIfNeeded: vote.correct ? neighbours + 1 + vote.ownVotes : vote.ownVotes)
+    }
+
     /// Whether column `j`'s `k` nearest neighbours vote for its own class (a tied vote goes to the
-    /// class whose member is nearest).
-    @inline(__always) private func votesForOwnClass(column j: Int, k: Int) -> Bool {
+    /// class whose member is nearest), and how many of them are of its own class.
+    @inline(__always) private func votesForOwnClass(column j: Int, k: Int) -> (correct: Bool, ownVotes: Int) {
         var winner = -1, winnerVotes = 0
+        let own = Int(columnClass[j])
+        var ownVotes = 0
         withUnsafeTemporaryAllocation(of: Int.self, capacity: max(classes, 1)) { votes in
             votes.initialize(repeating: 0)
             for b in 0..<k where neighbourClass[j * k + b] >= 0 {
@@ -306,8 +385,9 @@ final class ClusterEvaluator {
                 votes[c] += 1
                 if votes[c] > winnerVotes { winner = c; winnerVotes = votes[c] }
             }
+            ownVotes = votes[own]
         }
-        return winner == Int(columnClass[j])
+        return (winner == own, ownVotes)
     }
 
     /// trace(S_between) / trace(S_within), from the means in `fisher`.
@@ -347,9 +427,9 @@ final class ClusterEvaluator {
             let ownClass = Int(columnClass[j])
             silhouetteSum += silhouette(column: j, ownClass: ownClass, nonEmpty: nonEmpty)
             if k > 0 {
-                let right = votesForOwnClass(column: j, k: k)
-                knnCorrect[j] = right
-                if right { correct += 1 }
+                let vote = votesForOwnClass(column: j, k: k)
+                knnRank[j] = Self.rank(vote)
+                if vote.correct { correct += 1 }
             }
         }
         if k > 0 { work.knnRows += count }

@@ -49,6 +49,13 @@ final class SilhouetteBound {
     private let spread: UnsafeMutablePointer<Double>
     private let fixed: UnsafeMutablePointer<Double>
     private let others: UnsafeMutablePointer<Int>
+    /// Per-call scratch, allocated once: the centred cross products M and the map Q (`width x
+    /// depth` each), each class's residual sum, and the polar factor's workspace.
+    private let cross: UnsafeMutablePointer<Double>
+    private let map: UnsafeMutablePointer<Double>
+    private let residualSum: UnsafeMutablePointer<Double>
+    private let polarScratch: UnsafeMutablePointer<Double>
+    private let polarOrder: UnsafeMutablePointer<Int>
 
     init(columns: Int, classes: Int, maxDepth: Int, kernels: KernelTable) {
         self.columns = columns
@@ -67,6 +74,12 @@ final class SilhouetteBound {
         spread = .allocate(capacity: max(classes, 1))
         fixed = .allocate(capacity: max(classes * classes, 1))
         others = .allocate(capacity: max(classes, 1))
+        let square = max(maxDepth, Self.rotationDepth * Self.rotationDepth)
+        cross = .allocate(capacity: square)
+        map = .allocate(capacity: square)
+        residualSum = .allocate(capacity: max(classes, 1))
+        polarScratch = .allocate(capacity: Self.polarScratchCount)
+        polarOrder = .allocate(capacity: Self.rotationDepth)
     }
 
     deinit {
@@ -81,6 +94,11 @@ final class SilhouetteBound {
         spread.deallocate()
         fixed.deallocate()
         others.deallocate()
+        cross.deallocate()
+        map.deallocate()
+        residualSum.deallocate()
+        polarScratch.deallocate()
+        polarOrder.deallocate()
     }
 
     /// Keeps `points` (`depth x columns`) and their exact pass's `classSums` (`columns x
@@ -126,7 +144,7 @@ final class SilhouetteBound {
         // orthogonal Q give a valid bound; these only make it tight, so cancellation is harmless.
         // Without rotation Q = I and only the diagonal of M counts (stored as its first row).
         let width = rotates ? depth : 1
-        var cross = [Double](repeating: 0, count: width * depth)
+        cross.update(repeating: 0, count: width * depth)
         var square = 0.0
         for c in 0..<classes where classCount[c] > 0 {
             let inverse = 1 / Double(classCount[c])
@@ -154,12 +172,13 @@ final class SilhouetteBound {
                 }
             }
         }
-        var q = [Double](repeating: 0, count: width * depth)
-        for a in 0..<depth { q[rotates ? a * depth + a : a] = 1 }
+        let q = map
         var skew = 0.0
-        if rotates, let (polar, error) = Self.polarFactor(cross, depth) {
-            q = polar
+        if rotates, let error = Self.polarFactor(cross, depth, into: q, scratch: polarScratch, order: polarOrder) {
             skew = error
+        } else {
+            q.update(repeating: 0, count: width * depth)
+            for a in 0..<depth { q[rotates ? a * depth + a : a] = 1 }
         }
         var fit = 0.0
         for e in 0..<(width * depth) { fit += q[e] * cross[e] }
@@ -170,7 +189,7 @@ final class SilhouetteBound {
         // r_i = |λQ(Y_i - mean) - (R_i - mean)|, with a relative slack for the rounding of these
         // double sums and an absolute one at the scale of the coordinates, for the cancellation.
         let slack = 1 + 1e-12 * Double(depth + 4)
-        var residualSum = [Double](repeating: 0, count: classes)
+        residualSum.update(repeating: 0, count: classes)
         translation.update(repeating: 0, count: classes * depth)
         for c in 0..<classes where classCount[c] > 0 {
             let inverse = 1 / Double(classCount[c])
@@ -188,7 +207,7 @@ final class SilhouetteBound {
                 translation + c * depth, slack, 1e-13 * Double(depth) * magnitude, residual, scratch)
         }
 
-        guard residualSum.allSatisfy(\.isFinite) else { return .infinity }
+        guard UnsafeBufferPointer(start: residualSum, count: classes).allSatisfy(\.isFinite) else { return .infinity }
 
         // Float error of a pass's sums, relative: N additions of positive terms (gamma_n), the
         // squared distance over D coordinates, and the square root (within 1e-6; 4e-6 taken). A
@@ -229,11 +248,20 @@ final class SilhouetteBound {
         return bound.isNaN ? .infinity : bound
     }
 
+    /// Doubles of `polarFactor`'s scratch.
+    static let polarScratchCount = 3 * rotationDepth * rotationDepth
+
     /// The orthogonal polar factor `Q = M (M^T M)^(-1/2)` of the row-major `n x n` matrix `m`
-    /// (the rotation or reflection that best aligns what `m` correlates), and how far the computed
-    /// `Q^T Q` is from the identity; nil when `m` is near singular or `Q` not orthogonal enough.
-    static func polarFactor(_ m: [Double], _ n: Int) -> (q: [Double], skew: Double)? {
-        var gram = [Double](repeating: 0, count: n * n)
+    /// (the rotation or reflection that best aligns what `m` correlates) into `q` (`n x n`), and
+    /// how far the computed `Q^T Q` is from the identity; nil (and `q` undefined) when `m` is near
+    /// singular or `Q` not orthogonal enough. `n <= rotationDepth`; `scratch` holds
+    /// `polarScratchCount` doubles and `order` `n` integers, so nothing is allocated.
+    static func polarFactor(
+        _ m: UnsafePointer<Double>, _ n: Int, into q: UnsafeMutablePointer<Double>,
+        scratch: UnsafeMutablePointer<Double>, order: UnsafeMutablePointer<Int>
+    ) -> Double? {
+        guard n > 0, n <= rotationDepth else { return nil }
+        let gram = scratch, vectors = scratch + n * n, root = scratch + 2 * n * n
         for a in 0..<n {
             for b in 0..<n {
                 var s = 0.0
@@ -241,17 +269,20 @@ final class SilhouetteBound {
                 gram[a * n + b] = s
             }
         }
-        let eigen = SymmetricEigen(matrix: gram, size: n)
-        guard let largest = eigen.values.first, largest > 0, largest.isFinite,
-              let smallest = eigen.values.last, smallest > 1e-20 * largest else { return nil }
+        // Eigenvalues on gram's diagonal, largest first by `order`; eigenvectors in columns.
+        SymmetricEigen.decompose(gram, size: n, vectors: vectors, order: order)
+        func value(_ k: Int) -> Double { gram[order[k] * n + order[k]] }
+        let largest = value(0), smallest = value(n - 1)
+        guard largest > 0, largest.isFinite, smallest > 1e-20 * largest else { return nil }
         // (M^T M)^(-1/2) = V diag(1 / sqrt(values)) V^T.
-        var root = [Double](repeating: 0, count: n * n)
+        root.update(repeating: 0, count: n * n)
         for k in 0..<n {
-            let w = 1 / eigen.values[k].squareRoot()
-            let v = eigen.vectors[k]
-            for a in 0..<n { for b in 0..<n { root[a * n + b] += w * v[a] * v[b] } }
+            let w = 1 / value(k).squareRoot()
+            let column = order[k]
+            for a in 0..<n {
+                for b in 0..<n { root[a * n + b] += w * vectors[a * n + column] * vectors[b * n + column] }
+            }
         }
-        var q = [Double](repeating: 0, count: n * n)
         for a in 0..<n {
             for b in 0..<n {
                 var s = 0.0
@@ -269,6 +300,6 @@ final class SilhouetteBound {
         }
         // Distances under Q change by at most a factor sqrt(1 +- n * skew).
         let bound = Double(n) * skew
-        return bound.isFinite && bound < 1e-9 ? (q, bound) : nil
+        return bound.isFinite && bound < 1e-9 ? bound : nil
     }
 }

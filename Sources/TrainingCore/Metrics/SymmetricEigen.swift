@@ -11,6 +11,30 @@ struct SymmetricEigen {
     init(matrix: [Double], size n: Int) {
         var a = matrix
         var v = [Double](repeating: 0, count: n * n)
+        var scratch = [Int](repeating: 0, count: n)
+        a.withUnsafeMutableBufferPointer { a in
+            v.withUnsafeMutableBufferPointer { v in
+                scratch.withUnsafeMutableBufferPointer { order in
+                    guard let a = a.baseAddress, let v = v.baseAddress, let order = order.baseAddress else { return }
+                    Self.decompose(a, size: n, vectors: v, order: order)
+                }
+            }
+        }
+        // The standard library's sort, as always here (it also orders NaN diagonals as before).
+        let order = (0..<n).sorted { a[$0 * n + $0] > a[$1 * n + $1] || (a[$0 * n + $0] == a[$1 * n + $1] && $0 < $1) }
+        values = order.map { a[$0 * n + $0] }
+        vectors = order.map { k in (0..<n).map { v[$0 * n + k] } }
+    }
+
+    /// The same decomposition in place, allocating nothing (for the checks that run it every time):
+    /// `a` (row-major `n x n`) ends with the eigenvalues on its diagonal, column `k` of `v` (`n x
+    /// n`) is the unit eigenvector of `a[k][k]`, and `order` (`n`) lists the columns by eigenvalue,
+    /// largest first (ties by column).
+    static func decompose(
+        _ a: UnsafeMutablePointer<Double>, size n: Int, vectors v: UnsafeMutablePointer<Double>,
+        order: UnsafeMutablePointer<Int>
+    ) {
+        v.update(repeating: 0, count: n * n)
         for i in 0..<n { v[i * n + i] = 1 }
         for _ in 0..<100 {
             var offDiagonal = 0.0, diagonal = 0.0
@@ -42,8 +66,17 @@ struct SymmetricEigen {
                 }
             }
         }
-        let order = (0..<n).sorted { a[$0 * n + $0] > a[$1 * n + $1] || (a[$0 * n + $0] == a[$1 * n + $1] && $0 < $1) }
-        values = order.map { a[$0 * n + $0] }
-        vectors = order.map { k in (0..<n).map { v[$0 * n + k] } }
+        // Insertion sort by a strict total order: the order any sort by it gives.
+        func before(_ x: Int, _ y: Int) -> Bool {
+            a[x * n + x] > a[y * n + y] || (a[x * n + x] == a[y * n + y] && x < y)
+        }
+        for k in 0..<n {
+            var slot = k
+            while slot > 0 && before(k, order[slot - 1]) {
+                order[slot] = order[slot - 1]
+                slot -= 1
+            }
+            order[slot] = k
+        }
     }
 }
