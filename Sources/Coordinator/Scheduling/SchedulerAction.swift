@@ -45,12 +45,4 @@ public enum SchedulerAction: Sendable, Equatable {
     public var isPersistence: Bool {
         if case .persist = self { true } else { false }
     }
-
-    /// Whether this action sends a message to a worker.
-    public var isMessage: Bool {
-        switch self {
-        case .sendAssign, .sendAck, .sendAbort, .sendHeartbeat, .sendReconnect: true
-        default: false
-        }
-    }
 }

@@ -56,7 +56,6 @@ struct JobTable {
 
     private func line(_ cells: [String], keys: [String]) -> String {
         let widths = [fixedWidths[0]] + keys.map { max(parameterWidths[$0] ?? 0, $0.count) } + Array(fixedWidths.dropFirst())
-        return zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        return StatusText.padded(cells, to: widths)
     }
 }

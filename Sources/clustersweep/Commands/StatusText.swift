@@ -59,12 +59,13 @@ enum StatusText {
     static func aligned(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }
         let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        var out = ""
-        for row in rows {
-            out += zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
-        }
-        return out
+        return rows.map { padded($0, to: widths) + "\n" }.joined()
+    }
+
+    /// One table line: each cell padded to its column's width, two spaces between columns.
+    static func padded(_ cells: [String], to widths: [Int]) -> String {
+        zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
 
     /// The first line of `text`, cut to `limit` characters with an ellipsis.
