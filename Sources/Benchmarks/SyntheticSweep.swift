@@ -10,6 +10,7 @@ import TrainingCore
 /// `jobs` `noop` jobs over a grid of five dimensions (2 to 32) and as many seeds as it takes,
 /// every one `completed`, except one in `trainEvery` (none when 0) that carries a train-like
 /// summary (clustered, or censored at `max_epochs`, later as D grows), so the statistics run too.
+/// With `failed`, every job instead failed its one attempt (what `bench retry` re-queues).
 /// Job ids are made up (the store never recomputes them); the sweep file is real, so a report
 /// finds its grid.
 public enum SyntheticSweep {
@@ -20,7 +21,7 @@ public enum SyntheticSweep {
 
     /// Creates the store at `path` (which must not exist) holding the sweep; returns its record.
     public static func write(
-        to path: String, jobs: Int, trainEvery: Int, batchSize: Int = 20_000
+        to path: String, jobs: Int, trainEvery: Int, failed: Bool = false, batchSize: Int = 20_000
     ) throws(StoreError) -> SweepRecord {
         let store = try ResultStore(path: path)
         let seeds = max(1, (jobs + dimensions.count - 1) / dimensions.count)
@@ -61,6 +62,11 @@ public enum SyntheticSweep {
             var changes: [StoreChange] = []
             for job in plan[start..<min(start + batchSize, plan.count)] {
                 changes.append(.attemptStarted(job: job.id, number: 1, worker: worker))
+                if failed {
+                    changes.append(.attemptEnded(job: job.id, number: 1, outcome: .error, error: "synthetic failure"))
+                    changes.append(.jobFailed(job: job.id, error: "synthetic failure"))
+                    continue
+                }
                 let trains = trainEvery > 0 && job.index % trainEvery == 0
                 let result = trains ? trainResult(job.parameters.experiment, index: job.index) : noop
                 changes.append(.resultRecorded(job: job.id, attempt: 1, result: result))

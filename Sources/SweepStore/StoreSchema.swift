@@ -8,7 +8,7 @@ import GRDB
 /// refuses the file instead of misreading it.
 enum StoreSchema {
     /// The newest store format this binary reads and writes.
-    static let formatVersion = 6
+    static let formatVersion = 7
     /// `PRAGMA application_id`: "CSwp", marks the file as a ClusterSweep store.
     static let applicationID: Int32 = 0x4353_7770
     /// The `meta` key holding the format version.
@@ -106,6 +106,9 @@ enum StoreSchema {
         // in progress must survive a restart and stay hidden: a format-5 binary would show the
         // half-deleted sweep, so the format goes up.
         migrator.registerMigration("v6-sliced-delete") { db in try addSlicedDelete(db) }
+        // Format 7: `retry` re-queues a slice of the plan per transaction; the retry under way
+        // resumes after a restart.
+        migrator.registerMigration("v7-sliced-retry") { db in try addSlicedRetry(db) }
         return migrator
     }
 

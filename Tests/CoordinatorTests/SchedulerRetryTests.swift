@@ -48,6 +48,46 @@ import Testing
         #expect(third.contains(.persist(.jobFailed(job: Fixture.job(0), error: "boom"))))
     }
 
+    @Test func slicedRetry_keepsTheSweepOpenUntilItEnds_evenWhenEveryHeldJobIsFinal() {
+        var s = Scheduler(configuration: configuration)
+        _ = s.sweepSubmitted(Fixture.sweep("s", jobs: [0, 1], maxAttempts: 1), at: Fixture.at(0))
+        _ = s.workerHello(a, slots: 1, running: [], finished: [], at: Fixture.at(0))
+        _ = s.jobFailure(a, job: Fixture.job(0), attempt: 1, error: "boom", at: Fixture.at(1))
+        _ = s.jobFailure(a, job: Fixture.job(1), attempt: 1, error: "boom", at: Fixture.at(2))
+        #expect(s.progress(of: Fixture.sweepID("s"))?.finished == true)
+        var record = Fixture.record("s", maxAttempts: 2)
+        record.finishedAt = nil
+        _ = s.beginRetry(record, reopen: false, at: Fixture.at(3))
+        #expect(s.progress(of: Fixture.sweepID("s"))?.finished == false)
+        // The first slice brings job 0 back; it runs and completes while job 1 still waits to be
+        // reached: the sweep must not finish in between.
+        let first = s.requeued([retried(0, attempts: 1)], in: Fixture.sweepID("s"), at: Fixture.at(4))
+        #expect(first.assignments(to: a).map(\.attempt) == [2])
+        let done = s.jobResult(a, job: Fixture.job(0), attempt: 2, result: Fixture.done, at: Fixture.at(5))
+        #expect(!done.contains(.persist(.sweepFinished(Fixture.sweepID("s")))))
+        #expect(s.progress(of: Fixture.sweepID("s"))?.finished == false)
+        #expect(s.invariantViolations() == [])
+        // The last slice found nothing more (job 1 was taken out of the retry): the end finishes it.
+        _ = s.requeued([], in: Fixture.sweepID("s"), at: Fixture.at(6))
+        let ended = s.retryEnded(Fixture.sweepID("s"), at: Fixture.at(7))
+        #expect(ended.contains(.persist(.sweepFinished(Fixture.sweepID("s")))))
+        #expect(s.invariantViolations() == [])
+    }
+
+    @Test func restoredSweepWithARetryUnderWay_staysOpen_untilTheRetryEnds() {
+        var record = Fixture.record("r", maxAttempts: 2)
+        record.finishedAt = nil
+        let (restored, actions) = Scheduler.restored(
+            from: [StoredSweep(record: record, jobs: [], requeueing: true)], configuration: configuration, now: .zero)
+        var s = restored
+        #expect(!actions.contains(.persist(.sweepFinished(Fixture.sweepID("r")))))
+        #expect(s.progress(of: Fixture.sweepID("r"))?.finished == false)
+        _ = s.requeued([retried(3, attempts: 2)], in: Fixture.sweepID("r"), at: Fixture.at(1))
+        #expect(s.retryEnded(Fixture.sweepID("r"), at: Fixture.at(2)).isEmpty)
+        #expect(s.progress(of: Fixture.sweepID("r"))?.counts[.pending] == 1)
+        #expect(s.invariantViolations() == [])
+    }
+
     @Test func sweepUnknownAfterARestart_isRegisteredWithItsRequeuedJobs() {
         var s = Scheduler(configuration: configuration)
         var record = Fixture.record("old", maxAttempts: 3)

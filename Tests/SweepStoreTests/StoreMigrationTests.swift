@@ -105,7 +105,7 @@ struct StoreMigrationTests {
             #expect(snapshot.jobs.first?.runningAttempts.map(\.number) == [1])
 
             try store.pool.read { db in
-                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "6")
+                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "\(StoreSchema.formatVersion)")
                 // Submission order: sweep 1's plan, then the jobs only sweep 2 holds.
                 let order = try String.fetchAll(db, sql: "SELECT id FROM jobs ORDER BY seq")
                 #expect(order == Self.shared.map(\.id.rawValue))
@@ -148,7 +148,7 @@ struct StoreMigrationTests {
             let path = dir + "/state.sqlite"
             try Self.copyFormat1File(to: path)
             let error = try #require(throws: StoreError.self) { try ResultStore(path: path, readOnly: true) }
-            #expect(error.reason == .needsMigration(found: 1, supported: 6))
+            #expect(error.reason == .needsMigration(found: 1, supported: StoreSchema.formatVersion))
         }
     }
 }

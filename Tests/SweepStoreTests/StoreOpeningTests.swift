@@ -12,7 +12,7 @@ struct StoreOpeningTests {
             try store.pool.read { db in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 #expect(Set(tables).isSuperset(of: ["meta", "sweeps", "jobs", "job_parameters", "results", "sweep_jobs", "attempts"]))
-                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "6")
+                #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'") == "\(StoreSchema.formatVersion)")
                 #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
                 #expect(try Int32.fetchOne(db, sql: "PRAGMA application_id") == StoreSchema.applicationID)
             }
@@ -56,10 +56,14 @@ struct StoreOpeningTests {
             let path = dir + "/state.sqlite"
             do {
                 let store = try ResultStore(path: path)
-                try store.pool.write { db in try db.execute(sql: "UPDATE meta SET value = '7' WHERE key = 'format_version'") }
+                try store.pool.write { db in
+                    try db.execute(
+                        sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: ["\(StoreSchema.formatVersion + 1)"])
+                }
             }
             let error = try #require(throws: StoreError.self) { try ResultStore(path: path) }
-            #expect(error.reason == .newerFormat(found: 7, supported: 6, unknownMigrations: []))
+            #expect(error.reason == .newerFormat(
+                found: StoreSchema.formatVersion + 1, supported: StoreSchema.formatVersion, unknownMigrations: []))
             #expect(error.path == path)
             #expect(error.description.contains("newer ClusterSweep"))
         }
@@ -71,11 +75,12 @@ struct StoreOpeningTests {
             do {
                 let store = try ResultStore(path: path)
                 try store.pool.write { db in
-                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
+                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
                 }
             }
             let error = try #require(throws: StoreError.self) { try ResultStore(path: path) }
-            #expect(error.reason == .newerFormat(found: 6, supported: 6, unknownMigrations: ["v9-from-the-future"]))
+            #expect(error.reason == .newerFormat(
+                found: StoreSchema.formatVersion, supported: StoreSchema.formatVersion, unknownMigrations: ["v99-from-the-future"]))
         }
     }
 

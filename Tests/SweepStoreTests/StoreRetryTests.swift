@@ -51,4 +51,61 @@ import Testing
             #expect(counts[.pending] == 2 && counts[.clustered] == 1)
         }
     }
+
+    @Test func slicedRetry_requeuesASliceOfPositionsPerStep_andSurvivesReopening() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/state.sqlite"
+            let sweepID = sweepRecord(1).id
+            let jobs = plan(0..<10)
+            do {
+                let store = try ResultStore(path: path)
+                _ = try store.submit(sweep: sweepRecord(1), jobs: jobs)
+                // Odd jobs fail, even ones complete.
+                try store.apply(jobs.flatMap { job -> [StoreChange] in
+                    [.attemptStarted(job: job.id, number: 1, worker: workerA)]
+                        + (job.index % 2 == 0
+                            ? [.resultRecorded(job: job.id, attempt: 1, result: clustered())]
+                            : [.attemptEnded(job: job.id, number: 1, outcome: .error, error: "boom"),
+                               .jobFailed(job: job.id, error: "boom")])
+                } + [.sweepFinished(sweepID)], at: at(1))
+                let reopened = try store.beginRetry(sweep: sweepID, statuses: [.failed, .completed], maxAttempts: 4)
+                #expect(reopened.finishedAt == nil && reopened.maxAttempts == 4)
+                #expect(try store.retriesInProgress() == [RetryInProgress(sweep: sweepID, statuses: [.failed], cursor: 0, end: 10)])
+                // A second retry of the same sweep is refused while this one runs.
+                #expect(throws: StoreError.self) { _ = try store.beginRetry(sweep: sweepID, statuses: [.failed], maxAttempts: nil) }
+                let first = try store.retryStep(sweep: sweepID, rows: 4)
+                #expect(first.jobs.map(\.index) == [1, 3] && !first.done)
+                #expect(first.previousStatus.values.allSatisfy { $0 == .failed })
+                #expect(first.jobs.allSatisfy { $0.status == .pending && $0.retryBase == 1 && $0.chargedAttempts == 0 })
+            }
+            // Another store on the file (a restarted coordinator) carries on from position 4.
+            let store = try ResultStore(path: path)
+            #expect(try store.retriesInProgress().map(\.cursor) == [4])
+            let second = try store.retryStep(sweep: sweepID, rows: 4)
+            #expect(second.jobs.map(\.index) == [5, 7] && !second.done)
+            let last = try store.retryStep(sweep: sweepID, rows: 4)
+            #expect(last.jobs.map(\.index) == [9] && last.done)
+            #expect(try store.retriesInProgress().isEmpty)
+            #expect(try store.retryStep(sweep: sweepID, rows: 4) == RetrySlice(done: true))
+            let counts = try store.counts(sweep: sweepID)
+            #expect(counts[.pending] == 5 && counts[.clustered] == 5)
+        }
+    }
+
+    @Test func endRetry_stopsWhereTheRetryIs() throws {
+        try withTemporaryDirectory { directory in
+            let store = try ResultStore(path: directory + "/state.sqlite")
+            let sweepID = sweepRecord(1).id
+            let jobs = plan(0..<6)
+            _ = try store.submit(sweep: sweepRecord(1), jobs: jobs)
+            try store.apply([.jobsCancelled(jobs.map(\.id)), .sweepCancelled(sweepID), .sweepFinished(sweepID)], at: at(1))
+            _ = try store.beginRetry(sweep: sweepID, statuses: [.cancelled], maxAttempts: nil)
+            #expect(try store.retryStep(sweep: sweepID, rows: 2).jobs.count == 2)
+            try store.endRetry(sweep: sweepID)
+            #expect(try store.retriesInProgress().isEmpty)
+            #expect(try store.retryStep(sweep: sweepID, rows: 2) == RetrySlice(done: true))
+            let counts = try store.counts(sweep: sweepID)
+            #expect(counts[.pending] == 2 && counts[.cancelled] == 4)
+        }
+    }
 }

@@ -8,6 +8,9 @@ struct ScheduledSweep: Sendable {
     var timeout: Duration?
     var cancelled: Bool
     var finished: Bool
+    /// A retry is re-queueing the sweep's jobs a slice at a time (`Scheduler.beginRetry`): the
+    /// sweep is open even if every job it holds is final for now.
+    var requeueing = false
     /// Positions in the sweep's plan.
     var jobCount = 0
     /// The next plan position to turn into a job (`Scheduler.jobsPlanned`).

@@ -60,7 +60,10 @@ extension Scheduler {
                 problems.append("sweep \(sweeps[s].id.short) planned past its plan")
             }
             if counts != sweeps[s].counts { problems.append("sweep \(sweeps[s].id.short) counts \(sweeps[s].counts) but \(counts)") }
-            if !sweeps[s].cancelled && sweeps[s].finished != (counts.unfinished == 0) {
+            if sweeps[s].requeueing && sweeps[s].finished {
+                problems.append("sweep \(sweeps[s].id.short) finished while a retry re-queues its jobs")
+            }
+            if !sweeps[s].cancelled && !sweeps[s].requeueing && sweeps[s].finished != (counts.unfinished == 0) {
                 problems.append("sweep \(sweeps[s].id.short) finished=\(sweeps[s].finished) with \(counts.unfinished) unfinished")
             }
         }

@@ -26,10 +26,7 @@ extension Scheduler {
         guard status.isFinal else { return }
         sweeps[s].lastFinalAt = now
         sweeps[s].finalEvents += 1
-        if !sweeps[s].finished && sweeps[s].counts.unfinished == 0 {
-            sweeps[s].finished = true
-            out.persist(.sweepFinished(sweeps[s].id))
-        }
+        finishIfDone(s, into: &out)
     }
 
     /// The first sweep (in submission order) containing the job that is not cancelled.

@@ -1,19 +1,16 @@
 import SweepModel
 
 extension Scheduler {
-    /// The store re-queued these jobs of a sweep (`ResultStore.retry`): the scheduler takes them
-    /// back, each `pending` with a fresh attempt budget, queued before the sweep's untouched jobs.
-    ///
-    /// `stored.record` is the sweep as stored now (its `max_attempts` applies to these jobs) and
-    /// `stored.jobs` the re-queued jobs. A sweep the scheduler does not hold (it had finished
-    /// before a restart) is registered with just those jobs; a job it does not hold (final before
-    /// a restart) joins its sweep. The sweep is open again, and no longer cancelled when
-    /// `reopen` is set.
-    public mutating func retry(_ stored: StoredSweep, reopen: Bool, at now: MonotonicInstant) -> [SchedulerAction] {
+    /// The store began a retry of the sweep (`ResultStore.beginRetry`): the sweep is open again
+    /// (no longer cancelled when `reopen` is set) and stays open until `retryEnded`, while
+    /// `requeued` brings its re-queued jobs back a slice at a time. `record` is the sweep as
+    /// stored now; its `max_attempts` applies to the re-queued jobs. A sweep the scheduler does
+    /// not hold (it had ended before a restart) is registered without jobs.
+    public mutating func beginRetry(_ record: SweepRecord, reopen: Bool, at now: MonotonicInstant) -> [SchedulerAction] {
         advance(to: now)
         var out = ActionBuffer()
-        guard let s = sweepIndex[stored.record.id] else {
-            register(stored, into: &out)
+        guard let s = sweepIndex[record.id] else {
+            register(StoredSweep(record: record, jobs: [], requeueing: true), into: &out)
             dispatch(into: &out)
             return out.actions()
         }
@@ -21,11 +18,24 @@ extension Scheduler {
             sweeps[s].cancelled = false
             sweeps[s].counts[.cancelled] -= sweeps[s].unplanned
             sweeps[s].counts[.pending] += sweeps[s].unplanned
-            if sweeps[s].unplanned > 0 { sweeps[s].finished = false }
+            dispatchCursor = min(dispatchCursor, s)
         }
-        let maxAttempts = max(1, stored.record.maxAttempts)
-        sweeps[s].maxAttempts = maxAttempts
-        for record in stored.jobs {
+        sweeps[s].maxAttempts = max(1, record.maxAttempts)
+        sweeps[s].requeueing = true
+        sweeps[s].finished = false
+        dispatch(into: &out)
+        return out.actions()
+    }
+
+    /// The store re-queued these jobs of the sweep (`ResultStore.retryStep`): each is `pending`
+    /// again with a fresh attempt budget, queued before the sweep's untouched jobs. A job the
+    /// scheduler does not hold (final before a restart, or retired) joins the sweep.
+    public mutating func requeued(_ records: [JobRecord], in sweepID: SweepID, at now: MonotonicInstant) -> [SchedulerAction] {
+        advance(to: now)
+        guard let s = sweepIndex[sweepID] else { return [] }
+        var out = ActionBuffer()
+        let maxAttempts = sweeps[s].maxAttempts
+        for record in records {
             if let j = jobIndex[record.id] {
                 guard jobs[j].status == .failed || jobs[j].status == .cancelled else { continue }
                 jobs[j].chargedAttempts = record.chargedAttempts
@@ -50,6 +60,25 @@ extension Scheduler {
         }
         dispatch(into: &out)
         return out.actions()
+    }
+
+    /// The sweep's retry is over (every slice re-queued, or the sweep was cancelled): it
+    /// finishes as soon as nothing of it is unfinished (at once if nothing came back).
+    public mutating func retryEnded(_ sweepID: SweepID, at now: MonotonicInstant) -> [SchedulerAction] {
+        advance(to: now)
+        guard let s = sweepIndex[sweepID], sweeps[s].requeueing else { return [] }
+        var out = ActionBuffer()
+        sweeps[s].requeueing = false
+        finishIfDone(s, into: &out)
+        return out.actions()
+    }
+
+    /// A whole retry in one call (`beginRetry`, `requeued`, `retryEnded`), for a retry the store
+    /// did in one go (`ResultStore.retry`).
+    public mutating func retry(_ stored: StoredSweep, reopen: Bool, at now: MonotonicInstant) -> [SchedulerAction] {
+        beginRetry(stored.record, reopen: reopen, at: now)
+            + requeued(stored.jobs, in: stored.record.id, at: now)
+            + retryEnded(stored.record.id, at: now)
     }
 }
 

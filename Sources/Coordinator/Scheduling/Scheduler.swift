@@ -82,6 +82,7 @@ public struct Scheduler: Sendable {
         guard let s = sweepIndex[sweepID], !sweeps[s].cancelled else { return [] }
         var out = ActionBuffer()
         sweeps[s].cancelled = true
+        sweeps[s].requeueing = false  // the loop stops the sweep's retry too (`ResultStore.endRetry`)
         sweeps[s].counts[.pending] -= sweeps[s].unplanned
         sweeps[s].counts[.cancelled] += sweeps[s].unplanned
         var cancelledJobs: [JobID] = []
@@ -123,6 +124,7 @@ public struct Scheduler: Sendable {
                 id: record.id, maxAttempts: maxAttempts, timeout: timeout, cancelled: record.cancelled,
                 finished: record.finishedAt != nil || record.cancelled, submittedAt: now))
         sweepIndex[record.id] = s
+        sweeps[s].requeueing = stored.requeueing
         sweeps[s].jobCount = record.jobCount
         sweeps[s].nextPlanPosition = record.plannedJobs
         sweeps[s].counts[record.cancelled ? .cancelled : .pending] += record.unplannedJobs
@@ -208,7 +210,13 @@ public struct Scheduler: Sendable {
                 if jobs[j].status.isFinal { finalJobsHeld += 1 }
             }
         }
-        if !sweeps[s].finished && sweeps[s].counts.unfinished == 0 {
+        finishIfDone(s, into: &out)
+    }
+
+    /// Marks sweep `s` finished (and persists it) when nothing of it is unfinished, unless a
+    /// retry is still re-queueing its jobs.
+    mutating func finishIfDone(_ s: Int, into out: inout ActionBuffer) {
+        if !sweeps[s].finished && !sweeps[s].requeueing && sweeps[s].counts.unfinished == 0 {
             sweeps[s].finished = true
             out.persist(.sweepFinished(sweeps[s].id))
         }

@@ -31,6 +31,10 @@ public struct CoordinatorConfiguration: Sendable {
     /// fit in half an iteration's `backgroundBudget`, so deleting a million-job sweep never
     /// stalls the loop.
     public var deletionSlice: Int = 2048
+    /// Plan positions a retry looks at per store transaction (`ResultStore.retryStep`): re-queueing
+    /// reads each job back with its attempts, so a slice costs a few ms and `retry` of a million
+    /// failed jobs never stalls the loop.
+    public var retrySlice: Int = 512
     /// CURVE: the coordinator's secret key and the authorized keys (`nil`: plain TCP).
     public var security: CoordinatorSecurityConfiguration?
     /// Allow binding a non-loopback address without CURVE (`--insecure`).

@@ -30,7 +30,10 @@ extension CoordinatorLoop {
             case .cancel(let cancel): reply = try self.cancel(cancel.sweep)
             case .workers: reply = workers()
             case .report(let report): reply = try self.report(of: report.sweep)
-            case .retry(let retry): reply = try self.retry(retry)
+            case .retry(let retry):
+                // Answered once its jobs are re-queued (`advanceRetries`), a slice per iteration.
+                try startRetry(retry, requestID: requestID, route: route)
+                return
             case .plan(let plan):
                 try startHashing(plan, dryRun: true, requestID: requestID, route: route)
                 return
@@ -230,6 +233,7 @@ extension CoordinatorLoop {
         }
         // Plan positions without a job yet are cancelled by the sweep's flag alone.
         var cancelled = scheduler.unplannedJobs(of: record.id)
+        stopRetry(of: record.id)
         let actions = scheduler.cancel(record.id, at: now)
         for case .persist(.jobsCancelled(let jobs)) in actions { cancelled += jobs.count }
         logger.info("sweep cancelled", metadata: ["sweep": "\(record.id)", "jobs": "\(cancelled)"])
@@ -237,43 +241,43 @@ extension CoordinatorLoop {
         return .cancelled(.init(sweep: record.id, jobsCancelled: cancelled))
     }
 
-    /// Puts the sweep's failed and/or cancelled jobs back in the queue: committed to the store
-    /// first, then handed to the scheduler (which reopens the sweep), so the reply reports what
-    /// the store holds.
-    private func retry(_ request: ClientRequest.Retry) throws(RefusedRequest) -> ClientReply {
+    /// Starts putting the sweep's failed and/or cancelled jobs back in the queue: the store
+    /// reopens the sweep and records the retry at once; the jobs are re-queued a slice per
+    /// iteration (`advanceRetries`), and the reply, with the counts, comes when the last is.
+    /// A retry with nothing to bring back (by the counts `status` shows) is answered at once.
+    private func startRetry(_ request: ClientRequest.Retry, requestID: UInt64, route: [UInt8]) throws(RefusedRequest) {
         let record = try resolve(request.sweep)
         if let maxAttempts = request.maxAttempts, !(1...100).contains(maxAttempts) {
             throw RefusedRequest(.badRequest, "max attempts must be between 1 and 100 (got \(maxAttempts))")
         }
+        guard !retries.contains(where: { $0.sweep == record.id }) else {
+            throw RefusedRequest(.badRequest, "a retry of sweep \(record.id.short) ('\(record.name)') is already under way")
+        }
         var statuses: Set<JobStatus> = []
         if request.failed { statuses.insert(.failed) }
         if request.cancelled { statuses.insert(.cancelled) }
-        let outcome: RetryOutcome
+        let counts = (scheduler.progress(of: record.id)?.counts ?? JobStatusCounts()) + directory.countsOutsideScheduler(record.id)
+        guard statuses.contains(where: { counts[$0] > 0 }) || request.maxAttempts != nil else {
+            outbox.reply(
+                .retried(.init(sweep: record.id, failed: 0, cancelled: 0, maxAttempts: record.maxAttempts)),
+                to: route, requestID: requestID)
+            return
+        }
+        let reopened: SweepRecord
         do {
-            outcome = try store.retry(sweep: record.id, statuses: statuses, maxAttempts: request.maxAttempts)
+            reopened = try store.beginRetry(sweep: record.id, statuses: statuses, maxAttempts: request.maxAttempts)
         } catch {
             logger.error("re-queueing jobs failed", metadata: ["sweep": "\(record.id)", "error": "\(error)"])
             throw RefusedRequest(.unavailable, error.description)
         }
-        // Jobs the scheduler did not hold were counted outside it; they move in now.
-        var outside = directory.countsOutsideScheduler(record.id)
-        for job in outcome.jobs where !scheduler.holds(job.id) {
-            if let previous = outcome.previousStatus[job.id] { outside[previous] -= 1 }
-        }
         // Unplanned positions of a reopened sweep are pending again; the scheduler counts them
         // from now on if it did not hold the sweep (it moves them itself if it did).
-        let reopenedUnplanned = request.cancelled && record.cancelled ? outcome.sweep.unplannedJobs : 0
+        let reopenedUnplanned = request.cancelled && record.cancelled ? reopened.unplannedJobs : 0
+        var outside = directory.countsOutsideScheduler(record.id)
         if scheduler.progress(of: record.id) == nil { outside[.cancelled] -= reopenedUnplanned }
-        directory.add(outcome.sweep, countsOutsideScheduler: outside)
-        perform(scheduler.retry(
-            StoredSweep(record: outcome.sweep, jobs: outcome.jobs), reopen: request.cancelled, at: now))
-        let failed = outcome.previousStatus.values.count { $0 == .failed }
-        let cancelled = outcome.previousStatus.values.count { $0 == .cancelled } + reopenedUnplanned
-        logger.info("jobs re-queued", metadata: [
-            "sweep": "\(record.id)", "failed": "\(failed)", "cancelled": "\(cancelled)",
-            "maxAttempts": "\(outcome.sweep.maxAttempts)",
-        ])
-        return .retried(.init(sweep: record.id, failed: failed, cancelled: cancelled, maxAttempts: outcome.sweep.maxAttempts))
+        directory.add(reopened, countsOutsideScheduler: outside)
+        perform(scheduler.beginRetry(reopened, reopen: request.cancelled, at: now))
+        retries.append(SweepRetry(sweep: record.id, reply: (route, requestID), cancelled: reopenedUnplanned))
     }
 
     /// Starts removing an ended sweep (finished or cancelled) and the jobs only it holds; an open

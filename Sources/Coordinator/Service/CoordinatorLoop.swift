@@ -42,6 +42,8 @@ final class CoordinatorLoop {
     var plans: [SweepID: SweepPlan] = [:]
     /// Sweeps being deleted a slice at a time, oldest first.
     var deletions: [SweepDeletion] = []
+    /// Retries re-queueing their sweeps' jobs a slice at a time, oldest first.
+    var retries: [SweepRetry] = []
 
     let router: WireChannel
     let control: WireChannel
@@ -158,7 +160,9 @@ final class CoordinatorLoop {
         let budget = configuration.backgroundBudget
         let start = ContinuousClock.now
         var left = hashing.isEmpty ? false : advancePlanHashing(budget: budget)
+        // Deletions and retries share half the budget; planning (dispatch) keeps the rest.
         if !deletions.isEmpty { left = advanceDeletions(budget: budget / 2) || left }
+        if !retries.isEmpty { left = advanceRetries(until: start + budget / 2) || left }
         while ContinuousClock.now - start < budget {
             guard try advancePlanning(limit: configuration.planningSlice) else { return left }
         }

@@ -157,6 +157,15 @@ public final class CoordinatorService: Sendable {
         if !loop.deletions.isEmpty {
             logger.info("resuming sweep deletions", metadata: ["sweeps": "\(loop.deletions.count)"])
         }
+        // So do retries it was re-queueing (`restore` kept their sweeps open).
+        do {
+            loop.retries = try store.retriesInProgress().map { SweepRetry(sweep: $0.sweep, reply: nil) }
+        } catch {
+            throw .storeUnavailable(error)
+        }
+        if !loop.retries.isEmpty {
+            logger.info("resuming retries", metadata: ["sweeps": "\(loop.retries.count)"])
+        }
         state.withLock { $0.lock }?.write(.current(command: configuration.ownerName, endpoint: loop.endpoint))
         onReady(loop.endpoint)
         try loop.run()
@@ -237,6 +246,7 @@ public final class CoordinatorService: Sendable {
                 for sweep in job.sweeps { jobsBySweep[sweep, default: []].append(job.record) }
             }
             let open = Set(snapshot.openSweeps.map(\.id))
+            let retrying = Set(try store.retriesInProgress().map(\.sweep))
             var directory = SweepDirectory()
             var stored: [StoredSweep] = []
             for record in try store.sweeps() {
@@ -244,7 +254,8 @@ public final class CoordinatorService: Sendable {
                 if open.contains(record.id) {
                     // The scheduler gets the open jobs; the final ones are counted here.
                     directory.add(record, countsOutsideScheduler: JobStatusCounts(counts, only: \.isFinal))
-                    stored.append(StoredSweep(record: record, jobs: jobsBySweep[record.id] ?? []))
+                    stored.append(StoredSweep(
+                        record: record, jobs: jobsBySweep[record.id] ?? [], requeueing: retrying.contains(record.id)))
                 } else {
                     directory.add(record, countsOutsideScheduler: JobStatusCounts(counts))
                 }

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the speed of ClusterSweep's parts.",
         subcommands: [
-            BenchCoreCommand.self, BenchDispatchCommand.self, BenchSubmitCommand.self, BenchReportCommand.self,
+            BenchCoreCommand.self, BenchDispatchCommand.self, BenchSubmitCommand.self, BenchRetryCommand.self, BenchReportCommand.self,
             BenchWireCommand.self, BenchPeerCommand.self,
         ]
     )

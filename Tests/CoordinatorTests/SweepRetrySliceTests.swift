@@ -1,0 +1,84 @@
+import Benchmarks
+import Foundation
+import SweepModel
+import SweepStore
+import SweepWire
+import Testing
+@testable import Coordinator
+
+/// `retry` through a running coordinator: the jobs come back a slice of plan positions per
+/// transaction, the reply counts them all, and a retry a previous coordinator began is carried
+/// on by the next one, with its sweep kept open throughout.
+@Suite struct SweepRetrySliceTests {
+    static let sweep = SweepRecord(
+        id: SweepID(rawValue: StoreBenchmark.hexID(810, 1)), name: "retried",
+        sourceText: "version: 1\nname: retried\n", sourceName: "retried.yaml", maxAttempts: 1,
+        jobTimeoutSeconds: 600, createdAt: Date(timeIntervalSince1970: 1_800_000_000))
+
+    /// 40 noop jobs: every fourth completed, the other 30 failed; the sweep finished.
+    static func prepare(_ path: String) throws -> [PlannedJob] {
+        let store = try ResultStore(path: path)
+        let jobs = StoreBenchmark.noopPlan(count: 40, sweepNumber: 81)
+        _ = try store.submit(sweep: sweep, jobs: jobs)
+        let worker = WorkerID(rawValue: "w")
+        let done = JobResult(status: .completed, summary: nil, seconds: 0.001)
+        try store.apply(
+            jobs.flatMap { job -> [StoreChange] in
+                job.index % 4 == 0
+                    ? [.attemptStarted(job: job.id, number: 1, worker: worker), .resultRecorded(job: job.id, attempt: 1, result: done)]
+                    : [.attemptStarted(job: job.id, number: 1, worker: worker),
+                       .attemptEnded(job: job.id, number: 1, outcome: .error, error: "boom"),
+                       .jobFailed(job: job.id, error: "boom")]
+            } + [.sweepFinished(sweep.id)],
+            at: Date())
+        return jobs
+    }
+
+    @Test func retry_isAnsweredWhenEverySliceIsRequeued() throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.prepare(directory.statePath)
+        let coordinator = try RunningCoordinator(statePath: directory.statePath) { $0.retrySlice = 3 }
+        let client = try SweepClient(endpoint: coordinator.endpoint, timeoutSeconds: 10)
+        let retried = try client.retry(Self.sweep.id, failed: true, cancelled: false, maxAttempts: 2)
+        #expect(retried.failed == 30 && retried.cancelled == 0 && retried.maxAttempts == 2)
+        // No worker: the re-queued jobs wait, and the sweep is open.
+        let status = try #require(try client.status(Self.sweep.id).sweeps.first)
+        #expect(status.counts.pending == 30 && status.counts.failed == 0 && status.counts.completed == 10)
+        #expect(status.finishedAt == nil)
+        // Nothing left to bring back: answered at once, nothing changes.
+        let again = try client.retry(Self.sweep.id, failed: true, cancelled: false)
+        #expect(again.failed == 0 && again.cancelled == 0)
+        #expect(coordinator.stop())
+        let store = try ResultStore(path: directory.statePath)
+        #expect(try store.retriesInProgress().isEmpty)
+        #expect(try store.counts(sweep: Self.sweep.id)[.pending] == 30)
+        #expect(try store.sweep(id: Self.sweep.id)?.maxAttempts == 2)
+    }
+
+    @Test func aRetryBegunBeforeARestart_isCarriedOnByTheNextCoordinator() throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.prepare(directory.statePath)
+        do {
+            let store = try ResultStore(path: directory.statePath)
+            _ = try store.beginRetry(sweep: Self.sweep.id, statuses: [.failed], maxAttempts: nil)
+            let first = try store.retryStep(sweep: Self.sweep.id, rows: 8)
+            #expect(first.jobs.count == 6 && !first.done)
+        }
+        let coordinator = try RunningCoordinator(statePath: directory.statePath) { $0.retrySlice = 3 }
+        let client = try SweepClient(endpoint: coordinator.endpoint, timeoutSeconds: 10)
+        let deadline = Date().addingTimeInterval(20)
+        var counts: ClientReply.JobCounts?
+        while Date() < deadline {
+            counts = try client.status(Self.sweep.id).sweeps.first?.counts
+            if counts?.pending == 30 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(counts?.pending == 30 && counts?.failed == 0, "the coordinator re-queued the rest")
+        // The sweep stayed open: its jobs are pending, waiting for a worker.
+        #expect(try client.status(Self.sweep.id).sweeps.first?.finishedAt == nil)
+        #expect(coordinator.stop())
+        let store = try ResultStore(path: directory.statePath)
+        #expect(try store.retriesInProgress().isEmpty)
+        #expect(try store.sweep(id: Self.sweep.id)?.finishedAt == nil)
+    }
+}
