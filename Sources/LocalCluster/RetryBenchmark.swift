@@ -6,23 +6,37 @@ import SweepStore
 import SweepWire
 import Synchronization
 
-/// `clustersweep bench retry`: re-queues every job of a big sweep whose jobs all failed, through
-/// a coordinator in this process (no workers), and measures what issue #11 asks of every request:
-/// how long `retry` takes to answer, how slowly `status` is answered meanwhile (a second client
-/// polls it throughout), and whether the loop ever logged that it was busy. Side by side, the
-/// same re-queueing done by the store in one transaction (`ResultStore.retry`, on a copy of the
-/// file): the time one loop turn would hold if the retry were not sliced.
+/// `clustersweep bench retry`: retries every job of a big sweep whose jobs all failed, through a
+/// coordinator in this process, and runs them to the end with local `noop` workers, measuring
+/// what issue #11 asks of every request: how long `retry` takes to answer, how slowly `status`
+/// is answered until the last job is done (a second client polls it throughout), the process's
+/// peak RSS (the re-queued jobs are held a planning window at a time), and whether the loop ever
+/// logged that it was busy. Side by side, the same re-queueing done by the store in one
+/// transaction (`ResultStore.retry`, on a copy of the file, before the coordinator starts): what
+/// one loop turn would have held if the retry were not sliced.
 public struct RetryBenchmark {
     public struct Configuration: Sendable {
         public var jobs = 200_000
+        public var workers = 2
+        public var slots = 8
+        /// This binary, run as the workers (`clustersweep worker`).
+        public var workerExecutable: URL
 
-        public init() {}
+        public init(workerExecutable: URL) {
+            self.workerExecutable = workerExecutable
+        }
     }
 
     public struct Result: Sendable {
         public var jobs: Int
+        public var workers: Int
+        public var slots: Int
         public var requeued: Int
         public var retrySeconds: Double
+        /// From the retry's request until every job was final again.
+        public var runSeconds: Double
+        public var completed: Int
+        public var peakResidentBytes: Int
         public var statusCalls: Int
         public var slowestStatusSeconds: Double
         public var p99StatusSeconds: Double
@@ -34,10 +48,15 @@ public struct RetryBenchmark {
         public var lines: [String] {
             func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
             return [
-                "bench retry: \(jobs) failed noop jobs re-queued, no workers, coordinator in this process",
-                String(format: "retry answered in %.2f s (client wall time; %d jobs re-queued, %d pending after)",
-                    retrySeconds, requeued, pendingAfter),
-                "status: \(statusCalls) requests during the retry; slowest \(ms(slowestStatusSeconds)), p99 \(ms(p99StatusSeconds))",
+                "bench retry: \(jobs) failed noop jobs retried and run again by \(workers) workers × \(slots) slots, "
+                    + "coordinator in this process",
+                "retry answered in \(ms(retrySeconds)) (client wall time): \(requeued) jobs re-queued, "
+                    + "\(pendingAfter) counted pending in the first status after it",
+                String(format: "every job final again %.2f s after the retry (%d completed; %.0f jobs/s)",
+                    runSeconds, completed, Double(completed) / max(runSeconds, 1e-9)),
+                "status: \(statusCalls) requests until then; slowest \(ms(slowestStatusSeconds)), p99 \(ms(p99StatusSeconds))",
+                String(format: "process RSS peak %.1f MB (coordinator and this benchmark's clients; workers apart)",
+                    Double(peakResidentBytes) / 1_048_576),
                 "\"loop was busy\" notices: \(busyNotices)",
                 String(format: "the same re-queueing in one store transaction (ResultStore.retry, no loop): %.2f s", oneTransactionSeconds),
             ]
@@ -64,6 +83,7 @@ public struct RetryBenchmark {
 
     private struct Samples: Sendable {
         var latencies: [Double] = []
+        var peakRSS = 0
         var stop = false
         var error: String?
     }
@@ -97,14 +117,21 @@ public struct RetryBenchmark {
         let (logger, busy) = BusyNoticeCounter.logger(label: "clustersweep.coordinator")
         let coordinator: EmbeddedCoordinator
         let endpoint: String
+        let pool: LocalWorkerPool
         do {
             coordinator = try EmbeddedCoordinator(
                 configuration: CoordinatorConfiguration(bind: "tcp://127.0.0.1:0", statePath: statePath), logger: logger)
             endpoint = try coordinator.waitUntilReady()
+            pool = try LocalWorkerPool(
+                count: configuration.workers, executable: configuration.workerExecutable, endpoint: endpoint,
+                slots: configuration.slots, logDirectory: directory)
         } catch {
             throw .setUp("\(error)")
         }
-        defer { coordinator.stop(shutdownWorkers: false) }
+        defer {
+            coordinator.stop(shutdownWorkers: false)
+            pool.stop(grace: .zero)
+        }
 
         let samples = Mutex(Samples())
         let poller = Thread {
@@ -114,7 +141,11 @@ public struct RetryBenchmark {
                     let start = ContinuousClock.now
                     _ = try client.status()
                     let seconds = (ContinuousClock.now - start).seconds
-                    samples.withLock { $0.latencies.append(seconds) }
+                    let rss = ProcessMemory.residentBytes(of: getpid())
+                    samples.withLock { s in
+                        s.latencies.append(seconds)
+                        s.peakRSS = max(s.peakRSS, rss)
+                    }
                     Thread.sleep(forTimeInterval: 0.01)
                 }
             } catch {
@@ -124,19 +155,28 @@ public struct RetryBenchmark {
         poller.start()
         defer { samples.withLock { $0.stop = true } }
         do {
-            let client = try SweepClient(endpoint: endpoint, timeoutSeconds: 300)
+            let client = try SweepClient(endpoint: endpoint, timeoutSeconds: 60)
             let start = ContinuousClock.now
             let retried = try client.retry(sweep.id, failed: true, cancelled: false)
             let retrySeconds = (ContinuousClock.now - start).seconds
+            let pending = try client.sweepStatus(sweep.id).sweep.counts.pending
+            var counts = ClientReply.JobCounts()
+            while true {
+                counts = try client.sweepStatus(sweep.id).sweep.counts
+                if counts.finished == counts.total { break }
+                if let error = samples.withLock({ $0.error }) { throw Failure.setUp("the status poller failed: \(error)") }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            let runSeconds = (ContinuousClock.now - start).seconds
             samples.withLock { $0.stop = true }
             Thread.sleep(forTimeInterval: 0.05)
             let taken = samples.withLock { $0 }
             if let error = taken.error { throw Failure.setUp("the status poller failed: \(error)") }
-            let pending = try client.sweepStatus(sweep.id).sweep.counts.pending
             let sorted = taken.latencies.sorted()
             return Result(
-                jobs: configuration.jobs, requeued: retried.failed, retrySeconds: retrySeconds, statusCalls: sorted.count,
-                slowestStatusSeconds: sorted.last ?? 0,
+                jobs: configuration.jobs, workers: configuration.workers, slots: configuration.slots, requeued: retried.failed,
+                retrySeconds: retrySeconds, runSeconds: runSeconds, completed: counts.completed,
+                peakResidentBytes: taken.peakRSS, statusCalls: sorted.count, slowestStatusSeconds: sorted.last ?? 0,
                 p99StatusSeconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
                 busyNotices: busy.notices, oneTransactionSeconds: oneTransactionSeconds, pendingAfter: pending)
         } catch let failure as Failure {

@@ -123,6 +123,13 @@ extension ResultStore {
                 // A range of the log per step, each row one look-up in `doomed_jobs`; a doomed job
                 // that a new sweep took up keeps its rows.
                 let upTo = min(end, cursor + Int64(limit) * 8)
+                // Marked first, so that a doomed job a new sweep takes up after this point gets
+                // its row back in phase 2 (that sweep's dashboard feed lists it).
+                try db.execute(sql: """
+                    UPDATE doomed_jobs SET unlogged = 1
+                    WHERE sweep_id = ?3 AND seq IN (SELECT job_seq FROM finish_log WHERE seq > ?1 AND seq <= ?2)
+                    AND NOT EXISTS (SELECT 1 FROM sweep_jobs sj WHERE sj.job_seq = doomed_jobs.seq)
+                    """, arguments: [cursor, upTo, id])
                 try db.execute(sql: """
                     DELETE FROM finish_log WHERE seq > ?1 AND seq <= ?2
                     AND job_seq IN (SELECT seq FROM doomed_jobs WHERE sweep_id = ?3)
@@ -132,11 +139,12 @@ extension ResultStore {
             }
         default:
             try db.execute(sql: """
-                CREATE TEMP TABLE IF NOT EXISTS deletion_slice (seq INTEGER PRIMARY KEY);
+                CREATE TEMP TABLE IF NOT EXISTS deletion_slice (seq INTEGER PRIMARY KEY, unlogged INTEGER NOT NULL);
                 DELETE FROM temp.deletion_slice;
                 """)
             try db.execute(sql: """
-                INSERT INTO temp.deletion_slice (seq) SELECT seq FROM doomed_jobs WHERE sweep_id = ? ORDER BY seq LIMIT ?
+                INSERT INTO temp.deletion_slice (seq, unlogged)
+                SELECT seq, unlogged FROM doomed_jobs WHERE sweep_id = ? ORDER BY seq LIMIT ?
                 """, arguments: [id, limit])
             if db.changesCount == 0 {
                 try db.execute(sql: "DELETE FROM deletions WHERE sweep_id = ?", arguments: [id])
@@ -144,7 +152,15 @@ extension ResultStore {
                 done = true
             } else {
                 try db.execute(sql: "DELETE FROM doomed_jobs WHERE seq IN (SELECT seq FROM temp.deletion_slice)")
-                // A sweep submitted meanwhile holds these: they stay, with their results.
+                // A sweep submitted meanwhile holds these: they stay, with their results, and a
+                // finished one whose finish-log row phase 1 removed gets a new one.
+                try db.execute(sql: """
+                    INSERT INTO finish_log (job_seq)
+                    SELECT d.seq FROM temp.deletion_slice d JOIN jobs j ON j.seq = d.seq
+                    WHERE d.unlogged = 1 AND j.status IN ('clustered', 'censored', 'diverged', 'completed', 'failed')
+                    AND EXISTS (SELECT 1 FROM sweep_jobs sj WHERE sj.job_seq = d.seq)
+                    ORDER BY d.seq
+                    """)
                 try db.execute(sql: """
                     DELETE FROM temp.deletion_slice WHERE EXISTS (SELECT 1 FROM sweep_jobs sj WHERE sj.job_seq = deletion_slice.seq)
                     """)

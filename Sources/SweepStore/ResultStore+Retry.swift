@@ -42,6 +42,9 @@ public struct RetryInProgress: Sendable, Equatable {
     /// Plan positions looked at so far (from 0), out of `end`.
     public var cursor: Int
     public var end: Int
+    /// The jobs it will still re-queue (at positions `cursor..<end`), by status now; filled by
+    /// `retriesInProgress` only (a restart needs them for `status`).
+    public var awaiting: [JobStatus: Int] = [:]
 }
 
 extension ResultStore {
@@ -144,14 +147,31 @@ extension ResultStore {
         }
     }
 
-    /// The retries under way, in submission order of their sweeps: a restarted coordinator
-    /// carries them on.
+    /// The retries under way, in submission order of their sweeps, with the jobs each will still
+    /// re-queue (one range read of the rest of its plan): a restarted coordinator carries them on.
     public func retriesInProgress() throws(StoreError) -> [RetryInProgress] {
         try read("retries under way") { db, _ in
-            try Row.fetchAll(db, sql: """
+            var retries = try Row.fetchAll(db, sql: """
                 SELECT id, retry_statuses, retry_cursor, retry_end FROM sweeps
                 WHERE retry_statuses IS NOT NULL AND deleting = 0 ORDER BY seq
                 """).map(Self.retryInProgress)
+            for i in retries.indices {
+                let retry = retries[i]
+                let placeholders = retry.statuses.map { _ in "?" }.joined(separator: ", ")
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT j.status, COUNT(*) FROM sweep_jobs sj JOIN jobs j ON j.seq = sj.job_seq
+                    WHERE sj.sweep_id = ? AND sj.plan_index >= ? AND sj.plan_index < ?
+                        AND j.status IN (\(placeholders))
+                        AND NOT EXISTS (SELECT 1 FROM results r WHERE r.job_seq = j.seq)
+                    GROUP BY j.status
+                    """, arguments: StatementArguments([retry.sweep.rawValue, retry.cursor, retry.end] as [any DatabaseValueConvertible]
+                        + retry.statuses.map(\.rawValue)))
+                for row in rows {
+                    let stored = StoredRow(row, table: "jobs", keyColumn: 0)
+                    retries[i].awaiting[try stored.value(0, "status", as: JobStatus.self)] = try stored.int(1, "count")
+                }
+            }
+            return retries
         }
     }
 

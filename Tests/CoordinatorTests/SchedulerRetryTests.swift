@@ -57,20 +57,30 @@ import Testing
         #expect(s.progress(of: Fixture.sweepID("s"))?.finished == true)
         var record = Fixture.record("s", maxAttempts: 2)
         record.finishedAt = nil
-        _ = s.beginRetry(record, reopen: false, at: Fixture.at(3))
+        var awaiting = JobStatusCounts()
+        awaiting[.failed] = 2
+        _ = s.beginRetry(record, reopen: false, awaiting: awaiting, at: Fixture.at(3))
         #expect(s.progress(of: Fixture.sweepID("s"))?.finished == false)
+        // Status counts both jobs pending before any is re-queued.
+        #expect(s.progress(of: Fixture.sweepID("s"))?.counts[.pending] == 2)
+        #expect(s.progress(of: Fixture.sweepID("s"))?.counts[.failed] == 0)
         // The first slice brings job 0 back; it runs and completes while job 1 still waits to be
         // reached: the sweep must not finish in between.
-        let first = s.requeued([retried(0, attempts: 1)], in: Fixture.sweepID("s"), at: Fixture.at(4))
+        var reached = JobStatusCounts()
+        reached[.failed] = 1
+        let first = s.requeued([retried(0, attempts: 1)], in: Fixture.sweepID("s"), reached: reached, at: Fixture.at(4))
         #expect(first.assignments(to: a).map(\.attempt) == [2])
         let done = s.jobResult(a, job: Fixture.job(0), attempt: 2, result: Fixture.done, at: Fixture.at(5))
         #expect(!done.contains(.persist(.sweepFinished(Fixture.sweepID("s")))))
         #expect(s.progress(of: Fixture.sweepID("s"))?.finished == false)
+        #expect(s.progress(of: Fixture.sweepID("s"))?.counts[.pending] == 1)
         #expect(s.invariantViolations() == [])
-        // The last slice found nothing more (job 1 was taken out of the retry): the end finishes it.
+        // The last slice found nothing more (job 1 got a result meanwhile, say): the end shows
+        // it as it is, and finishes the sweep.
         _ = s.requeued([], in: Fixture.sweepID("s"), at: Fixture.at(6))
         let ended = s.retryEnded(Fixture.sweepID("s"), at: Fixture.at(7))
         #expect(ended.contains(.persist(.sweepFinished(Fixture.sweepID("s")))))
+        #expect(s.progress(of: Fixture.sweepID("s"))?.counts[.failed] == 1)
         #expect(s.invariantViolations() == [])
     }
 
@@ -78,7 +88,7 @@ import Testing
         var record = Fixture.record("r", maxAttempts: 2)
         record.finishedAt = nil
         let (restored, actions) = Scheduler.restored(
-            from: [StoredSweep(record: record, jobs: [], requeueing: true)], configuration: configuration, now: .zero)
+            from: [StoredSweep(record: record, jobs: [], awaitingRetry: JobStatusCounts())], configuration: configuration, now: .zero)
         var s = restored
         #expect(!actions.contains(.persist(.sweepFinished(Fixture.sweepID("r")))))
         #expect(s.progress(of: Fixture.sweepID("r"))?.finished == false)

@@ -6,9 +6,9 @@ import SweepWire
 import Testing
 @testable import Coordinator
 
-/// `retry` through a running coordinator: the jobs come back a slice of plan positions per
-/// transaction, the reply counts them all, and a retry a previous coordinator began is carried
-/// on by the next one, with its sweep kept open throughout.
+/// `retry` through a running coordinator: answered at once with every job it will bring back
+/// (counted pending from then on), the jobs re-queued a slice of plan positions per transaction,
+/// and a retry a previous coordinator began carried on by the next one, its sweep open throughout.
 @Suite struct SweepRetrySliceTests {
     static let sweep = SweepRecord(
         id: SweepID(rawValue: StoreBenchmark.hexID(810, 1)), name: "retried",
@@ -34,7 +34,17 @@ import Testing
         return jobs
     }
 
-    @Test func retry_isAnsweredWhenEverySliceIsRequeued() throws {
+    /// Waits until the coordinator on `path` has no retry under way.
+    static func waitForRetries(_ path: String) throws -> Bool {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if try ResultStore(path: path).retriesInProgress().isEmpty { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    @Test func retry_isAnsweredAtOnce_andEverySliceIsRequeued() throws {
         let directory = try TemporaryDirectory()
         _ = try Self.prepare(directory.statePath)
         let coordinator = try RunningCoordinator(statePath: directory.statePath) { $0.retrySlice = 3 }
@@ -45,9 +55,11 @@ import Testing
         let status = try #require(try client.status(Self.sweep.id).sweeps.first)
         #expect(status.counts.pending == 30 && status.counts.failed == 0 && status.counts.completed == 10)
         #expect(status.finishedAt == nil)
-        // Nothing left to bring back: answered at once, nothing changes.
+        // Nothing left to bring back: answered with zeros, nothing changes.
         let again = try client.retry(Self.sweep.id, failed: true, cancelled: false)
         #expect(again.failed == 0 && again.cancelled == 0)
+        #expect(try Self.waitForRetries(directory.statePath), "every slice was re-queued")
+        #expect(try client.status(Self.sweep.id).sweeps.first?.counts.pending == 30)
         #expect(coordinator.stop())
         let store = try ResultStore(path: directory.statePath)
         #expect(try store.retriesInProgress().isEmpty)
@@ -66,14 +78,10 @@ import Testing
         }
         let coordinator = try RunningCoordinator(statePath: directory.statePath) { $0.retrySlice = 3 }
         let client = try SweepClient(endpoint: coordinator.endpoint, timeoutSeconds: 10)
-        let deadline = Date().addingTimeInterval(20)
-        var counts: ClientReply.JobCounts?
-        while Date() < deadline {
-            counts = try client.status(Self.sweep.id).sweeps.first?.counts
-            if counts?.pending == 30 { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        #expect(counts?.pending == 30 && counts?.failed == 0, "the coordinator re-queued the rest")
+        // From its start, status counts the jobs the retry has yet to reach as pending.
+        let counts = try client.status(Self.sweep.id).sweeps.first?.counts
+        #expect(counts?.pending == 30 && counts?.failed == 0)
+        #expect(try Self.waitForRetries(directory.statePath), "the coordinator re-queued the rest")
         // The sweep stayed open: its jobs are pending, waiting for a worker.
         #expect(try client.status(Self.sweep.id).sweeps.first?.finishedAt == nil)
         #expect(coordinator.stop())

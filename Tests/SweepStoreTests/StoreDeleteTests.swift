@@ -99,6 +99,25 @@ import Testing
         }
     }
 
+    @Test func aDoomedJobTakenUpAfterTheFinishLogPhase_getsItsFinishLogRowBack() throws {
+        try withTemporaryDirectory { dir in
+            let store = try ResultStore(path: dir + "/state.sqlite")
+            try Self.twoSweeps(store)
+            let sweep = sweepRecord(1).id
+            try store.beginDelete(sweep: sweep)
+            var progress = try store.deleteStep(sweep: sweep, rows: 100)  // phase 0: the plan unlinked
+            progress = try store.deleteStep(sweep: sweep, rows: 100)  // phase 1 begins
+            progress = try store.deleteStep(sweep: sweep, rows: 100)  // the whole log walked
+            #expect(!progress.done)
+            // Only now does a new sweep hold job 0 (finished, its log row removed).
+            _ = try store.submit(sweep: sweepRecord(3), jobs: plan(0..<1))
+            while !progress.done { progress = try store.deleteStep(sweep: sweep, rows: 100) }
+            #expect(progress.outcome == DeleteOutcome(jobsRemoved: 5, jobsKept: 5))
+            #expect(try store.finishedJobs(sweep: sweepRecord(3).id, after: 0, limit: 10).jobs.map(\.id) == [plan(0..<1)[0].id])
+            #expect(try Self.count(store, "SELECT COUNT(*) FROM pragma_foreign_key_check") == 0)
+        }
+    }
+
     @Test func delete_whole_isTheSlicesRunToTheEnd() throws {
         try withTemporaryDirectory { dir in
             let store = try ResultStore(path: dir + "/state.sqlite")

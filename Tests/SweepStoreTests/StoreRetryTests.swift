@@ -70,7 +70,9 @@ import Testing
                 } + [.sweepFinished(sweepID)], at: at(1))
                 let reopened = try store.beginRetry(sweep: sweepID, statuses: [.failed, .completed], maxAttempts: 4)
                 #expect(reopened.finishedAt == nil && reopened.maxAttempts == 4)
-                #expect(try store.retriesInProgress() == [RetryInProgress(sweep: sweepID, statuses: [.failed], cursor: 0, end: 10)])
+                #expect(try store.retriesInProgress() == [
+                    RetryInProgress(sweep: sweepID, statuses: [.failed], cursor: 0, end: 10, awaiting: [.failed: 5]),
+                ])
                 // A second retry of the same sweep is refused while this one runs.
                 #expect(throws: StoreError.self) { _ = try store.beginRetry(sweep: sweepID, statuses: [.failed], maxAttempts: nil) }
                 let first = try store.retryStep(sweep: sweepID, rows: 4)
@@ -81,6 +83,7 @@ import Testing
             // Another store on the file (a restarted coordinator) carries on from position 4.
             let store = try ResultStore(path: path)
             #expect(try store.retriesInProgress().map(\.cursor) == [4])
+            #expect(try store.retriesInProgress().map(\.awaiting) == [[.failed: 3]])
             let second = try store.retryStep(sweep: sweepID, rows: 4)
             #expect(second.jobs.map(\.index) == [5, 7] && !second.done)
             let last = try store.retryStep(sweep: sweepID, rows: 4)

@@ -11,6 +11,9 @@ struct ScheduledSweep: Sendable {
     /// A retry is re-queueing the sweep's jobs a slice at a time (`Scheduler.beginRetry`): the
     /// sweep is open even if every job it holds is final for now.
     var requeueing = false
+    /// The jobs that retry will re-queue but has not reached yet, by their status now (`failed`,
+    /// `cancelled`): `status` already counts them pending.
+    var awaitingRetry = JobStatusCounts()
     /// Positions in the sweep's plan.
     var jobCount = 0
     /// The next plan position to turn into a job (`Scheduler.jobsPlanned`).

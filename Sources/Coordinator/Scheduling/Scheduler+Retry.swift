@@ -3,14 +3,17 @@ import SweepModel
 extension Scheduler {
     /// The store began a retry of the sweep (`ResultStore.beginRetry`): the sweep is open again
     /// (no longer cancelled when `reopen` is set) and stays open until `retryEnded`, while
-    /// `requeued` brings its re-queued jobs back a slice at a time. `record` is the sweep as
-    /// stored now; its `max_attempts` applies to the re-queued jobs. A sweep the scheduler does
-    /// not hold (it had ended before a restart) is registered without jobs.
-    public mutating func beginRetry(_ record: SweepRecord, reopen: Bool, at now: MonotonicInstant) -> [SchedulerAction] {
+    /// `requeued` brings its re-queued jobs back a slice at a time. `awaiting` are the jobs the
+    /// retry will re-queue, by status now: `status` counts them pending from now on. `record` is
+    /// the sweep as stored now; its `max_attempts` applies to the re-queued jobs. A sweep the
+    /// scheduler does not hold (it had ended before a restart) is registered without jobs.
+    public mutating func beginRetry(
+        _ record: SweepRecord, reopen: Bool, awaiting: JobStatusCounts, at now: MonotonicInstant
+    ) -> [SchedulerAction] {
         advance(to: now)
         var out = ActionBuffer()
         guard let s = sweepIndex[record.id] else {
-            register(StoredSweep(record: record, jobs: [], requeueing: true), into: &out)
+            register(StoredSweep(record: record, jobs: [], awaitingRetry: awaiting), into: &out)
             dispatch(into: &out)
             return out.actions()
         }
@@ -22,6 +25,7 @@ extension Scheduler {
         }
         sweeps[s].maxAttempts = max(1, record.maxAttempts)
         sweeps[s].requeueing = true
+        sweeps[s].awaitingRetry = awaiting
         sweeps[s].finished = false
         dispatch(into: &out)
         return out.actions()
@@ -29,11 +33,17 @@ extension Scheduler {
 
     /// The store re-queued these jobs of the sweep (`ResultStore.retryStep`): each is `pending`
     /// again with a fresh attempt budget, queued before the sweep's untouched jobs. A job the
-    /// scheduler does not hold (final before a restart, or retired) joins the sweep.
-    public mutating func requeued(_ records: [JobRecord], in sweepID: SweepID, at now: MonotonicInstant) -> [SchedulerAction] {
+    /// scheduler does not hold (final before a restart, or retired) joins the sweep. `reached`
+    /// are their statuses before, which the retry no longer awaits.
+    public mutating func requeued(
+        _ records: [JobRecord], in sweepID: SweepID, reached: JobStatusCounts = JobStatusCounts(), at now: MonotonicInstant
+    ) -> [SchedulerAction] {
         advance(to: now)
         guard let s = sweepIndex[sweepID] else { return [] }
         var out = ActionBuffer()
+        for status in [JobStatus.failed, .cancelled] {
+            sweeps[s].awaitingRetry[status] = max(0, sweeps[s].awaitingRetry[status] - reached[status])
+        }
         let maxAttempts = sweeps[s].maxAttempts
         for record in records {
             if let j = jobIndex[record.id] {
@@ -69,6 +79,7 @@ extension Scheduler {
         guard let s = sweepIndex[sweepID], sweeps[s].requeueing else { return [] }
         var out = ActionBuffer()
         sweeps[s].requeueing = false
+        sweeps[s].awaitingRetry = JobStatusCounts()
         finishIfDone(s, into: &out)
         return out.actions()
     }
@@ -76,7 +87,7 @@ extension Scheduler {
     /// A whole retry in one call (`beginRetry`, `requeued`, `retryEnded`), for a retry the store
     /// did in one go (`ResultStore.retry`).
     public mutating func retry(_ stored: StoredSweep, reopen: Bool, at now: MonotonicInstant) -> [SchedulerAction] {
-        beginRetry(stored.record, reopen: reopen, at: now)
+        beginRetry(stored.record, reopen: reopen, awaiting: JobStatusCounts(), at: now)
             + requeued(stored.jobs, in: stored.record.id, at: now)
             + retryEnded(stored.record.id, at: now)
     }

@@ -13,8 +13,14 @@ extension Scheduler {
 
     private func progress(at s: Int) -> SweepProgress {
         let sweep = sweeps[s]
+        // Jobs a retry has yet to reach are pending already as far as anyone asking can tell.
+        var counts = sweep.counts
+        for status in [JobStatus.failed, .cancelled] {
+            counts[status] -= sweep.awaitingRetry[status]
+            counts[.pending] += sweep.awaitingRetry[status]
+        }
         return SweepProgress(
-            sweep: sweep.id, counts: sweep.counts, cancelled: sweep.cancelled, finished: sweep.finished,
+            sweep: sweep.id, counts: counts, cancelled: sweep.cancelled, finished: sweep.finished,
             submittedAt: sweep.submittedAt, firstAssignedAt: sweep.firstAssignedAt, lastFinalAt: sweep.lastFinalAt,
             recentSamples: sweep.rateSamples, finalEvents: sweep.finalEvents)
     }
@@ -50,4 +56,9 @@ extension Scheduler {
 
     /// Jobs waiting to be handed out, over all sweeps.
     public var pendingJobs: Int { pendingCount }
+
+    /// Jobs a retry may re-queue now: the planning window's room (`planningWindow` less the
+    /// pending jobs held), so a retry of a million failed jobs holds no more in memory than a
+    /// sweep being planned.
+    public var requeueRoom: Int { max(0, configuration.planningWindow - pendingCount) }
 }

@@ -83,6 +83,7 @@ public struct Scheduler: Sendable {
         var out = ActionBuffer()
         sweeps[s].cancelled = true
         sweeps[s].requeueing = false  // the loop stops the sweep's retry too (`ResultStore.endRetry`)
+        sweeps[s].awaitingRetry = JobStatusCounts()
         sweeps[s].counts[.pending] -= sweeps[s].unplanned
         sweeps[s].counts[.cancelled] += sweeps[s].unplanned
         var cancelledJobs: [JobID] = []
@@ -124,7 +125,8 @@ public struct Scheduler: Sendable {
                 id: record.id, maxAttempts: maxAttempts, timeout: timeout, cancelled: record.cancelled,
                 finished: record.finishedAt != nil || record.cancelled, submittedAt: now))
         sweepIndex[record.id] = s
-        sweeps[s].requeueing = stored.requeueing
+        sweeps[s].requeueing = stored.awaitingRetry != nil
+        sweeps[s].awaitingRetry = stored.awaitingRetry ?? JobStatusCounts()
         sweeps[s].jobCount = record.jobCount
         sweeps[s].nextPlanPosition = record.plannedJobs
         sweeps[s].counts[record.cancelled ? .cancelled : .pending] += record.unplannedJobs

@@ -31,10 +31,11 @@ public struct CoordinatorConfiguration: Sendable {
     /// fit in half an iteration's `backgroundBudget`, so deleting a million-job sweep never
     /// stalls the loop.
     public var deletionSlice: Int = 2048
-    /// Plan positions a retry looks at per store transaction (`ResultStore.retryStep`): re-queueing
-    /// reads each job back with its attempts, so a slice costs a few ms and `retry` of a million
-    /// failed jobs never stalls the loop.
-    public var retrySlice: Int = 512
+    /// Plan positions a retry looks at per store transaction (`ResultStore.retryStep`), when the
+    /// planning window has room for that many jobs: re-queueing reads each job back with its
+    /// attempts, so a slice costs a few ms and `retry` of a million failed jobs neither stalls
+    /// the loop nor holds them all in memory.
+    public var retrySlice: Int = 256
     /// CURVE: the coordinator's secret key and the authorized keys (`nil`: plain TCP).
     public var security: CoordinatorSecurityConfiguration?
     /// Allow binding a non-loopback address without CURVE (`--insecure`).

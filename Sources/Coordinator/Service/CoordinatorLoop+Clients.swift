@@ -30,10 +30,7 @@ extension CoordinatorLoop {
             case .cancel(let cancel): reply = try self.cancel(cancel.sweep)
             case .workers: reply = workers()
             case .report(let report): reply = try self.report(of: report.sweep)
-            case .retry(let retry):
-                // Answered once its jobs are re-queued (`advanceRetries`), a slice per iteration.
-                try startRetry(retry, requestID: requestID, route: route)
-                return
+            case .retry(let retry): reply = try self.retry(retry)
             case .plan(let plan):
                 try startHashing(plan, dryRun: true, requestID: requestID, route: route)
                 return
@@ -241,27 +238,29 @@ extension CoordinatorLoop {
         return .cancelled(.init(sweep: record.id, jobsCancelled: cancelled))
     }
 
-    /// Starts putting the sweep's failed and/or cancelled jobs back in the queue: the store
-    /// reopens the sweep and records the retry at once; the jobs are re-queued a slice per
-    /// iteration (`advanceRetries`), and the reply, with the counts, comes when the last is.
-    /// A retry with nothing to bring back (by the counts `status` shows) is answered at once.
-    private func startRetry(_ request: ClientRequest.Retry, requestID: UInt64, route: [UInt8]) throws(RefusedRequest) {
+    /// Puts the sweep's failed and/or cancelled jobs back in the queue. The store reopens the
+    /// sweep and records the retry at once, and the reply leaves with the counts `status` shows:
+    /// from then on they count as pending. The jobs themselves are re-queued a slice at a time as
+    /// the planning window has room (`advanceRetries`), so a million of them neither stall the
+    /// loop nor sit in memory at once; a restart carries the retry on. A retry with nothing to
+    /// bring back changes nothing.
+    private func retry(_ request: ClientRequest.Retry) throws(RefusedRequest) -> ClientReply {
         let record = try resolve(request.sweep)
         if let maxAttempts = request.maxAttempts, !(1...100).contains(maxAttempts) {
             throw RefusedRequest(.badRequest, "max attempts must be between 1 and 100 (got \(maxAttempts))")
-        }
-        guard !retries.contains(where: { $0.sweep == record.id }) else {
-            throw RefusedRequest(.badRequest, "a retry of sweep \(record.id.short) ('\(record.name)') is already under way")
         }
         var statuses: Set<JobStatus> = []
         if request.failed { statuses.insert(.failed) }
         if request.cancelled { statuses.insert(.cancelled) }
         let counts = (scheduler.progress(of: record.id)?.counts ?? JobStatusCounts()) + directory.countsOutsideScheduler(record.id)
         guard statuses.contains(where: { counts[$0] > 0 }) || request.maxAttempts != nil else {
-            outbox.reply(
-                .retried(.init(sweep: record.id, failed: 0, cancelled: 0, maxAttempts: record.maxAttempts)),
-                to: route, requestID: requestID)
-            return
+            return .retried(.init(sweep: record.id, failed: 0, cancelled: 0, maxAttempts: record.maxAttempts))
+        }
+        guard !retries.contains(record.id) else {
+            throw RefusedRequest(.badRequest, """
+                a retry of sweep \(record.id.short) ('\(record.name)') is still re-queueing its jobs; retry again once \
+                it is done (`clustersweep status` counts them pending meanwhile)
+                """)
         }
         let reopened: SweepRecord
         do {
@@ -270,14 +269,25 @@ extension CoordinatorLoop {
             logger.error("re-queueing jobs failed", metadata: ["sweep": "\(record.id)", "error": "\(error)"])
             throw RefusedRequest(.unavailable, error.description)
         }
-        // Unplanned positions of a reopened sweep are pending again; the scheduler counts them
-        // from now on if it did not hold the sweep (it moves them itself if it did).
+        // Unplanned positions of a reopened sweep are pending again by the flag alone; the
+        // scheduler counts them from now on if it did not hold the sweep (it moves them itself
+        // if it did). The jobs with rows wait for the retry's slices.
         let reopenedUnplanned = request.cancelled && record.cancelled ? reopened.unplannedJobs : 0
         var outside = directory.countsOutsideScheduler(record.id)
         if scheduler.progress(of: record.id) == nil { outside[.cancelled] -= reopenedUnplanned }
         directory.add(reopened, countsOutsideScheduler: outside)
-        perform(scheduler.beginRetry(reopened, reopen: request.cancelled, at: now))
-        retries.append(SweepRetry(sweep: record.id, reply: (route, requestID), cancelled: reopenedUnplanned))
+        var awaiting = JobStatusCounts()
+        for status in statuses { awaiting[status] = counts[status] }
+        awaiting[.cancelled] -= reopenedUnplanned
+        perform(scheduler.beginRetry(reopened, reopen: request.cancelled, awaiting: awaiting, at: now))
+        retries.append(record.id)
+        logger.info("jobs re-queued", metadata: [
+            "sweep": "\(record.id)", "failed": "\(awaiting[.failed])", "cancelled": "\(awaiting[.cancelled] + reopenedUnplanned)",
+            "maxAttempts": "\(reopened.maxAttempts)",
+        ])
+        return .retried(.init(
+            sweep: record.id, failed: awaiting[.failed], cancelled: awaiting[.cancelled] + reopenedUnplanned,
+            maxAttempts: reopened.maxAttempts))
     }
 
     /// Starts removing an ended sweep (finished or cancelled) and the jobs only it holds; an open

@@ -42,8 +42,8 @@ final class CoordinatorLoop {
     var plans: [SweepID: SweepPlan] = [:]
     /// Sweeps being deleted a slice at a time, oldest first.
     var deletions: [SweepDeletion] = []
-    /// Retries re-queueing their sweeps' jobs a slice at a time, oldest first.
-    var retries: [SweepRetry] = []
+    /// Sweeps whose retry re-queues their jobs a slice at a time, oldest first.
+    var retries: [SweepID] = []
 
     let router: WireChannel
     let control: WireChannel

@@ -159,7 +159,7 @@ public final class CoordinatorService: Sendable {
         }
         // So do retries it was re-queueing (`restore` kept their sweeps open).
         do {
-            loop.retries = try store.retriesInProgress().map { SweepRetry(sweep: $0.sweep, reply: nil) }
+            loop.retries = try store.retriesInProgress().map(\.sweep)
         } catch {
             throw .storeUnavailable(error)
         }
@@ -246,7 +246,8 @@ public final class CoordinatorService: Sendable {
                 for sweep in job.sweeps { jobsBySweep[sweep, default: []].append(job.record) }
             }
             let open = Set(snapshot.openSweeps.map(\.id))
-            let retrying = Set(try store.retriesInProgress().map(\.sweep))
+            let retrying = Dictionary(
+                try store.retriesInProgress().map { ($0.sweep, JobStatusCounts($0.awaiting)) }, uniquingKeysWith: { first, _ in first })
             var directory = SweepDirectory()
             var stored: [StoredSweep] = []
             for record in try store.sweeps() {
@@ -255,7 +256,7 @@ public final class CoordinatorService: Sendable {
                     // The scheduler gets the open jobs; the final ones are counted here.
                     directory.add(record, countsOutsideScheduler: JobStatusCounts(counts, only: \.isFinal))
                     stored.append(StoredSweep(
-                        record: record, jobs: jobsBySweep[record.id] ?? [], requeueing: retrying.contains(record.id)))
+                        record: record, jobs: jobsBySweep[record.id] ?? [], awaitingRetry: retrying[record.id]))
                 } else {
                     directory.add(record, countsOutsideScheduler: JobStatusCounts(counts))
                 }

@@ -11,7 +11,7 @@ struct RetryCommand: ParsableCommand {
             Without --failed or --cancelled, both are re-queued. Each job keeps its attempt history \
             (`jobs`, reports) and gets a fresh attempt budget: only attempts after the retry count \
             against max_attempts, which --max-attempts replaces for the sweep. Jobs with a result \
-            are never run again. The coordinator re-queues a large sweep's jobs a slice at a time             between other requests (a restart carries on), and answers when the last is back.
+            are never run again.
             """)
 
     @Argument(help: ArgumentHelp("A sweep id, unique id prefix or name.", valueName: "sweep"))
@@ -39,19 +39,9 @@ struct RetryCommand: ParsableCommand {
 
     func run() throws {
         let both = !failed && !cancelled
-        let client = try connection.makeClient()
-        let retried: ClientReply.Retried
-        do {
-            retried = try client.retry(
+        let retried = try connection.call { client throws(SweepClientError) in
+            try client.retry(
                 SweepID(rawValue: sweep), failed: failed || both, cancelled: cancelled || both, maxAttempts: maxAttempts)
-        } catch .transport(.unreachable(let endpoint, let seconds)) {
-            // The coordinator answers a retry when its last slice is re-queued: a big sweep takes a while.
-            throw CommandFailure(
-                "no answer from \(endpoint) within \(seconds) s: if the coordinator is up, it may still be re-queueing the "
-                    + "jobs of a large sweep (it goes on by itself; `clustersweep status` shows them coming back as pending); "
-                    + "otherwise it is down or unreachable. Give --timeout SECONDS to wait longer")
-        } catch {
-            throw CommandFailure(error.description)
         }
         if json {
             print(try JSONOutput.render(retried))
