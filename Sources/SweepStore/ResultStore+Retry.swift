@@ -24,12 +24,16 @@ public struct RetrySlice: Sendable, Equatable {
     public var jobs: [JobRecord]
     /// Each of them's status before the retry.
     public var previousStatus: [JobID: JobStatus]
+    /// The slice's jobs that were pending or running already (another sweep holding them had
+    /// reopened or re-queued them): the sweep holds them again too.
+    public var openJobs: [JobID]
     /// The retry has looked at every plan position it covers (or none was under way).
     public var done: Bool
 
-    public init(jobs: [JobRecord] = [], previousStatus: [JobID: JobStatus] = [:], done: Bool) {
+    public init(jobs: [JobRecord] = [], previousStatus: [JobID: JobStatus] = [:], openJobs: [JobID] = [], done: Bool) {
         self.jobs = jobs
         self.previousStatus = previousStatus
+        self.openJobs = openJobs
         self.done = done
     }
 }
@@ -95,8 +99,10 @@ extension ResultStore {
             guard let retry = try Self.fetchRetry(db, sweep: sweep) else { return RetrySlice(done: true) }
             let upper = min(retry.end, retry.cursor + max(1, rows))
             var previous: [JobID: JobStatus] = [:]
+            var open: [JobID] = []
             var keys: [(seq: Int64, index: Int)] = []
-            let placeholders = retry.statuses.map { _ in "?" }.joined(separator: ", ")
+            let wanted = retry.statuses.union([.pending, .running])
+            let placeholders = wanted.map { _ in "?" }.joined(separator: ", ")
             let rows = try Row.fetchAll(db, sql: """
                 SELECT j.id, j.status, j.seq, sj.plan_index FROM sweep_jobs sj JOIN jobs j ON j.seq = sj.job_seq
                 WHERE sj.sweep_id = ? AND sj.plan_index >= ? AND sj.plan_index < ?
@@ -104,10 +110,15 @@ extension ResultStore {
                     AND NOT EXISTS (SELECT 1 FROM results r WHERE r.job_seq = j.seq)
                 ORDER BY sj.plan_index
                 """, arguments: StatementArguments([sweep.rawValue, retry.cursor, upper] as [any DatabaseValueConvertible]
-                    + retry.statuses.map(\.rawValue)))
+                    + wanted.map(\.rawValue)))
             for row in rows {
                 let stored = StoredRow(row, table: "jobs", keyColumn: 0)
-                previous[JobID(rawValue: stored.key)] = try stored.value(1, "status", as: JobStatus.self)
+                let status = try stored.value(1, "status", as: JobStatus.self)
+                guard retry.statuses.contains(status) else {
+                    open.append(JobID(rawValue: stored.key))
+                    continue
+                }
+                previous[JobID(rawValue: stored.key)] = status
                 keys.append((Int64(try stored.int(2, "seq")), try stored.int(3, "plan_index")))
             }
             let requeue = try db.makeStatement(sql: """
@@ -133,7 +144,7 @@ extension ResultStore {
                 }
                 return record
             }
-            return RetrySlice(jobs: jobs, previousStatus: previous, done: done)
+            return RetrySlice(jobs: jobs, previousStatus: previous, openJobs: open, done: done)
         }
     }
 

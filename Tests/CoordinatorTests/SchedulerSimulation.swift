@@ -85,6 +85,7 @@ struct SchedulerSimulation {
     }
 
     mutating func randomStep(chaos: Bool) {
+        if !store.retries.isEmpty && rng.chance(0.3) { advanceARetry() }
         switch Int.random(in: 0..<100, using: &rng) {
         case 0..<28: for _ in 0..<(rng.chance(0.7) ? inFlight.count : 1) { deliverToCoordinator() }
         case 28..<52: for _ in 0..<(rng.chance(0.7) ? 4 * workers.count : 1) { deliverToWorker() }
@@ -107,9 +108,10 @@ struct SchedulerSimulation {
         case 7: submitNext()
         case 8: if rng.chance(0.15), let sweep = store.sweeps.randomElement(using: &rng) {
             note("cancel \(sweep.id)")
+            store.endRetry(sweep.id)  // as the loop's `stopRetry`
             perform("cancel") { $0.cancel(sweep.id, at: $1) }
         }
-        case 9: duplicateAMessage()
+        case 9: if rng.chance(0.5) { duplicateAMessage() } else { retryASweep() }
         case 10: goodbye()
         case 11: if let i = aliveWorkerIndex() { send(from: i, .credit(Int.random(in: 0...4, using: &rng))) }
         default:  // now and then, a long silence of the whole system (everybody's heartbeats missed)
@@ -129,8 +131,9 @@ struct SchedulerSimulation {
         // A healthy network from here on: every message is delivered within the round, so no
         // worker is declared dead by accident and a lease stuck on a live worker shows up.
         var rounds = 0
-        while problems.isEmpty && !allFinal() && rounds < 1000 {
+        while problems.isEmpty && (!allFinal() || !store.retries.isEmpty) && rounds < 1000 {
             rounds += 1
+            advanceARetry()
             while !inFlight.isEmpty { deliverToCoordinator() }
             while workers.contains(where: { $0.state == .alive && !$0.inbox.isEmpty }) { deliverToWorker() }
             for _ in 0..<workers.count { if rng.chance(0.5) { finishAJob() } }
@@ -223,6 +226,29 @@ struct SchedulerSimulation {
         commit(actions, reportedBy: nil)
         // Messages still in the dead process's buffers are lost.
         inFlight = inFlight.filter { _ in rng.chance(0.5) }
+    }
+
+    /// A client's `retry` of a random sweep's failed (and sometimes cancelled) jobs, as the loop
+    /// does it: the store reopens the sweep and records the retry, the scheduler counts the jobs
+    /// it will bring back; slices follow (`advanceARetry`).
+    mutating func retryASweep() {
+        guard let sweep = store.sweeps.randomElement(using: &rng), store.retries[sweep.id] == nil else { return }
+        // A cancelled sweep's failed jobs come back only with its cancelled ones (the loop refuses
+        // `--failed` alone there).
+        let statuses: Set<JobStatus> = rng.chance(0.5) && !sweep.cancelled ? [.failed] : [.failed, .cancelled]
+        guard let (record, awaiting) = store.beginRetry(sweep.id, statuses: statuses) else { return }
+        note("retry \(sweep.id) \(statuses.map(\.rawValue).sorted())")
+        perform("retry") { $0.beginRetry(record, reopen: statuses.contains(.cancelled), awaiting: awaiting, at: $1) }
+    }
+
+    /// One slice of the oldest retry under way, when the planning window has room.
+    mutating func advanceARetry() {
+        guard let sweep = store.sweeps.first(where: { store.retries[$0.id] != nil })?.id, scheduler.requeueRoom > 0 else { return }
+        let rows = Int.random(in: 1...4, using: &rng)
+        let step = store.retryStep(sweep, rows: rows)
+        note("retry step \(sweep): \(step.jobs.map(\.id.rawValue))\(step.done ? " (done)" : "")")
+        perform("retry step") { $0.requeued(step.jobs, in: sweep, reached: step.reached, open: step.open, at: $1) }
+        if step.done { perform("retry ended") { $0.retryEnded(sweep, at: $1) } }
     }
 
     mutating func submitNext() {

@@ -89,4 +89,21 @@ import Testing
         #expect(try store.retriesInProgress().isEmpty)
         #expect(try store.sweep(id: Self.sweep.id)?.finishedAt == nil)
     }
+
+    @Test func retryOfOnlyTheFailedJobsOfACancelledSweep_isRefusedWithWhatToDo() throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.prepare(directory.statePath)
+        try ResultStore(path: directory.statePath).apply([.sweepCancelled(Self.sweep.id)], at: Date())
+        let coordinator = try RunningCoordinator(statePath: directory.statePath)
+        let client = try SweepClient(endpoint: coordinator.endpoint, timeoutSeconds: 10)
+        let error = try #require(throws: SweepClientError.self) {
+            _ = try client.retry(Self.sweep.id, failed: true, cancelled: false)
+        }
+        #expect(error.description.contains("is cancelled") && error.description.contains("--cancelled"))
+        // Both together resume it.
+        let retried = try client.retry(Self.sweep.id, failed: true, cancelled: true)
+        #expect(retried.failed == 30)
+        #expect(try client.status(Self.sweep.id).sweeps.first?.cancelled == false)
+        #expect(coordinator.stop())
+    }
 }

@@ -34,13 +34,25 @@ extension Scheduler {
     /// The store re-queued these jobs of the sweep (`ResultStore.retryStep`): each is `pending`
     /// again with a fresh attempt budget, queued before the sweep's untouched jobs. A job the
     /// scheduler does not hold (final before a restart, or retired) joins the sweep. `reached`
-    /// are their statuses before, which the retry no longer awaits.
+    /// are their statuses before, which the retry no longer awaits. `open` are jobs of the slice
+    /// that were pending or running already, reopened by another sweep after this one forgot
+    /// them (retired while final): the sweep holds them again, so cancelling that other sweep
+    /// leaves them running for this one.
     public mutating func requeued(
-        _ records: [JobRecord], in sweepID: SweepID, reached: JobStatusCounts = JobStatusCounts(), at now: MonotonicInstant
+        _ records: [JobRecord], in sweepID: SweepID, reached: JobStatusCounts = JobStatusCounts(), open: [JobID] = [],
+        at now: MonotonicInstant
     ) -> [SchedulerAction] {
         advance(to: now)
         guard let s = sweepIndex[sweepID] else { return [] }
         var out = ActionBuffer()
+        for id in open {
+            guard let j = jobIndex[id], !jobs[j].belongs(to: s), !jobs[j].status.isFinal else { continue }
+            jobs[j].otherSweeps.append(s)
+            jobs[j].maxAttempts = max(jobs[j].maxAttempts, sweeps[s].maxAttempts)
+            jobs[j].timeout = Self.moreLenient(jobs[j].timeout, sweeps[s].timeout)
+            sweeps[s].jobs.append(j)
+            sweeps[s].counts[jobs[j].status] += 1
+        }
         for status in [JobStatus.failed, .cancelled] {
             sweeps[s].awaitingRetry[status] = max(0, sweeps[s].awaitingRetry[status] - reached[status])
         }
@@ -51,7 +63,10 @@ extension Scheduler {
                 jobs[j].chargedAttempts = record.chargedAttempts
                 jobs[j].maxAttempts = maxAttempts
                 jobs[j].lastError = nil
-                sweeps[s].finished = false
+                // Every open sweep holding it has an unfinished job again, not only this one.
+                for t in [jobs[j].primarySweep] + jobs[j].otherSweeps where t == s || !sweeps[t].cancelled {
+                    sweeps[t].finished = false
+                }
                 setStatus(of: j, to: .pending, into: &out)
                 enqueueRetry(j, in: earliestLiveSweep(of: j) ?? s)
             } else {
@@ -96,6 +111,12 @@ extension Scheduler {
 extension Scheduler {
     /// Whether the scheduler holds `job` in memory (a restarted one holds only open jobs).
     public func holds(_ job: JobID) -> Bool { jobIndex[job] != nil }
+
+    /// Whether the scheduler holds `job` as one of `sweep`'s jobs.
+    public func holds(_ job: JobID, in sweep: SweepID) -> Bool {
+        guard let j = jobIndex[job], let s = sweepIndex[sweep] else { return false }
+        return jobs[j].belongs(to: s)
+    }
 }
 
 extension Scheduler {

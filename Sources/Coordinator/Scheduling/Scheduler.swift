@@ -132,6 +132,9 @@ public struct Scheduler: Sendable {
         sweeps[s].counts[record.cancelled ? .cancelled : .pending] += record.unplannedJobs
         sweeps[s].jobs.reserveCapacity(stored.jobs.count)
         add(stored.jobs, to: s, into: &out)
+        // A finished sweep holds an open job again when another sweep's retry re-queued a job
+        // they share: it is unfinished until that job is final.
+        if sweeps[s].finished && !sweeps[s].cancelled && sweeps[s].counts.unfinished > 0 { sweeps[s].finished = false }
         dispatchCursor = min(dispatchCursor, s)
     }
 

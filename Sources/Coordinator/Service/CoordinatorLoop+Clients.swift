@@ -249,6 +249,13 @@ extension CoordinatorLoop {
         if let maxAttempts = request.maxAttempts, !(1...100).contains(maxAttempts) {
             throw RefusedRequest(.badRequest, "max attempts must be between 1 and 100 (got \(maxAttempts))")
         }
+        if record.cancelled && !request.cancelled && request.failed {
+            // Its failed jobs would be pending in a sweep that hands nothing out: never run.
+            throw RefusedRequest(.badRequest, """
+                sweep \(record.id.short) ('\(record.name)') is cancelled: retry its failed jobs together with its \
+                cancelled ones (--cancelled too, or neither flag), which resumes it
+                """)
+        }
         var statuses: Set<JobStatus> = []
         if request.failed { statuses.insert(.failed) }
         if request.cancelled { statuses.insert(.cancelled) }

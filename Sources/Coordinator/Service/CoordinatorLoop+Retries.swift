@@ -24,17 +24,23 @@ extension CoordinatorLoop {
                 ])
                 continue
             }
-            // Jobs the scheduler did not hold were counted outside it; they move in now.
+            // Jobs the scheduler did not hold were counted outside it; they move in now. So do
+            // open jobs the sweep had forgotten while they were final (another sweep reopened
+            // them): retired cancelled or failed, the sweep's own cancellation being the likely one.
             var reached = JobStatusCounts()
             for status in step.previousStatus.values { reached[status] += 1 }
+            let relinked = step.openJobs.filter { scheduler.holds($0) && !scheduler.holds($0, in: sweep) }
             if let record = directory.record(sweep) {
                 var outside = directory.countsOutsideScheduler(sweep)
                 for job in step.jobs where !scheduler.holds(job.id) {
                     if let previous = step.previousStatus[job.id] { outside[previous] -= 1 }
                 }
+                for _ in relinked {
+                    if outside[.cancelled] > 0 { outside[.cancelled] -= 1 } else if outside[.failed] > 0 { outside[.failed] -= 1 }
+                }
                 directory.add(record, countsOutsideScheduler: outside)
             }
-            perform(scheduler.requeued(step.jobs, in: sweep, reached: reached, at: now))
+            perform(scheduler.requeued(step.jobs, in: sweep, reached: reached, open: relinked, at: now))
             guard step.done else { continue }
             retries.removeFirst()
             perform(scheduler.retryEnded(sweep, at: now))

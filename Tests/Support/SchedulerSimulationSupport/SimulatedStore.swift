@@ -14,12 +14,23 @@ public struct SimulatedStore {
         public var attempts: [AttemptRecord] = []
         public var result: JobResult?
         public var resultsRecorded = 0
+        /// Attempts up to this number were made before the job's last retry (`retry_base`).
+        public var retryBase = 0
+    }
+
+    /// A retry under way (`ResultStore.beginRetry`): which statuses it re-queues, how far through
+    /// the sweep's plan it got, where it stops.
+    public struct Retry {
+        public var statuses: Set<JobStatus>
+        public var cursor: Int
+        public var end: Int
     }
 
     public private(set) var sweeps: [SweepRecord] = []
     public private(set) var sweepJobs: [SweepID: [JobID]] = [:]
     public private(set) var jobs: [JobID: StoredJob] = [:]
     public private(set) var violations: [String] = []
+    public private(set) var retries: [SweepID: Retry] = [:]
     private let epoch = Date(timeIntervalSince1970: 0)
 
     public init() {}
@@ -46,10 +57,70 @@ public struct SimulatedStore {
 
     private func snapshot(of record: SweepRecord) -> StoredSweep {
         let ids = sweepJobs[record.id] ?? []
-        return StoredSweep(record: record, jobs: ids.enumerated().compactMap { i, id in
-            jobs[id].map { JobRecord(id: id, index: i, parameters: $0.parameters, status: $0.status, attempts: $0.attempts, result: $0.result) }
-        })
+        return StoredSweep(
+            record: record,
+            jobs: ids.enumerated().compactMap { i, id in jobs[id].map { jobRecord(id, index: i, $0) } },
+            awaitingRetry: retries[record.id].map { awaiting(record.id, $0) })
     }
+
+    private func jobRecord(_ id: JobID, index: Int, _ job: StoredJob) -> JobRecord {
+        JobRecord(
+            id: id, index: index, parameters: job.parameters, status: job.status, attempts: job.attempts, result: job.result,
+            retryBase: job.retryBase)
+    }
+
+    /// The jobs `retry` will still re-queue, by status (what `retriesInProgress` counts).
+    private func awaiting(_ sweep: SweepID, _ retry: Retry) -> JobStatusCounts {
+        var counts = JobStatusCounts()
+        let ids = sweepJobs[sweep] ?? []
+        for id in ids[min(retry.cursor, ids.count)..<min(retry.end, ids.count)] {
+            if let job = jobs[id], retry.statuses.contains(job.status), job.result == nil { counts[job.status] += 1 }
+        }
+        return counts
+    }
+
+    // MARK: Retry, as `ResultStore.beginRetry`, `retryStep` and `endRetry` do it
+
+    /// Reopens the sweep and records the retry; returns the sweep as stored now and the jobs the
+    /// retry will re-queue, by status (`nil`: unknown sweep, or a retry already under way).
+    public mutating func beginRetry(
+        _ sweep: SweepID, statuses: Set<JobStatus>
+    ) -> (record: SweepRecord, awaiting: JobStatusCounts)? {
+        guard let i = sweeps.firstIndex(where: { $0.id == sweep }), retries[sweep] == nil else { return nil }
+        sweeps[i].finishedAt = nil
+        if statuses.contains(.cancelled) { sweeps[i].cancelled = false }
+        let retry = Retry(statuses: statuses, cursor: 0, end: sweepJobs[sweep]?.count ?? 0)
+        retries[sweep] = retry
+        return (sweeps[i], awaiting(sweep, retry))
+    }
+
+    /// Re-queues the jobs of the retry's next `rows` plan positions.
+    public mutating func retryStep(
+        _ sweep: SweepID, rows: Int
+    ) -> (jobs: [JobRecord], reached: JobStatusCounts, open: [JobID], done: Bool) {
+        guard var retry = retries[sweep] else { return ([], JobStatusCounts(), [], true) }
+        let ids = sweepJobs[sweep] ?? []
+        let upper = min(retry.end, retry.cursor + rows)
+        var records: [JobRecord] = []
+        var reached = JobStatusCounts()
+        var open: [JobID] = []
+        for index in retry.cursor..<upper {
+            let id = ids[index]
+            if let job = jobs[id], job.status == .pending || job.status == .running { open.append(id) }
+            guard var job = jobs[id], retry.statuses.contains(job.status), job.result == nil else { continue }
+            reached[job.status] += 1
+            job.status = .pending
+            job.retryBase = job.attempts.map(\.number).max() ?? 0
+            jobs[id] = job
+            records.append(jobRecord(id, index: index, job))
+        }
+        retry.cursor = upper
+        retries[sweep] = upper >= retry.end ? nil : retry
+        return (records, reached, open, upper >= retry.end)
+    }
+
+    /// Stops the retry where it is.
+    public mutating func endRetry(_ sweep: SweepID) { retries[sweep] = nil }
 
     /// The most lenient `max_attempts` among the sweeps containing the job.
     public func maxAttempts(of job: JobID) -> Int {
@@ -57,7 +128,8 @@ public struct SimulatedStore {
     }
 
     public func chargedAttempts(of job: JobID) -> Int {
-        jobs[job]?.attempts.filter { $0.outcome == .error || $0.outcome == .expired }.count ?? 0
+        guard let stored = jobs[job] else { return 0 }
+        return stored.attempts.filter { $0.number > stored.retryBase && ($0.outcome == .error || $0.outcome == .expired) }.count
     }
 
     /// Whether some non-cancelled sweep contains the job.
