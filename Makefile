@@ -61,12 +61,14 @@ test: test-deps
 test-slurm: build
 	bash deploy/slurm/test-slurm.sh configs/smoke.yaml
 
-## bench: training-core speed, end-to-end dispatch throughput (beside a bare ZeroMQ loop) and a
-## 1,000,000-job submit (status latency, RSS, store bytes per job); release build.
+## bench: training-core speed, end-to-end dispatch throughput (beside a bare ZeroMQ loop), a
+## 1,000,000-job submit (status latency, RSS, store bytes per job) and the retry of a 200,000-job
+## failed sweep run again to the end (status latency, RSS); release build.
 bench: release
 	$(BIN) bench core
 	$(BIN) bench dispatch
 	$(BIN) bench submit
+	$(BIN) bench retry
 
 ## chaos: every fault scenario at full size (kills, restarts, stalls, partitions, full and
 ## read-only disks, hostile wire and CLI input, divergence), then the load test on its own
