@@ -4,7 +4,6 @@ import Foundation
 import SweepModel
 import SweepStore
 import SweepWire
-import Synchronization
 
 /// `clustersweep bench retry`: retries every job of a big sweep whose jobs all failed, through a
 /// coordinator in this process, and runs them to the end with local `noop` workers, measuring
@@ -83,13 +82,6 @@ public struct RetryBenchmark {
         self.configuration = configuration
     }
 
-    private struct Samples: Sendable {
-        var latencies: [Double] = []
-        var peakRSS = 0
-        var stop = false
-        var error: String?
-    }
-
     public func run() throws(Failure) -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clustersweep-bench-retry-\(UUID().uuidString)")
         do {
@@ -130,27 +122,8 @@ public struct RetryBenchmark {
             pool.stop(grace: .zero)
         }
 
-        let samples = Mutex(Samples())
-        let poller = Thread {
-            do {
-                let client = try SweepClient(endpoint: endpoint, timeoutSeconds: 30)
-                while !samples.withLock({ $0.stop }) {
-                    let start = ContinuousClock.now
-                    _ = try client.status()
-                    let seconds = (ContinuousClock.now - start).seconds
-                    let rss = ProcessMemory.residentBytes(of: getpid())
-                    samples.withLock { s in
-                        s.latencies.append(seconds)
-                        s.peakRSS = max(s.peakRSS, rss)
-                    }
-                    Thread.sleep(forTimeInterval: 0.01)
-                }
-            } catch {
-                samples.withLock { $0.error = "\(error)" }
-            }
-        }
-        poller.start()
-        defer { samples.withLock { $0.stop = true } }
+        let poller = StatusPoller(endpoint: endpoint)
+        defer { poller.cancel() }
         do {
             let client = try SweepClient(endpoint: endpoint, timeoutSeconds: 60)
             let residentBefore = ProcessMemory.residentBytes(of: getpid())
@@ -162,15 +135,12 @@ public struct RetryBenchmark {
             while true {
                 counts = try client.sweepStatus(sweep.id).sweep.counts
                 if counts.finished == counts.total { break }
-                if let error = samples.withLock({ $0.error }) { throw Failure.setUp("the status poller failed: \(error)") }
+                if let error = poller.error { throw Failure.setUp("the status poller failed: \(error)") }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             let runSeconds = (ContinuousClock.now - start).seconds
-            samples.withLock { $0.stop = true }
-            Thread.sleep(forTimeInterval: 0.05)
-            let taken = samples.withLock { $0 }
+            let taken = poller.stop()
             if let error = taken.error { throw Failure.setUp("the status poller failed: \(error)") }
-            let sorted = taken.latencies.sorted()
             // Last, so its memory (every re-queued job read back at once) is not in the peak above.
             let copy = try ResultStore(path: copyPath)
             let oneTransactionStart = ContinuousClock.now
@@ -179,8 +149,8 @@ public struct RetryBenchmark {
             return Result(
                 jobs: configuration.jobs, workers: configuration.workers, slots: configuration.slots, requeued: retried.failed,
                 retrySeconds: retrySeconds, runSeconds: runSeconds, completed: counts.completed,
-                peakResidentBytes: taken.peakRSS, residentBytesBefore: residentBefore, statusCalls: sorted.count, slowestStatusSeconds: sorted.last ?? 0,
-                p99StatusSeconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
+                peakResidentBytes: taken.peakResidentBytes, residentBytesBefore: residentBefore, statusCalls: taken.latencies.count,
+                slowestStatusSeconds: taken.slowest, p99StatusSeconds: taken.p99,
                 busyNotices: busy.notices, oneTransactionSeconds: oneTransactionSeconds, pendingAfter: pending)
         } catch let failure as Failure {
             throw failure

@@ -4,7 +4,6 @@ import Logging
 import SweepModel
 import SweepStore
 import SweepWire
-import Synchronization
 
 /// `clustersweep bench submit`: submits one big `noop` sweep to a coordinator with no workers
 /// and measures what issue #11 promises of a lazy plan: how long `submit` takes, how slowly
@@ -70,16 +69,6 @@ public struct SubmitBenchmark {
         self.configuration = configuration
     }
 
-    /// Status round trips (seconds) and whether each overlapped the submit.
-    private struct Samples: Sendable {
-        var latencies: [Double] = []
-        var duringSubmit: [Double] = []
-        var peakRSS = 0
-        var stop = false
-        var submitting = true
-        var error: String?
-    }
-
     public func run() throws(Failure) -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clustersweep-bench-submit-\(UUID().uuidString)")
         do {
@@ -101,28 +90,8 @@ public struct SubmitBenchmark {
         }
         defer { coordinator.stop(shutdownWorkers: false) }
 
-        let samples = Mutex(Samples())
-        let poller = Thread {
-            do {
-                let client = try SweepClient(endpoint: endpoint, timeoutSeconds: 30)
-                while !samples.withLock({ $0.stop }) {
-                    let start = ContinuousClock.now
-                    _ = try client.status()
-                    let seconds = (ContinuousClock.now - start).seconds
-                    let rss = ProcessMemory.residentBytes(of: getpid())
-                    samples.withLock { s in
-                        s.latencies.append(seconds)
-                        if s.submitting { s.duringSubmit.append(seconds) }
-                        s.peakRSS = max(s.peakRSS, rss)
-                    }
-                    Thread.sleep(forTimeInterval: 0.01)
-                }
-            } catch {
-                samples.withLock { $0.error = "\(error)" }
-            }
-        }
-        poller.start()
-        defer { samples.withLock { $0.stop = true } }
+        let poller = StatusPoller(endpoint: endpoint, marking: true)
+        defer { poller.cancel() }
 
         let submitted: ClientReply.Submitted
         let submitSeconds: Double
@@ -133,12 +102,10 @@ public struct SubmitBenchmark {
                 sourceText: DispatchBenchmark.noopSweep(name: "bench-submit", jobs: configuration.jobs),
                 sourceName: "bench-submit.yaml")
             submitSeconds = (ContinuousClock.now - start).seconds
-            samples.withLock { $0.submitting = false }
+            poller.endMarking()
             Thread.sleep(forTimeInterval: configuration.settleSeconds)
             let status = try client.sweepStatus(submitted.sweep).sweep
-            samples.withLock { $0.stop = true }
-            Thread.sleep(forTimeInterval: 0.05)
-            let taken = samples.withLock { $0 }
+            let taken = poller.stop()
             if let error = taken.error { throw Failure.setUp("the status poller failed: \(error)") }
             let storeBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
                 let attributes = try? FileManager.default.attributesOfItem(atPath: statePath + suffix)
@@ -148,12 +115,10 @@ public struct SubmitBenchmark {
             let cancelStart = ContinuousClock.now
             _ = try client.cancel(submitted.sweep)
             let cancelSeconds = (ContinuousClock.now - cancelStart).seconds
-            let sorted = taken.latencies.sorted()
             return Result(
-                jobs: configuration.jobs, submitSeconds: submitSeconds, statusCalls: sorted.count,
-                slowestStatusSeconds: sorted.last ?? 0, slowestStatusDuringSubmitSeconds: taken.duringSubmit.max() ?? 0,
-                p99StatusSeconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
-                peakResidentBytes: taken.peakRSS, storeBytes: storeBytes, plannedJobs: planned,
+                jobs: configuration.jobs, submitSeconds: submitSeconds, statusCalls: taken.latencies.count,
+                slowestStatusSeconds: taken.slowest, slowestStatusDuringSubmitSeconds: taken.marked.max() ?? 0,
+                p99StatusSeconds: taken.p99, peakResidentBytes: taken.peakResidentBytes, storeBytes: storeBytes, plannedJobs: planned,
                 pendingJobs: status.counts.pending, busyNotices: busy.notices, cancelSeconds: cancelSeconds)
         } catch let failure as Failure {
             throw failure

@@ -56,4 +56,15 @@ struct ReportScaleTests {
         #expect(result.stdout.contains("report --state: ") && result.stdout.contains("report --coordinator: "), "stdout: \(result.stdout)")
         #expect(!result.stdout.contains("INCOMPLETE"))
     }
+
+    @Test func benchRetry_reQueuesEveryFailedJob_andRunsThemAgain_withoutABusyLoop() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-retry-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try runCommand(["bench", "retry", "--jobs", "3000", "--workers", "1", "--slots", "4"], in: directory, timeout: 180)
+        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        #expect(result.stdout.contains("3000 jobs re-queued"), "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("(3000 completed;"), "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("\"loop was busy\" notices: 0"), "stdout: \(result.stdout)")
+    }
 }
