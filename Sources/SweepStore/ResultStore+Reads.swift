@@ -183,18 +183,21 @@ extension ResultStore {
 
 extension ResultStore {
     /// How many of `jobs` the store holds in each status (jobs it does not hold are not counted):
-    /// what a dry run reports as already done. Looked up by id in chunks of 500.
+    /// what a dry run reports as already done. Looked up by the ids' keys in chunks of 500, each
+    /// row kept only if its id is one of `jobs` (keys may collide).
     public func statuses(of jobs: [JobID]) throws(StoreError) -> [JobStatus: Int] {
         try read("the statuses of \(jobs.count) jobs") { db, _ in
             var counts: [JobStatus: Int] = [:]
             for start in stride(from: 0, to: jobs.count, by: 500) {
                 let chunk = jobs[start..<min(start + 500, jobs.count)]
+                let wanted = Set(chunk.map(\.rawValue))
                 let placeholders = chunk.map { _ in "?" }.joined(separator: ", ")
                 let rows = try Row.fetchCursor(
-                    db, sql: "SELECT id, status FROM jobs WHERE id IN (\(placeholders))",
-                    arguments: StatementArguments(chunk.map(\.rawValue)))
+                    db, sql: "SELECT id, status FROM jobs WHERE id_key IN (\(placeholders))",
+                    arguments: StatementArguments(chunk.map { JobIDKey.of($0) }))
                 while let row = try rows.next() {
                     let stored = StoredRow(row, table: "jobs", keyColumn: 0)
+                    guard wanted.contains(stored.key) else { continue }
                     counts[try stored.value(1, "status", as: JobStatus.self), default: 0] += 1
                 }
             }

@@ -130,13 +130,14 @@ extension ResultStore {
     ) throws -> Linked {
         // The three per-job writes bind straight through SQLite (`DirectStatement`): planning runs
         // inside the coordinator's loop, a slice per iteration, so its cost is dispatch's cost.
+        // A job is found by its id's integer key and its id (format 8: the key is not unique).
+        let findJob = try DirectStatement(db, sql: Self.findJobSQL)
         let insertJob = try DirectStatement(db, sql: """
-            INSERT INTO jobs (id, status) VALUES (?, 'pending') ON CONFLICT (id) DO NOTHING
+            INSERT INTO jobs (id, id_key, status) VALUES (?, ?, 'pending')
             """)
         let insertParameters = try DirectStatement(db, sql: """
             INSERT INTO job_parameters (job_seq, parameters) VALUES (?, ?)
             """)
-        let findJob = try db.cachedStatement(sql: "SELECT seq FROM jobs WHERE id = ?")
         let reopenJob = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'pending', completed_at = NULL WHERE seq = ? AND status = 'cancelled'
             """)
@@ -151,18 +152,10 @@ extension ResultStore {
         linked.records.reserveCapacity(jobs.count)
         for (offset, job) in jobs.enumerated() {
             let seq: Int64
-            if try insertJob.execute({ $0.bind(1, job.id.rawValue) }) == 1 {
-                linked.inserted += 1
-                seq = db.lastInsertedRowID
-                let parameters = try encoded?[offset] ?? coding.json(job.parameters)
-                try insertParameters.execute { $0.bind(1, seq); $0.bind(2, parameters) }
-                linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
-            } else {
+            let key = JobIDKey.of(job.id)
+            let existing = try findJob.int64 { $0.bind(1, key); $0.bind(2, job.id.rawValue) }
+            if let existing {
                 linked.shared += 1
-                guard let existing = try Int64.fetchOne(findJob, arguments: [job.id.rawValue]) else {
-                    throw StoreError(path: path, operation: .submit(sweep), reason: .unexpected(
-                        "job \(job.id.short) neither inserted nor found"))
-                }
                 seq = existing
                 if let first = try Int.fetchOne(alreadyLinked, arguments: [sweep.rawValue, seq]) {
                     throw StoreError(path: path, operation: .submit(sweep), reason: .duplicateJobInPlan(
@@ -171,6 +164,13 @@ extension ResultStore {
                 try reopenJob.execute(arguments: [seq])
                 if db.changesCount == 1 { linked.reopened.append(job.id) }
                 sharedSeqs.append((seq, job.index))
+                linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
+            } else {
+                try insertJob.execute { $0.bind(1, job.id.rawValue); $0.bind(2, key) }
+                linked.inserted += 1
+                seq = db.lastInsertedRowID
+                let parameters = try encoded?[offset] ?? coding.json(job.parameters)
+                try insertParameters.execute { $0.bind(1, seq); $0.bind(2, parameters) }
                 linked.records.append(JobRecord(id: job.id, index: job.index, parameters: job.parameters, status: .pending))
             }
             try link.execute { $0.bind(1, sweep.rawValue); $0.bind(2, job.index); $0.bind(3, seq) }
@@ -186,6 +186,10 @@ extension ResultStore {
         }
         return linked
     }
+
+    /// A job's integer key by its id: `?1` its `JobIDKey`, `?2` the id (format 8: the index is on
+    /// the key, which is not unique, so the id is compared too).
+    static let findJobSQL = "SELECT seq FROM jobs WHERE id_key = ?1 AND id = ?2"
 
     /// The records (with attempts and result) of jobs given by key, at the given plan index.
     static func fetchJobRecords(
@@ -247,7 +251,7 @@ extension ResultStore {
 /// The cached statements of `apply`, prepared once per connection by SQLite's statement cache.
 ///
 /// Every statement addresses a job's rows by its integer key (`seq`): kept in `JobKeyCache` for
-/// the jobs in flight, otherwise found once per change through the unique index on the text id.
+/// the jobs in flight, otherwise found once per change through the index on the id's key.
 /// Those rows sit near each other for jobs dispatched in submission order (see `StoreSchema`,
 /// format 2), so a batch writes a few pages at the end of each table.
 private struct ChangeStatements {
@@ -277,7 +281,7 @@ private struct ChangeStatements {
 
     init(_ db: Database, keys: JobKeyCache) throws {
         self.keys = keys
-        findJob = try DirectStatement(db, sql: "SELECT seq FROM jobs WHERE id = ?")
+        findJob = try DirectStatement(db, sql: ResultStore.findJobSQL)
         startAttempt = try DirectStatement(db, sql: """
             INSERT INTO attempts (job_seq, number, worker, started_at, outcome) VALUES (?, ?, ?, ?, 'running')
             ON CONFLICT (job_seq, number) DO NOTHING
@@ -397,6 +401,6 @@ private struct ChangeStatements {
     /// store does not hold.
     private func seq(of job: JobID) throws -> Int64? {
         if let key = keys.key(of: job) { return key }
-        return try findJob.int64 { $0.bind(1, job.rawValue) }
+        return try findJob.int64 { $0.bind(1, JobIDKey.of(job)); $0.bind(2, job.rawValue) }
     }
 }

@@ -8,7 +8,7 @@ import GRDB
 /// refuses the file instead of misreading it.
 enum StoreSchema {
     /// The newest store format this binary reads and writes.
-    static let formatVersion = 7
+    static let formatVersion = 8
     /// `PRAGMA application_id`: "CSwp", marks the file as a ClusterSweep store.
     static let applicationID: Int32 = 0x4353_7770
     /// The `meta` key holding the format version.
@@ -109,6 +109,9 @@ enum StoreSchema {
         // Format 7: `retry` re-queues a slice of the plan per transaction; the retry under way
         // resumes after a restart.
         migrator.registerMigration("v7-sliced-retry") { db in try addSlicedRetry(db) }
+        // Format 8: jobs are found by an integer key of their id (`JobIDKey`), not a unique text
+        // index. A format-7 binary would miss the index it looks jobs up by, so the format goes up.
+        migrator.registerMigration("v8-job-id-keys") { db in try addJobIDKeys(db) }
         return migrator
     }
 
