@@ -7,6 +7,9 @@
 //       every announced batch is in the store.
 //   store-crash-writer bench PATH [JOBS] [BATCH]
 //       Runs StoreBenchmark on a new store at PATH and prints its figures.
+//   store-crash-writer planned PATH [JOBS] [BATCH]
+//       Runs PlannedDispatchStoreBenchmark (lazy planning and apply, thread CPU time) on a new
+//       store at PATH and prints its figures.
 import Benchmarks
 import Foundation
 import SweepModel
@@ -23,7 +26,7 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else { fail("usage: store-crash-writer write|bench PATH [N] [BATCH]") }
+guard arguments.count >= 3 else { fail("usage: store-crash-writer write|bench|planned PATH [N] [BATCH]") }
 let path = arguments[2]
 
 func number(at index: Int, default value: Int) -> Int {
@@ -62,8 +65,12 @@ do {
     case "bench":
         let figures = try StoreBenchmark.run(path: path, jobs: number(at: 3, default: 10_000), batchSize: number(at: 4, default: 250))
         announce("\(figures)")
+    case "planned":
+        let figures = try PlannedDispatchStoreBenchmark.run(
+            path: path, jobs: number(at: 3, default: 20_000), batchSize: number(at: 4, default: 85))
+        announce("\(figures)")
     default:
-        fail("unknown mode \(arguments[1]); use write or bench")
+        fail("unknown mode \(arguments[1]); use write, bench or planned")
     }
 } catch {
     fail("\(error)")
