@@ -271,6 +271,8 @@ private struct ChangeStatements {
     let markCompleted: DirectStatement
     let completeAttempt: DirectStatement
     let completeRecordedAttempt: DirectStatement
+    let logFinished: DirectStatement
+    let logFailed: Statement
     let endAttempt: Statement
     let backToPending: Statement
     let failJob: Statement
@@ -311,6 +313,14 @@ private struct ChangeStatements {
         completeRecordedAttempt = try DirectStatement(db, sql: """
             UPDATE attempts SET outcome = 'completed', ended_at = ?, error = NULL
             WHERE job_seq = ? AND number = ? AND outcome IN ('running', 'expired')
+            """)
+        // The finish log (`client.results` pages it) gets a row each time a job reaches a
+        // finished status it did not have (format 8: written here, no trigger; see STORE.md).
+        logFinished = try DirectStatement(db, sql: "INSERT INTO finish_log (job_seq) VALUES (?)")
+        // Before `failJob`, with its conditions, and only if the job was not failed already.
+        logFailed = try db.cachedStatement(sql: """
+            INSERT INTO finish_log (job_seq) SELECT seq FROM jobs
+            WHERE seq = ?1 AND status IS NOT 'failed' AND NOT EXISTS (SELECT 1 FROM results WHERE job_seq = ?1)
             """)
         failJob = try db.cachedStatement(sql: """
             UPDATE jobs SET status = 'failed', error = ?, completed_at = ?
@@ -358,11 +368,13 @@ private struct ChangeStatements {
                 $0.bind(3, json)
             } == 1
             if recorded {
+                // The job had no result, so it had no completed status either: it is finished now.
                 try markCompleted.execute {
                     $0.bind(1, result.status.rawValue)
                     $0.bind(2, seconds)
                     $0.bind(3, seq)
                 }
+                try logFinished.execute { $0.bind(1, seq) }
             }
             try (recorded ? completeRecordedAttempt : completeAttempt).execute {
                 $0.bind(1, seconds)
@@ -374,6 +386,7 @@ private struct ChangeStatements {
 
         case .jobFailed(let job, let error):
             guard let seq = try seq(of: job) else { return .ignored }
+            try logFailed.execute(arguments: [seq])
             try failJob.execute(arguments: [error, seconds, seq])
             settled.append(job)
             return db.changesCount == 1 ? .applied : .ignored

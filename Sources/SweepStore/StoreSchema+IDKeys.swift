@@ -34,12 +34,6 @@ extension StoreSchema {
             DROP TABLE jobs;
             ALTER TABLE new_jobs RENAME TO jobs;
             CREATE INDEX jobs_by_id_key ON jobs(id_key);
-            CREATE TRIGGER finish_log_on_status AFTER UPDATE OF status ON jobs
-                WHEN NEW.status IN ('clustered', 'censored', 'diverged', 'completed', 'failed')
-                AND NEW.status IS NOT OLD.status
-            BEGIN
-                INSERT INTO finish_log (job_seq) VALUES (NEW.seq);
-            END;
             UPDATE meta SET value = '8' WHERE key = '\(formatVersionKey)';
             """)
     }
