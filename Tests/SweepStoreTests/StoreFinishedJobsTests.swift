@@ -79,4 +79,36 @@ import Testing
             #expect(try store.finishedJobs(sweep: sweepRecord(1).id, after: 0, limit: 10).jobs.map(\.id) == [job])
         }
     }
+
+    /// Format 8 writes the log from `apply` (no trigger): one row each time a job reaches a
+    /// finished status it did not have, on every path; none for a duplicate result, a second
+    /// failure, a cancel, a retry or a start.
+    @Test func everyPathThatFinishesAJob_logsItOnce() throws {
+        try withTemporaryDirectory { dir in
+            let store = try ResultStore(path: dir + "/state.sqlite")
+            let jobs = plan(0..<4).map(\.id)
+            _ = try store.submit(sweep: sweepRecord(1), jobs: plan(0..<4))
+            func logged() throws -> [JobID] {
+                try store.finishedJobs(sweep: sweepRecord(1).id, after: 0, limit: 100).jobs.map(\.id)
+            }
+            try store.apply([.attemptStarted(job: jobs[0], number: 1, worker: workerA)], at: at(1))
+            try store.apply([
+                .resultRecorded(job: jobs[0], attempt: 1, result: clustered()),
+                .resultRecorded(job: jobs[0], attempt: 1, result: clustered(9)),  // duplicate: dropped
+                .jobFailed(job: jobs[0], error: "late"),  // has a result: not failed
+            ], at: at(2))
+            #expect(try logged() == [jobs[0]])
+            try store.apply([.jobFailed(job: jobs[1], error: "boom")], at: at(3))
+            try store.apply([.jobFailed(job: jobs[1], error: "boom again")], at: at(4))  // failed already
+            try store.apply([.jobsCancelled([jobs[2]])], at: at(5))
+            #expect(try logged() == [jobs[0], jobs[1]])
+            // A failed job's late result finishes it again; a retried job finishing too.
+            try store.apply([.resultRecorded(job: jobs[1], attempt: 1, result: clustered())], at: at(6))
+            _ = try store.retry(sweep: sweepRecord(1).id, statuses: [.cancelled], maxAttempts: nil)
+            try store.apply([.attemptStarted(job: jobs[2], number: 1, worker: workerA)], at: at(7))
+            try store.apply([.resultRecorded(job: jobs[2], attempt: 1, result: clustered())], at: at(8))
+            try store.apply([.attemptStarted(job: jobs[3], number: 1, worker: workerA)], at: at(9))
+            #expect(try logged() == [jobs[0], jobs[1], jobs[1], jobs[2]])
+        }
+    }
 }

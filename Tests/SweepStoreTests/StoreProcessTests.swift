@@ -52,7 +52,7 @@ struct StoreProcessTests {
 
     @Test(.enabled(if: TmpfsMount.unavailableReason == nil, "\(TmpfsMount.unavailableReason ?? "")"))
     func diskFull_refusesWithDiskFullErrorKeepsCommittedDataAndRecovers() throws {
-        try TmpfsMount.with(sizeKiB: 320) { mount in
+        try TmpfsMount.with(sizeKiB: 512) { mount in
             let path = mount.path + "/state.sqlite"
             let store = try ResultStore(path: path)
             var committed: [PlannedJob] = []
@@ -66,7 +66,7 @@ struct StoreProcessTests {
                     failure = error
                 }
             }
-            let error = try #require(failure, "320 KiB never filled up")
+            let error = try #require(failure, "512 KiB never filled up")
             guard case .diskFull(let sqlite) = error.reason else {
                 Issue.record("expected diskFull, got \(error)")
                 return
