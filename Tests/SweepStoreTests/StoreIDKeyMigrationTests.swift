@@ -6,8 +6,8 @@ import Testing
 
 /// Format 8 (`v8-job-id-keys`): a format-7 store (the format-1 fixture migrated up to
 /// `v7-sliced-retry`, then written as a format-7 binary writes) migrates with every row and key
-/// kept; jobs are then found by their id's integer key and id, and the finish log is written by
-/// `apply` instead of the trigger the migration drops.
+/// kept; jobs are then found by their id's integer key and id, the finish log is written by
+/// `apply` instead of the trigger the migration drops, and `sweep_jobs` has one index fewer.
 @Suite struct StoreIDKeyMigrationTests {
     /// A format-7 store at `path`: the checked-in format-1 file migrated by the migrations up to
     /// format 7, then a job finished and a job inserted with format 7's own statements (the
@@ -45,7 +45,7 @@ import Testing
         return try queries.mapValues { sql in try Row.fetchAll(db, sql: sql).map { "\($0)" } }
     }
 
-    @Test func migration_fromFormat7_keepsEveryRow_addsKeys_dropsUniqueIndexAndTrigger() throws {
+    @Test func migration_fromFormat7_keepsEveryRow_addsKeys_dropsUniqueIndexTriggerAndSpareLinkIndex() throws {
         try withTemporaryDirectory { dir in
             let path = dir + "/state.sqlite"
             try Self.makeFormat7Store(at: path)
@@ -63,6 +63,14 @@ import Testing
                 }
                 let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs'")
                 #expect(indexes == ["jobs_by_id_key"])
+                // sweep_jobs: the primary key and one unique index (job_seq, sweep_id), no other.
+                let links = try String.fetchAll(db, sql: "SELECT name FROM pragma_index_list('sweep_jobs') ORDER BY name")
+                #expect(links.count == 2, "\(links)")
+                let unique = try String.fetchAll(db, sql: """
+                    SELECT ii.name FROM pragma_index_list('sweep_jobs') il, pragma_index_info(il.name) ii
+                    WHERE il.origin = 'u' ORDER BY ii.seqno
+                    """)
+                #expect(unique == ["job_seq", "sweep_id"])
                 #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'").isEmpty)
                 #expect(try String.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
                 #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
