@@ -5,8 +5,9 @@ extension StoreSchema {
     /// time (clustered, censored, diverged, failed), so a client can follow a sweep's results page
     /// by page (`ResultStore.finishedJobs`) instead of reading every job per update.
     ///
-    /// A trigger keeps it, so no write path changes: each finishing job costs one row appended at
-    /// the end of a rowid table (no random page, no secondary index). Jobs already finished are
+    /// A trigger kept it, so no write path changed: each finishing job costs one row appended at
+    /// the end of a rowid table (no random page, no secondary index). Format 8 (`addJobIDKeys`)
+    /// drops the trigger: `apply` appends the rows itself, as the trigger did. Jobs already finished are
     /// logged in completion order. The format version stays 2: a binary without this migration
     /// refuses the file anyway (unknown migration), and nothing it reads changed meaning.
     static func addFinishLog(_ db: Database) throws {

@@ -4,7 +4,7 @@ import Testing
 @testable import SweepStore
 
 /// `finishedJobs`: a sweep's newly finished jobs in commit order, page by page, at a cost bounded
-/// by the page (the finish log kept by migration `v4-finish-log`'s trigger).
+/// by the page (the finish log of migration `v4-finish-log`, appended by `apply` since format 8).
 @Suite struct StoreFinishedJobsTests {
     @Test func pages_followCommitOrder_onlyThisSweep_andEachJobOnce() throws {
         try withTemporaryDirectory { dir in
