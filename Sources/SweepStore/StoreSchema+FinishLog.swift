@@ -6,10 +6,10 @@ extension StoreSchema {
     /// by page (`ResultStore.finishedJobs`) instead of reading every job per update.
     ///
     /// A trigger kept it, so no write path changed: each finishing job costs one row appended at
-    /// the end of a rowid table (no random page, no secondary index). Format 8 (`addJobIDKeys`)
-    /// drops the trigger: `apply` appends the rows itself, as the trigger did. Jobs already finished are
+    /// the end of a rowid table (no random page, no secondary index). Jobs already finished are
     /// logged in completion order. The format version stays 2: a binary without this migration
-    /// refuses the file anyway (unknown migration), and nothing it reads changed meaning.
+    /// refuses the file anyway (unknown migration), and nothing it reads changed meaning. Format 8
+    /// (`addJobIDKeys`) drops the trigger: `apply` appends the rows itself, by the same rule.
     static func addFinishLog(_ db: Database) throws {
         try db.execute(sql: """
             -- One row per job reaching a final status with a time; `seq` is the commit order.
