@@ -6,7 +6,8 @@ import TrainingCore
 /// and fraction of that peak of the training step for N = 500 and 5000, D = 2 and 16 (single
 /// thread), the cost of one full metric check (`ms/check`: loss and all four metrics, every pair)
 /// and of one bounded check (`ms/bounded`: a sweep job's check while no threshold is near), and
-/// whole default runs with their share of check time. Everything, the calibration included, is
+/// whole default runs with their share of check time (from runs with and without checks, and from
+/// each check timed on its own, docs/METRICS.md). Everything, the calibration included, is
 /// timed on one clock (`--clock`, default the thread's CPU time), which the output names.
 struct BenchCoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
