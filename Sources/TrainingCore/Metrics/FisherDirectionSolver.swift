@@ -69,14 +69,37 @@ final class FisherDirectionSolver {
         mean.update(repeating: 0, count: d)
         classMeans.update(repeating: 0, count: classes * d)
         classCounts.update(repeating: 0, count: classes)
-        for i in 0..<n {
-            let c = Int(labels[i])
-            classCounts[c] += 1
-            let row = rows + i * d, classMean = classMeans + c * d
-            for j in 0..<d {
-                let x = Double(row[j])
-                mean[j] += x
-                classMean[j] += x
+        if d == 1 || d == 2 {
+            // The overall sums in registers (in memory, each addition waits for the last one's
+            // store to be forwarded); each sum takes the points in the same order.
+            var m0 = 0.0, m1 = 0.0
+            var row = rows
+            for i in 0..<n {
+                let c = Int(labels[i])
+                classCounts[c] += 1
+                let classMean = classMeans + c * d
+                let x0 = Double(row[0])
+                m0 += x0
+                classMean[0] += x0
+                if d == 2 {
+                    let x1 = Double(row[1])
+                    m1 += x1
+                    classMean[1] += x1
+                }
+                row += d
+            }
+            mean[0] = m0
+            if d == 2 { mean[1] = m1 }
+        } else {
+            for i in 0..<n {
+                let c = Int(labels[i])
+                classCounts[c] += 1
+                let row = rows + i * d, classMean = classMeans + c * d
+                for j in 0..<d {
+                    let x = Double(row[j])
+                    mean[j] += x
+                    classMean[j] += x
+                }
             }
         }
         for j in 0..<d { mean[j] /= Double(n) }
