@@ -130,6 +130,12 @@ public enum DistanceKernels {
     /// `pairwise` without the neighbour search: the same sums, bit for bit, with the masks only
     /// where they exclude something (a row's own block, a segment's padded end). A masked lane
     /// adds a distance of exactly +0 to sums that are never -0, so skipping it changes nothing.
+    ///
+    /// Four rows at a time (a group never straddles two classes: segments are padded to whole
+    /// blocks, and padding rows, which take no part, come after a segment's real rows): each
+    /// column block is loaded once for the four, the four square roots are independent chains
+    /// (one row's chain alone left the core waiting on its latency), and the column's sum takes
+    /// the four rows' distances in ascending row order, as four passes of one row would add them.
     private static func classSumsOnly(
         points: UnsafePointer<Float>, depth: Int, columns: Int, valid: UnsafePointer<Float>,
         columnClass: UnsafePointer<Int32>, segmentStart: UnsafePointer<Int>, classes: Int,
@@ -138,35 +144,72 @@ public enum DistanceKernels {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(classes, 1)) { ends in
             guard let endPointer = ends.baseAddress else { return }
             segmentEnds(valid: valid, columns: columns, segmentStart: segmentStart, classes: classes, into: endPointer)
-            for i in 0..<columns where valid[i] != 0 {
-                let ownClass = Int(columnClass[i])
-                let ownBlock = i / lanes * lanes
+            var i0 = 0
+            while i0 + 3 < columns {
+                // Real rows are a prefix of the group (padding follows a segment's real columns).
+                let live = valid[i0 + 3] != 0 ? 4 : valid[i0 + 2] != 0 ? 3 : valid[i0 + 1] != 0 ? 2 : valid[i0] != 0 ? 1 : 0
+                guard live > 0 else {
+                    i0 += 4
+                    continue
+                }
+                let ownClass = Int(columnClass[i0])
+                let ownBlock = i0 / lanes * lanes
                 let columnSum = columnSums + ownClass * columns
                 for c in 0..<classes {
                     let realEnd = ends[c]
                     var base = Swift.max(segmentStart[c], ownBlock)
-                    var rowSum = Vector.zero
+                    var s0 = Vector.zero, s1 = Vector.zero, s2 = Vector.zero, s3 = Vector.zero
                     while base < realEnd {
-                        var d2 = Vector.zero
+                        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
                         for m in 0..<depth {
-                            let row = points + m * columns
-                            let diff = load(row + base) - Vector(repeating: row[i])
-                            multiplyAdd(&d2, diff, diff)
+                            let p = points + m * columns
+                            let column = load(p + base)
+                            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i0 + 1])
+                            let e2 = column - Vector(repeating: p[i0 + 2]), e3 = column - Vector(repeating: p[i0 + 3])
+                            multiplyAdd(&d0, e0, e0)
+                            multiplyAdd(&d1, e1, e1)
+                            multiplyAdd(&d2, e2, e2)
+                            multiplyAdd(&d3, e3, e3)
                         }
                         if base == ownBlock || base + lanes > realEnd {
-                            var excluded = load(valid + base) .== Vector.zero
+                            let padding = load(valid + base) .== Vector.zero
+                            var x0 = padding, x1 = padding, x2 = padding, x3 = padding
                             if base == ownBlock {
-                                excluded = excluded .| (laneIndex .<= IntVector(repeating: Int32(i - base)))
+                                x0 = x0 .| (laneIndex .<= IntVector(repeating: Int32(i0 - base)))
+                                x1 = x1 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 1 - base)))
+                                x2 = x2 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 2 - base)))
+                                x3 = x3 .| (laneIndex .<= IntVector(repeating: Int32(i0 + 3 - base)))
                             }
-                            d2.replace(with: Vector.zero, where: excluded)
+                            d0.replace(with: Vector.zero, where: x0)
+                            d1.replace(with: Vector.zero, where: x1)
+                            d2.replace(with: Vector.zero, where: x2)
+                            d3.replace(with: Vector.zero, where: x3)
                         }
-                        let root = FastMath.squareRoot(d2)
-                        rowSum += root
-                        store(load(columnSum + base) + root, columnSum + base)
+                        let r0 = FastMath.squareRoot(d0), r1 = FastMath.squareRoot(d1)
+                        let r2 = FastMath.squareRoot(d2), r3 = FastMath.squareRoot(d3)
+                        var total = load(columnSum + base) + r0
+                        s0 += r0
+                        if live > 1 {
+                            total += r1
+                            s1 += r1
+                        }
+                        if live > 2 {
+                            total += r2
+                            s2 += r2
+                        }
+                        if live > 3 {
+                            total += r3
+                            s3 += r3
+                        }
+                        store(total, columnSum + base)
                         base += lanes
                     }
-                    classSums[i * classes + c] = horizontalSum(rowSum)
+                    classSums[i0 * classes + c] = horizontalSum(s0)
+                    if live > 1 { classSums[(i0 + 1) * classes + c] = horizontalSum(s1) }
+                    if live > 2 { classSums[(i0 + 2) * classes + c] = horizontalSum(s2) }
+                    if live > 3 { classSums[(i0 + 3) * classes + c] = horizontalSum(s3) }
                 }
+                i0 += 4
             }
         }
         for i in 0..<columns where valid[i] != 0 {

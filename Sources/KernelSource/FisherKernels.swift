@@ -45,6 +45,32 @@ extension FisherKernels {
         classMeans: UnsafePointer<Double>, scatter: UnsafeMutablePointer<Double>, stride ld: Int,
         centred: UnsafeMutablePointer<Double>, chunk: Int
     ) {
+        if d == 1 || d == 2 {
+            // Two coordinates: the tiles would multiply a row's 16 columns to keep 2, so each
+            // element gets its own register; the same products added in the same order.
+            let two = d == 2
+            var s00 = scatter[0], s01 = two ? scatter[1] : 0, s10 = two ? scatter[ld] : 0, s11 = two ? scatter[ld + 1] : 0
+            var row = rows
+            for i in 0..<n {
+                let mean = classMeans + Int(labels[i]) * d
+                let c0 = Double(row[0]) - mean[0]
+                s00 = s00 + c0 * c0
+                if two {
+                    let c1 = Double(row[1]) - mean[1]
+                    s01 = s01 + c0 * c1
+                    s10 = s10 + c1 * c0
+                    s11 = s11 + c1 * c1
+                }
+                row += d
+            }
+            scatter[0] = s00
+            if two {
+                scatter[1] = s01
+                scatter[ld] = s10
+                scatter[ld + 1] = s11
+            }
+            return
+        }
         let width = 2 * doubleLanes
         // The tiles read each centred row up to D rounded up to `width` (within `stride`); the
         // part past D is zero, written once per call, since only the first D are ever rewritten.

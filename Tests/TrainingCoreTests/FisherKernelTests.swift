@@ -60,7 +60,7 @@ import Testing
         return l
     }
 
-    @Test(arguments: KernelFamily.allCases, [(5, 1), (9, 2), (40, 3), (130, 7), (70, 33), (150, 70)] as [(Int, Int)])
+    @Test(arguments: KernelFamily.allCases, [(5, 1), (9, 2), (300, 1), (500, 2), (40, 3), (130, 7), (70, 33), (150, 70)] as [(Int, Int)])
     func scatterAndCholesky_areBitIdenticalToTheScalarLoops(_ family: KernelFamily, _ size: (n: Int, d: Int)) {
         guard runnable(family) else { return }
         let (n, d) = size

@@ -67,7 +67,7 @@ import Testing
         return skipping.checkWork
     }
 
-    @Test(arguments: [1, 2, 3, 4] as [UInt64], [2, 3, 16, 128])
+    @Test(arguments: [1, 2, 3, 4] as [UInt64], [2, 3, 5, 16, 128])
     func boundedChecks_recordTheSameTimesToCluster_fastPoints(_ seed: UInt64, _ dimension: Int) throws {
         _ = try Self.compare(Self.config(seed: seed, dimension: dimension))
     }

@@ -13,6 +13,9 @@ public struct CheckWork: Equatable, Sendable {
     /// Rows whose vote was settled by counting instead of a search: their own class provably
     /// could not win it, or no other class could (`DistanceKernels.countWithinBound`).
     public var knnRowsProven = 0
+    /// Seconds the checks took on `ExperimentRun.checkClock` (0 when it is nil): `bench core`
+    /// reads the checks' own cost from it rather than from the difference of two noisy runs.
+    public var seconds = 0.0
 
     public init() {}
 }

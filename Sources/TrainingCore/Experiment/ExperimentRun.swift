@@ -19,6 +19,9 @@ public struct ExperimentRun: Sendable {
     /// check; skipped values are NaN. Times to cluster and `final` are identical either way
     /// (`MetricSkippingTests`).
     public var recordsFullCurve: Bool = true
+    /// When set, every metric check is timed on this clock (`CheckWork.seconds`); two clock reads
+    /// per check, so only benchmarks set it.
+    public var checkClock: BenchmarkClock?
 
     /// Validates `config` and, when given, that `initialState` fits it (else draws one from the seed).
     public init(config: ExperimentConfig, initialState: ModelState? = nil) throws(ExperimentError) {
@@ -59,6 +62,7 @@ public struct ExperimentRun: Sendable {
         var status = RunStatus.censored
         var aborted = false
         var epoch = 0
+        var checkSeconds = 0.0
 
         func threshold(of metric: ClusterMetric) -> Double {
             metric == criterion ? config.effectiveThreshold : metric.defaultThreshold
@@ -74,9 +78,11 @@ public struct ExperimentRun: Sendable {
             let needed = recordsFullCurve ? allMetrics : allMetrics.filter { reached[$0] == nil }
             var thresholds: [ClusterMetric: Double] = [:]
             if !recordsFullCurve { for metric in needed { thresholds[metric] = threshold(of: metric) } }
+            let checkStart = checkClock?.now()
             let values = evaluator.evaluate(
                 points: engine.points, stride: engine.paddedCount, loss: recordsFullCurve ? engine.loss() : .nan,
                 metrics: needed, thresholds: thresholds)
+            if let checkClock, let checkStart { checkSeconds += checkClock.now() - checkStart }
             let record = CheckRecord(epoch: epoch, seconds: elapsed(), values: values)
             curve.append(record)
             for metric in ClusterMetric.allCases where reached[metric] == nil {
@@ -115,6 +121,7 @@ public struct ExperimentRun: Sendable {
         // What that check computed is already the exact value.
         var work = evaluator.work
         work.checks = curve.count
+        work.seconds = checkSeconds
         if !recordsFullCurve, status != .diverged, let last = curve.last, last.epoch == epoch {
             let missing = Set(ClusterMetric.allCases.filter { last.values[$0].isNaN })
             var values = missing.isEmpty

@@ -185,8 +185,16 @@ final class ClusterEvaluator {
                 target[j] = i >= 0 ? source[i] : 0
             }
         }
+        // Row-major copy, walking pointers (index products with overflow checks cost more than
+        // the copy at D = 2).
+        var target = rows
         for i in 0..<count {
-            for k in 0..<dimension { rows[i * dimension + k] = points[k * stride + i] }
+            var source = points + i
+            for _ in 0..<dimension {
+                target.pointee = source.pointee
+                target += 1
+                source += stride
+            }
         }
         let needsKNN = metrics.contains(.knnAccuracy)
         var silhouette = Double.nan, knnAccuracy = Double.nan

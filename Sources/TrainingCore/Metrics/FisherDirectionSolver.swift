@@ -31,6 +31,11 @@ final class FisherDirectionSolver {
     /// `classes x D`: `M = L^-1 [sqrt(n_c) (mu_c - mu)]`, column c at row c; `D`: scratch.
     private let whitened: UnsafeMutablePointer<Double>
     private let scratch: UnsafeMutablePointer<Double>
+    /// `classes x classes`: the Gram matrix of `whitened`'s columns, then in place its eigenvalues
+    /// (`SymmetricEigen.decompose`); its eigenvectors; `classes`: their order, largest first.
+    private let gram: UnsafeMutablePointer<Double>
+    private let eigenVectors: UnsafeMutablePointer<Double>
+    private let eigenOrder: UnsafeMutablePointer<Int>
 
     init(dimension: Int, classes: Int, kernels: KernelTable) {
         self.dimension = dimension
@@ -49,6 +54,9 @@ final class FisherDirectionSolver {
         centred = .allocate(capacity: Self.chunk * stride)
         whitened = .allocate(capacity: max(classes, 1) * d)
         scratch = .allocate(capacity: d)
+        gram = .allocate(capacity: max(classes * classes, 1))
+        eigenVectors = .allocate(capacity: max(classes * classes, 1))
+        eigenOrder = .allocate(capacity: max(classes, 1))
     }
 
     deinit {
@@ -61,6 +69,9 @@ final class FisherDirectionSolver {
         centred.deallocate()
         whitened.deallocate()
         scratch.deallocate()
+        gram.deallocate()
+        eigenVectors.deallocate()
+        eigenOrder.deallocate()
     }
 
     /// The overall and class means of `rows` (`N x D` row-major) into `mean` and `classMeans`.
@@ -69,14 +80,37 @@ final class FisherDirectionSolver {
         mean.update(repeating: 0, count: d)
         classMeans.update(repeating: 0, count: classes * d)
         classCounts.update(repeating: 0, count: classes)
-        for i in 0..<n {
-            let c = Int(labels[i])
-            classCounts[c] += 1
-            let row = rows + i * d, classMean = classMeans + c * d
-            for j in 0..<d {
-                let x = Double(row[j])
-                mean[j] += x
-                classMean[j] += x
+        if d == 1 || d == 2 {
+            // The overall sums in registers (in memory, each addition waits for the last one's
+            // store to be forwarded); each sum takes the points in the same order.
+            var m0 = 0.0, m1 = 0.0
+            var row = rows
+            for i in 0..<n {
+                let c = Int(labels[i])
+                classCounts[c] += 1
+                let classMean = classMeans + c * d
+                let x0 = Double(row[0])
+                m0 += x0
+                classMean[0] += x0
+                if d == 2 {
+                    let x1 = Double(row[1])
+                    m1 += x1
+                    classMean[1] += x1
+                }
+                row += d
+            }
+            mean[0] = m0
+            if d == 2 { mean[1] = m1 }
+        } else {
+            for i in 0..<n {
+                let c = Int(labels[i])
+                classCounts[c] += 1
+                let row = rows + i * d, classMean = classMeans + c * d
+                for j in 0..<d {
+                    let x = Double(row[j])
+                    mean[j] += x
+                    classMean[j] += x
+                }
             }
         }
         for j in 0..<d { mean[j] /= Double(n) }
@@ -108,24 +142,40 @@ final class FisherDirectionSolver {
             for j in 0..<d { column[j] = weight * (classMeans[c * d + j] - mean[j]) }
             Self.forwardSubstitute(factor, d, ld, column)
         }
-        var gram = [Double](repeating: 0, count: classes * classes)
+        var finite = true
         for a in 0..<classes {
             for b in 0..<classes {
                 var s = 0.0
                 for j in 0..<d { s += whitened[a * d + j] * whitened[b * d + j] }
                 gram[a * classes + b] = s
+                finite = finite && s.isFinite
             }
         }
-        let eigen = SymmetricEigen(matrix: gram, size: classes)
-        let largest = eigen.values.first ?? 0
+        // In place, allocating nothing; the same rotations and order as `SymmetricEigen(matrix:)`,
+        // which stays the path for a non-finite matrix (whose order a sort may give differently).
+        let eigen: (values: [Double], vectors: [[Double]])? = finite
+            ? nil
+            : { let e = SymmetricEigen(matrix: Array(UnsafeBufferPointer(start: gram, count: classes * classes)), size: classes)
+                return (e.values, e.vectors) }()
+        if finite { SymmetricEigen.decompose(gram, size: classes, vectors: eigenVectors, order: eigenOrder) }
+        func value(_ k: Int) -> Double {
+            if let eigen { return eigen.values[k] }
+            let o = eigenOrder[k]
+            return gram[o * classes + o]
+        }
+        func vector(_ k: Int, _ c: Int) -> Double {
+            if let eigen { return eigen.vectors[k][c] }
+            return eigenVectors[c * classes + eigenOrder[k]]
+        }
+        let largest = classes > 0 ? value(0) : 0
         directionCount = 0
         for k in 0..<min(classes - 1, d) {
-            let lambda = eigen.values[k]
+            let lambda = value(k)
             guard lambda > 1e-12 * largest, lambda > 0 else { break }
             let u = directions + k * d
             u.update(repeating: 0, count: d)
             for c in 0..<classes {
-                let coefficient = eigen.vectors[k][c] / lambda.squareRoot()
+                let coefficient = vector(k, c) / lambda.squareRoot()
                 let column = whitened + c * d
                 for j in 0..<d { u[j] += coefficient * column[j] }
             }

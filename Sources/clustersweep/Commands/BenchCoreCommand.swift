@@ -6,7 +6,8 @@ import TrainingCore
 /// and fraction of that peak of the training step for N = 500 and 5000, D = 2 and 16 (single
 /// thread), the cost of one full metric check (`ms/check`: loss and all four metrics, every pair)
 /// and of one bounded check (`ms/bounded`: a sweep job's check while no threshold is near), and
-/// whole default runs with their share of check time. Everything, the calibration included, is
+/// whole default runs with their share of check time (from runs with and without checks, and from
+/// each check timed on its own, docs/METRICS.md). Everything, the calibration included, is
 /// timed on one clock (`--clock`, default the thread's CPU time), which the output names.
 struct BenchCoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -94,8 +95,8 @@ struct BenchCoreCommand: ParsableCommand {
             print(String(format: "whole default run (D=2, seed %llu): %@ after %d epochs (lda_silhouette at %@), %.4f ms/epoch incl. checks, %.4f without: checks %.0f%% of the run",
                          seed, s.status.rawValue, s.epochsRun, lda, r.msPerEpochWithChecks, r.msPerEpochWithoutChecks, 100 * r.checkShare))
             let w = r.checkWork
-            print(String(format: "  %d checks: silhouette passes %d (bounded below threshold %d), LDA passes %d (bounded %d), kNN rows %.0f per check searched and %.0f settled by counting (stopped early %d)",
-                         w.checks, w.silhouettePasses, w.silhouetteBounded, w.ldaPasses, w.ldaBounded,
+            print(String(format: "  %d checks, %.1f us each (timed around each check, best run; %.1f%% of the run): silhouette passes %d (bounded below threshold %d), LDA passes %d (bounded %d), kNN rows %.0f per check searched and %.0f settled by counting (stopped early %d)",
+                         w.checks, r.microsecondsPerCheck, 100 * r.timedCheckShare, w.silhouettePasses, w.silhouetteBounded, w.ldaPasses, w.ldaBounded,
                          Double(w.knnRows) / Double(max(w.checks, 1)), Double(w.knnRowsProven) / Double(max(w.checks, 1)),
                          w.knnStoppedEarly))
         }
