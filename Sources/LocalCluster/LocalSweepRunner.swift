@@ -49,7 +49,7 @@ public struct LocalSweepRunner {
         public var alreadyDone: Int
         /// The report's verdict sentences (`SweepReport.verdicts`), in order.
         public var verdicts: [String]
-        /// Failed jobs re-queued by `retryFailed`.
+        /// Jobs re-queued by `retryFailed`: the failed ones (and the cancelled ones of a cancelled sweep, which it resumes).
         public var retried: Int
         /// The failed jobs' last errors (up to 5, plan order): what the terminal shows.
         public var failures: [(job: JobID, error: String)]
@@ -123,8 +123,11 @@ public struct LocalSweepRunner {
         logger.info("sweep submitted", metadata: ["sweep": "\(submitted.sweep)", "jobs": "\(submitted.totalJobs)"])
         var retried = 0
         if configuration.retryFailed {
+            // A cancelled sweep's failed jobs would never run in it: `--retry-failed` resumes it
+            // (its cancelled jobs come back too), which is what asking to run them again means here.
+            let cancelled = try Self.status(of: submitted.sweep, client: client).sweep.cancelled
             do {
-                retried = try client.retry(submitted.sweep, failed: true, cancelled: false).requeued
+                retried = try client.retry(submitted.sweep, failed: true, cancelled: cancelled).requeued
             } catch {
                 throw .client(error)
             }

@@ -109,6 +109,28 @@ struct SweepLifecycleTests {
         let report = try ReportFile(at: out.appendingPathComponent("report.json"))
         #expect(report.jobs.allSatisfy { $0.attempts == 2 && $0.status == "completed" })
     }
+
+    @Test func localRun_retryFailed_resumesACancelledSweep() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("local.yaml")
+        try Self.failingSweep("local", jobs: 3, failAttempts: 1, maxAttempts: 1).write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let first = try runCommand(["run", file.path, "--workers", "1", "--out", out.path], in: dir, timeout: 120)
+        #expect(first.status == 1)
+        // Cancelled afterwards (as `clustersweep cancel` through a coordinator on the file would).
+        let statePath = out.appendingPathComponent("state.sqlite").path
+        do {
+            let store = try ResultStore(path: statePath)
+            let sweep = try #require(try store.sweeps().first)
+            try store.apply([.sweepCancelled(sweep.id)], at: Date())
+        }
+        let retried = try runCommand(["run", file.path, "--workers", "1", "--out", out.path, "--retry-failed"], in: dir, timeout: 120)
+        #expect(retried.status == 0, "stdout: \(retried.stdout) stderr: \(retried.stderr)")
+        #expect(retried.stdout.contains("3 failed before, run again"), "stdout: \(retried.stdout)")
+        let record = try #require(try ResultStore(path: statePath, readOnly: true).sweeps().first)
+        #expect(!record.cancelled && record.finishedAt != nil)
+    }
 }
 
 extension SweepLifecycleTests {

@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
             Starts a coordinator with its store in DIR (state.sqlite), spawns local worker \
             processes, shows progress, and writes report.json, report.html and report.csv to DIR. \
             Run it again on the same DIR to resume: only what is missing runs; --retry-failed also \
-            runs the jobs that failed before again. Ctrl-C stops cleanly and keeps every finished \
+            runs the jobs that failed before again (and resumes the sweep if it was cancelled). Ctrl-C stops cleanly and keeps every finished \
             result. Each worker's log is DIR/worker-N.log. Exit status: 0 when every job completed, \
             1 when any failed or on error.
             """)
