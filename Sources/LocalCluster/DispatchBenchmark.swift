@@ -111,20 +111,6 @@ public struct DispatchBenchmark {
     }
 
     /// Why the benchmark could not run.
-    public enum Failure: Error, Sendable, CustomStringConvertible {
-        case setUp(String)
-        case client(SweepClientError)
-        case store(String)
-
-        public var description: String {
-            switch self {
-            case .setUp(let reason): "bench dispatch: \(reason)"
-            case .client(let error): "bench dispatch: \(error)"
-            case .store(let reason): "bench dispatch: cannot read the store: \(reason)"
-            }
-        }
-    }
-
     public let configuration: Configuration
     public let logger: Logger
 
@@ -134,14 +120,9 @@ public struct DispatchBenchmark {
     }
 
     /// Runs the benchmark on a temporary store, removed afterwards.
-    public func run() throws(Failure) -> Result {
+    public func run() throws(BenchmarkFailure) -> Result {
         let c = configuration
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clustersweep-bench-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .setUp("cannot create \(directory.path): \(error.localizedDescription)")
-        }
+        let directory = try BenchmarkFailure.scratchDirectory(for: "dispatch")
         defer { try? FileManager.default.removeItem(at: directory) }
         let statePath = directory.appendingPathComponent("state.sqlite").path
 
@@ -194,7 +175,7 @@ public struct DispatchBenchmark {
             do {
                 records = try ResultStore(path: statePath, readOnly: true).jobRecords(sweep: sweep)
             } catch {
-                throw Failure.store("\(error)")
+                throw BenchmarkFailure.store("\(error)")
             }
             let check = Self.verify(records)
             let busyWorkers = pids.dropFirst().map(ProcessMemory.residentBytes)
@@ -222,7 +203,7 @@ public struct DispatchBenchmark {
                 dispatchCPUSeconds: dispatchCPU, bareLoop: bareLoop,
                 busyCoordinatorBytes: busyCoordinator, busyWorkerBytes: busyWorkers, singleJobSeconds: singleSeconds,
                 statusRoundTripSeconds: statusSeconds)
-        } catch let failure as Failure {
+        } catch let failure as BenchmarkFailure {
             throw failure
         } catch let error as SweepClientError {
             throw .client(error)

@@ -81,16 +81,6 @@ public struct ReportBenchmark {
     }
 
     /// Why the benchmark could not run.
-    public enum Failure: Error, Sendable, CustomStringConvertible {
-        case setUp(String)
-
-        public var description: String {
-            switch self {
-            case .setUp(let reason): "bench report: \(reason)"
-            }
-        }
-    }
-
     public let configuration: Configuration
     private let logger: Logger
 
@@ -100,7 +90,7 @@ public struct ReportBenchmark {
     }
 
     /// Runs the benchmark in a temporary directory, removed afterwards.
-    public func run() throws(Failure) -> Result {
+    public func run() throws(BenchmarkFailure) -> Result {
         let c = configuration
         let directory = c.directory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("clustersweep-bench-report-\(UUID().uuidString)")
@@ -147,7 +137,7 @@ public struct ReportBenchmark {
     }
 
     /// Pages through the whole sweep with `client.report_page`, timing each request.
-    private static func pageRoundTrips(_ sweep: SweepID, endpoint: String) throws(Failure) -> [Double] {
+    private static func pageRoundTrips(_ sweep: SweepID, endpoint: String) throws(BenchmarkFailure) -> [Double] {
         var seconds: [Double] = []
         do throws(SweepClientError) {
             let client = try SweepClient(endpoint: endpoint, timeoutSeconds: 60)
@@ -165,7 +155,7 @@ public struct ReportBenchmark {
         return seconds.sorted()
     }
 
-    private func measure(_ source: String, arguments: [String], output: URL) throws(Failure) -> Run {
+    private func measure(_ source: String, arguments: [String], output: URL) throws(BenchmarkFailure) -> Run {
         guard let figures = ChildRun.run(configuration.executable.path, arguments) else {
             throw .setUp("cannot start \(configuration.executable.path)")
         }

@@ -25,9 +25,9 @@ public struct RequestReplyBenchmark: Sendable {
         self.executable = executable
     }
 
-    /// Runs the loop; throws `DispatchBenchmark.Failure.setUp` when a peer cannot start or the loop
+    /// Runs the loop; throws `BenchmarkFailure.setUp` when a peer cannot start or the loop
     /// does not finish in time.
-    public func run() throws(DispatchBenchmark.Failure) -> RequestReplyLoop.Figures {
+    public func run() throws(BenchmarkFailure) -> RequestReplyLoop.Figures {
         let context: ZMQContext
         let router: ZMQSocket
         let endpoint: String

@@ -64,31 +64,14 @@ public struct RetryBenchmark {
         }
     }
 
-    public enum Failure: Error, CustomStringConvertible {
-        case setUp(String)
-        case client(SweepClientError)
-
-        public var description: String {
-            switch self {
-            case .setUp(let text): "bench retry: \(text)"
-            case .client(let error): "bench retry: \(error)"
-            }
-        }
-    }
-
     public let configuration: Configuration
 
     public init(configuration: Configuration) {
         self.configuration = configuration
     }
 
-    public func run() throws(Failure) -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clustersweep-bench-retry-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .setUp("cannot create \(directory.path): \(error.localizedDescription)")
-        }
+    public func run() throws(BenchmarkFailure) -> Result {
+        let directory = try BenchmarkFailure.scratchDirectory(for: "retry")
         defer { try? FileManager.default.removeItem(at: directory) }
         let statePath = directory.appendingPathComponent("state.sqlite").path
         let copyPath = directory.appendingPathComponent("copy.sqlite").path
@@ -135,12 +118,12 @@ public struct RetryBenchmark {
             while true {
                 counts = try client.sweepStatus(sweep.id).sweep.counts
                 if counts.finished == counts.total { break }
-                if let error = poller.error { throw Failure.setUp("the status poller failed: \(error)") }
+                if let error = poller.error { throw BenchmarkFailure.setUp("the status poller failed: \(error)") }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             let runSeconds = (ContinuousClock.now - start).seconds
             let taken = poller.stop()
-            if let error = taken.error { throw Failure.setUp("the status poller failed: \(error)") }
+            if let error = taken.error { throw BenchmarkFailure.setUp("the status poller failed: \(error)") }
             // Last, so its memory (every re-queued job read back at once) is not in the peak above.
             let copy = try ResultStore(path: copyPath)
             let oneTransactionStart = ContinuousClock.now
@@ -152,7 +135,7 @@ public struct RetryBenchmark {
                 peakResidentBytes: taken.peakResidentBytes, residentBytesBefore: residentBefore, statusCalls: taken.latencies.count,
                 slowestStatusSeconds: taken.slowest, p99StatusSeconds: taken.p99,
                 busyNotices: busy.notices, oneTransactionSeconds: oneTransactionSeconds, pendingAfter: pending)
-        } catch let failure as Failure {
+        } catch let failure as BenchmarkFailure {
             throw failure
         } catch let error as SweepClientError {
             throw .client(error)

@@ -51,31 +51,14 @@ public struct SubmitBenchmark {
         }
     }
 
-    public enum Failure: Error, CustomStringConvertible {
-        case setUp(String)
-        case client(SweepClientError)
-
-        public var description: String {
-            switch self {
-            case .setUp(let text): "bench submit: \(text)"
-            case .client(let error): "bench submit: \(error)"
-            }
-        }
-    }
-
     public let configuration: Configuration
 
     public init(configuration: Configuration) {
         self.configuration = configuration
     }
 
-    public func run() throws(Failure) -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clustersweep-bench-submit-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .setUp("cannot create \(directory.path): \(error.localizedDescription)")
-        }
+    public func run() throws(BenchmarkFailure) -> Result {
+        let directory = try BenchmarkFailure.scratchDirectory(for: "submit")
         defer { try? FileManager.default.removeItem(at: directory) }
         let statePath = directory.appendingPathComponent("state.sqlite").path
         let (logger, busy) = BusyNoticeCounter.logger(label: "clustersweep.coordinator")
@@ -106,7 +89,7 @@ public struct SubmitBenchmark {
             Thread.sleep(forTimeInterval: configuration.settleSeconds)
             let status = try client.sweepStatus(submitted.sweep).sweep
             let taken = poller.stop()
-            if let error = taken.error { throw Failure.setUp("the status poller failed: \(error)") }
+            if let error = taken.error { throw BenchmarkFailure.setUp("the status poller failed: \(error)") }
             let storeBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
                 let attributes = try? FileManager.default.attributesOfItem(atPath: statePath + suffix)
                 return total + ((attributes?[.size] as? Int) ?? 0)
@@ -120,7 +103,7 @@ public struct SubmitBenchmark {
                 slowestStatusSeconds: taken.slowest, slowestStatusDuringSubmitSeconds: taken.marked.max() ?? 0,
                 p99StatusSeconds: taken.p99, peakResidentBytes: taken.peakResidentBytes, storeBytes: storeBytes, plannedJobs: planned,
                 pendingJobs: status.counts.pending, busyNotices: busy.notices, cancelSeconds: cancelSeconds)
-        } catch let failure as Failure {
+        } catch let failure as BenchmarkFailure {
             throw failure
         } catch let error as SweepClientError {
             throw .client(error)

@@ -112,6 +112,10 @@ extension Scheduler {
     /// Whether the scheduler holds `job` in memory (a restarted one holds only open jobs).
     public func holds(_ job: JobID) -> Bool { jobIndex[job] != nil }
 
+    /// The sweeps a retry is still re-queueing, in submission order (what a restarted loop
+    /// carries on).
+    public var requeueingSweeps: [SweepID] { sweeps.filter(\.requeueing).map(\.id) }
+
     /// Whether the scheduler holds `job` as one of `sweep`'s jobs.
     public func holds(_ job: JobID, in sweep: SweepID) -> Bool {
         guard let j = jobIndex[job], let s = sweepIndex[sweep] else { return false }

@@ -157,12 +157,8 @@ public final class CoordinatorService: Sendable {
         if !loop.deletions.isEmpty {
             logger.info("resuming sweep deletions", metadata: ["sweeps": "\(loop.deletions.count)"])
         }
-        // So do retries it was re-queueing (`restore` kept their sweeps open).
-        do {
-            loop.retries = try store.retriesInProgress().map(\.sweep)
-        } catch {
-            throw .storeUnavailable(error)
-        }
+        // So do the retries it was re-queueing: `restore` read them into the scheduler.
+        loop.retries = loop.scheduler.requeueingSweeps
         if !loop.retries.isEmpty {
             logger.info("resuming retries", metadata: ["sweeps": "\(loop.retries.count)"])
         }

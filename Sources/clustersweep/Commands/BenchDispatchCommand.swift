@@ -67,7 +67,7 @@ struct BenchDispatchCommand: ParsableCommand {
         do {
             result = try DispatchBenchmark(configuration: configuration, logger: Logger(label: "clustersweep.coordinator")).run()
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure("bench dispatch: \(error)")
         }
         dashboard.stop()
         for line in result.lines { print(line) }

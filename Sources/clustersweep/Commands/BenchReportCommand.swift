@@ -53,7 +53,7 @@ struct BenchReportCommand: ParsableCommand {
         do {
             result = try ReportBenchmark(configuration: configuration, logger: Logger(label: "clustersweep.coordinator")).run()
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure("bench report: \(error)")
         }
         for line in result.lines { print(line) }
         guard result.verified else {

@@ -41,7 +41,7 @@ struct BenchRetryCommand: ParsableCommand {
         do {
             result = try RetryBenchmark(configuration: configuration).run()
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure("bench retry: \(error)")
         }
         for line in result.lines { print(line) }
     }

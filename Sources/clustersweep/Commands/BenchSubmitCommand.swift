@@ -29,7 +29,7 @@ struct BenchSubmitCommand: ParsableCommand {
         do {
             result = try SubmitBenchmark(configuration: configuration).run()
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure("bench submit: \(error)")
         }
         for line in result.lines { print(line) }
     }
