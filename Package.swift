@@ -5,8 +5,9 @@
 //   CZeroMQ       the libzmq system library; only ZeroMQ imports it
 //   ZeroMQ        -> CZeroMQ                       safe sockets, messages, poller, CURVE
 //   TrainingCore  -> Kernels*, CCPUID (no I/O)     data, MLP, optimizers, metrics, time-to-cluster
-//   Kernels*      (no dependencies)                the same kernel sources (Sources/KernelSource),
+//   Kernels*      -> CPrefetch                     the same kernel sources (Sources/KernelSource),
 //                                                  compiled per x86-64 level; chosen by CPUID
+//   CPrefetch     (C header)                       a software prefetch hint; only the kernels use it
 //   CCPUID        (C header)                       the CPUID/XGETBV queries; only TrainingCore uses it
 //   CSQLiteTuning (C header)                       sqlite3_config before SQLite starts; only SweepStore uses it
 //   Charts        (no dependencies)                SVG charts: scatter, lines, bands, step curves
@@ -37,13 +38,14 @@ let swiftSettings: [SwiftSetting] = [
 /// symlinks to them), compiled for one x86-64 level. `-target-cpu` needs `unsafeFlags`, which
 /// SwiftPM allows in a root package. TrainingCore picks the widest family the CPU runs (CPUID) at
 /// start-up, so the release binary is portable; README "Speed and CPU flags" has the measurements.
+/// CPrefetch gives them the one instruction Swift cannot emit (a prefetch hint).
 func kernelFamily(_ name: String, cpu: String?, defines: [String]) -> Target {
     var settings = swiftSettings + defines.map { SwiftSetting.define($0) }
     if let cpu { settings.append(.unsafeFlags(["-target-cpu", cpu])) }
     // Optimised in debug builds too: the tests train real runs on these kernels, which are ~50x
     // slower at -Onone, and the three small targets compile in seconds either way.
     settings.append(.unsafeFlags(["-O"], .when(configuration: .debug)))
-    return .target(name: name, swiftSettings: settings)
+    return .target(name: name, dependencies: ["CPrefetch"], swiftSettings: settings)
 }
 
 let package = Package(
@@ -68,6 +70,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: swiftSettings),
         .target(name: "CCPUID"),
+        .target(name: "CPrefetch"),
         kernelFamily("KernelsAVX512", cpu: "skylake-avx512", defines: ["KERNELS_AVX512", "KERNELS_FMA"]),
         kernelFamily("KernelsAVX2", cpu: "haswell", defines: ["KERNELS_AVX2", "KERNELS_FMA"]),
         kernelFamily("KernelsBaseline", cpu: nil, defines: []),

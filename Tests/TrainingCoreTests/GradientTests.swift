@@ -74,4 +74,46 @@ import Testing
         let expected = reference.loss(parameters: parameters, points: points, labels: labels)
         #expect(abs(engine.loss() - expected) < 1e-5 * max(1, expected))
     }
+
+    /// Rows 4 KiB apart (N >= 1024) and more than 64 inputs: the forward pass prefetches the next
+    /// strip's rows there (DenseKernels.forward). The loss and sampled gradients still match the
+    /// double-precision reference.
+    @Test(arguments: KernelFamily.allCases)
+    func prefetchedWideInputs_matchTheDoublePrecisionReference(_ family: KernelFamily) throws {
+        guard runnable(family) else { return }
+        var config = tinyConfig(points: 1100, dimension: 80, hidden: [16])
+        config.seed = 11
+        let state = try ExperimentRun(config: config).initialState
+        let scale = config.resolved().effectiveInputScale
+        let engine = TrainingEngine(config: config.resolved(), kernels: family)
+        #expect(engine.paddedCount * MemoryLayout<Float>.stride >= 4096)
+        let parameters = state.layers.flatMap { $0.weights.flatMap { $0 } + $0.bias }
+        let points = state.points.flatMap { $0.map { Float($0 * scale) } }
+        engine.load(points: points, labels: state.labels.map(Int32.init), parameters: parameters)
+        let reference = ReferenceNetwork(shape: engine.shape, activation: .tanh)
+        let (p, x, labels) = (parameters.map(Double.init), points.map(Double.init), state.labels)
+        let expected = reference.loss(parameters: p, points: x, labels: labels)
+        #expect(abs(engine.loss() - expected) < 1e-5 * max(1, expected))
+
+        engine.computeGradients()
+        let weightGradient = engine.gradientArray().map(Double.init)
+        let pointGradient = engine.pointGradientRows().map(Double.init)
+        var rng = SeededGenerator(seed: 3)
+        for _ in 0..<6 {
+            let i = Int(rng.next() % UInt64(80 * 16))
+            let numeric = Self.centralDifference { h in
+                var q = p
+                q[i] += h
+                return reference.loss(parameters: q, points: x, labels: labels)
+            }
+            #expect(abs(weightGradient[i] - numeric) <= 2e-4 * max(abs(numeric), 1e-3), "weight \(i)")
+            let j = Int(rng.next() % UInt64(x.count))
+            let numericPoint = Self.centralDifference { h in
+                var y = x
+                y[j] += h
+                return reference.loss(parameters: p, points: y, labels: labels)
+            }
+            #expect(abs(pointGradient[j] - numericPoint) <= 2e-4 * max(abs(numericPoint), 1e-5), "coordinate \(j)")
+        }
+    }
 }
