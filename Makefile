@@ -9,8 +9,9 @@ CPU ?=
 RELEASE_FLAGS := -c release $(if $(CPU),-Xswiftc -target-cpu -Xswiftc $(CPU))
 BIN := .build/release/clustersweep
 SYSTEM_PACKAGES := libzmq3-dev libsqlite3-dev pkg-config
-# What only the tests need: a headless browser and a Prometheus parser (the dashboard's tests).
-TEST_PACKAGES := chromium python3-prometheus-client
+# What only the tests need: a headless browser and a Prometheus parser (the dashboard's tests),
+# and QEMU's user-mode emulator (the portable binary on emulated AVX2-only and SSE-only CPUs).
+TEST_PACKAGES := chromium python3-prometheus-client qemu-user
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release run test bench chaos clean

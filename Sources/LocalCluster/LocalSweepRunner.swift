@@ -21,6 +21,8 @@ public struct LocalSweepRunner {
         public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
         /// The `clustersweep` executable the workers run.
         public var workerExecutable: URL
+        /// More arguments for each `worker` (`run --kernels`: `["--kernels", "avx2"]`).
+        public var workerArguments: [String] = []
         /// Seconds between progress updates.
         public var progressInterval: Double = 0.25
         /// Re-queue the sweep's failed jobs (from an earlier run on the same directory) before running.
@@ -108,7 +110,7 @@ public struct LocalSweepRunner {
         do {
             pool = try LocalWorkerPool(
                 count: configuration.workers, executable: configuration.workerExecutable, endpoint: endpoint,
-                slots: 1, logDirectory: directory)
+                slots: 1, logDirectory: directory, extraArguments: configuration.workerArguments)
         } catch let error as LocalRunError {
             throw error
         } catch {

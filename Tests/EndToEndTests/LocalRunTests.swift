@@ -30,6 +30,25 @@ struct LocalRunTests {
         #expect(again.jobs.map(\.attempts) == report.jobs.map(\.attempts))
     }
 
+    /// `run --kernels` reaches every local worker, and each result records the family it ran.
+    @Test func run_withPinnedKernels_recordsThatFamilyInEveryResult() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("smoke-baseline")
+        let result = try runCommand(
+            ["run", Self.smoke, "--workers", "2", "--kernels", "baseline", "--out", out.path], in: dir, timeout: 120)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try ReportFile(at: out.appendingPathComponent("report.json"))
+        let jobs = try #require(report.raw["jobs"] as? [[String: Any]])
+        #expect(jobs.count == 4)
+        let families = jobs.map { ($0["result"] as? [String: Any])?["kernel_family"] as? String }
+        #expect(families == Array(repeating: "baseline", count: 4), "\(families)")
+
+        let refused = try runCommand(["run", Self.smoke, "--kernels", "avx9", "--out", out.path], in: dir)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--kernels must be one of avx512, avx2, baseline (got 'avx9')"), "\(refused.stderr)")
+    }
+
     @Test func run_refusesInvalidSweepFileWithFileAndLine() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -8,9 +8,12 @@ import TrainingCore
 public struct TrainJobRunner: Sendable {
     /// Least time between two progress reports of one job (checks come every few milliseconds).
     public var progressInterval: Duration
+    /// The kernels every job trains with (`worker --kernels`); the result records it.
+    public var kernelFamily: KernelFamily
 
-    public init(progressInterval: Duration = .seconds(1)) {
+    public init(progressInterval: Duration = .seconds(1), kernelFamily: KernelFamily = .detected) {
         self.progressInterval = progressInterval
+        self.kernelFamily = kernelFamily
     }
 
     public func run(_ job: JobAssignment, control: JobControl) throws -> JobResult {
@@ -20,6 +23,7 @@ public struct TrainJobRunner: Sendable {
         } catch {
             throw JobError.invalidJob(error.description)
         }
+        experiment.kernelFamily = kernelFamily
         // A result carries the summary (times to cluster and `final`), never the curve, and the
         // coordinator reads only a progress report's job and attempt: bounded checks suffice
         // (progress values a check did not need are NaN).
@@ -41,8 +45,10 @@ public struct TrainJobRunner: Sendable {
     }
 
     /// The executor a worker process uses: noop, sleep and fail switches built in, train here.
-    public static func executor(progressInterval: Duration = .seconds(1)) -> BuiltinJobExecutor {
-        let runner = TrainJobRunner(progressInterval: progressInterval)
+    public static func executor(
+        progressInterval: Duration = .seconds(1), kernelFamily: KernelFamily = .detected
+    ) -> BuiltinJobExecutor {
+        let runner = TrainJobRunner(progressInterval: progressInterval, kernelFamily: kernelFamily)
         return BuiltinJobExecutor(train: { job, control in try runner.run(job, control: control) })
     }
 }

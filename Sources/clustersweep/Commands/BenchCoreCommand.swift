@@ -21,8 +21,7 @@ struct BenchCoreCommand: ParsableCommand {
     @Option(help: "Epochs timed per repetition for N = 500 (N = 5000 uses a tenth).")
     var epochs: Int = 4000
 
-    @Option(help: "Kernel family: avx512, avx2 or baseline (default: the widest this CPU runs).")
-    var kernels: String?
+    @OptionGroup var kernels: KernelOptions
 
     @Option(help: "Clock to time with: thread-cpu (this thread's CPU time, steadier on a loaded machine) or wall.")
     var clock: String = BenchmarkClock.threadCPU.rawValue
@@ -41,12 +40,6 @@ struct BenchCoreCommand: ParsableCommand {
         }
         guard BenchmarkClock(rawValue: clock) != nil else {
             throw ValidationError("--clock must be one of \(BenchmarkClock.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(clock)')")
-        }
-        if let kernels {
-            guard let family = KernelFamily(rawValue: kernels) else {
-                throw ValidationError("--kernels must be one of \(KernelFamily.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(kernels)')")
-            }
-            guard family.isSupported else { throw ValidationError("--kernels \(kernels): this CPU does not support that family") }
         }
     }
 
@@ -70,7 +63,7 @@ struct BenchCoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let family = kernels.flatMap(KernelFamily.init(rawValue:)) ?? .detected
+        let family = kernels.family
         let timer = BenchmarkClock(rawValue: clock) ?? .threadCPU
         let peak = CoreBenchmark.peakGflops(family: family, clock: timer)
         print("kernel family: \(family) (detected: \(KernelFamily.detected.rawValue); supported: \(KernelFamily.supported.map(\.rawValue).joined(separator: ", ")))")

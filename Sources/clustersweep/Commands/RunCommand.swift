@@ -47,6 +47,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var dashboardAccess: DashboardAccessOptions
 
+    @OptionGroup var kernels: KernelOptions
+
     mutating func validate() throws {
         if let workers, !(1...256).contains(workers) {
             throw ValidationError("--workers must be between 1 and 256 (got \(workers))")
@@ -67,6 +69,7 @@ struct RunCommand: ParsableCommand {
         configuration.outDirectory = out
         if let workers { configuration.workers = workers }
         configuration.retryFailed = retryFailed
+        configuration.workerArguments = kernels.arguments
         let stop = StopRequest()
         // `--dashboard` may come without a value, which ArgumentParser cannot tell from absence.
         let live = try Self.dashboardRequested(CommandLine.arguments) || !dashboard.isEmpty

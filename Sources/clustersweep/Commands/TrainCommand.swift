@@ -67,6 +67,7 @@ struct TrainCommand: ParsableCommand {
     var initState: String?
     @Option(help: "Write the final state (points, labels, weights) to this file. (default: none)")
     var exportState: String?
+    @OptionGroup var kernels: KernelOptions
 
     func validate() throws {
         if out == nil && (animate || force) {
@@ -124,6 +125,7 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw TrainFailure(initState.map { "--init-state \($0): \(error)" } ?? "\(error)")
         }
+        experiment.kernelFamily = kernels.family
         // curve.csv needs every metric at every check; without --out, each is computed only
         // until it reaches its threshold (the times to cluster are the same).
         experiment.recordsFullCurve = out != nil

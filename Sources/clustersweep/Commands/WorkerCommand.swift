@@ -3,6 +3,7 @@ import Foundation
 import SweepWire
 import Worker
 import Logging
+import TrainingCore
 
 /// `clustersweep worker --connect ENDPOINT`: runs jobs for a coordinator until stopped.
 struct WorkerCommand: ParsableCommand {
@@ -40,6 +41,8 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds running jobs may take to finish after SIGTERM before they are handed back.", valueName: "seconds"))
     var gracePeriod: Double = 30
 
+    @OptionGroup var kernels: KernelOptions
+
     @OptionGroup var curve: CurveClientOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -73,7 +76,9 @@ struct WorkerCommand: ParsableCommand {
         configuration.curve = try curve.keys { logger.warning("\($0)") }
         let exit: WorkerExit
         do {
-            let service = try WorkerService(configuration: configuration, executor: TrainJobRunner.executor(), logger: logger)
+            let executor = TrainJobRunner.executor(kernelFamily: kernels.family)
+            logger.info("worker kernels", metadata: ["family": "\(kernels.family.rawValue)", "worker": "\(configuration.workerID)"])
+            let service = try WorkerService(configuration: configuration, executor: executor, logger: logger)
             let signalSources = service.stopOnSignals()
             exit = try service.run()
             withExtendedLifetime(signalSources) {}
