@@ -143,8 +143,7 @@ final class ClusterEvaluator {
     }
 
     private static func aligned(_ count: Int) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer.allocate(byteCount: max(count, 16) * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: max(count, 16))
+        HugePageAllocation.floats(count)
     }
 
     deinit {

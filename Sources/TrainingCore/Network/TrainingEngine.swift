@@ -4,8 +4,9 @@
 /// Layout: activations are *feature-major* (`width x paddedN`), so every kernel is vectorised over
 /// points whatever the layer widths (2, 3 or 16); `paddedN` rounds N up to a multiple of 32 and
 /// padding points carry zero weight in the loss, so they never affect a gradient. All buffers are
-/// allocated once in `init` (64-byte aligned); `step()` allocates nothing. The kernels are those of
-/// `kernels` (one `KernelFamily`), chosen at construction.
+/// allocated once in `init` (64-byte aligned; on huge pages when large, see `HugePageAllocation`);
+/// `step()` allocates nothing. The kernels are those of `kernels` (one `KernelFamily`), chosen at
+/// construction.
 ///
 /// The step is fused per chunk of points: each chunk goes forward through every layer and back
 /// again while its activations are still in cache, and only the points, their gradient and the
@@ -92,8 +93,7 @@ final class TrainingEngine {
         let widthSum = shape.widths.dropFirst().reduce(0, +)
         arenaCount = 2 * config.dimension * paddedCount + widthSum * paddedCount + widthSum * chunkStride
             + 2 * maxWidth * chunkStride + config.dimension * chunkStride + paddedCount + 5 * p + lanes * p + lanes
-        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaCount * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: arenaCount)
+        arena = HugePageAllocation.floats(arenaCount)
         arena.initialize(repeating: 0, count: arenaCount)
         labelBuffer = .allocate(capacity: paddedCount)
         labelBuffer.initialize(repeating: -1, count: paddedCount)

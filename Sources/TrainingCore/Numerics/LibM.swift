@@ -7,8 +7,8 @@ import Darwin
 #endif
 
 /// The C math library's scalar double `exp` and `log`, for the loss and the metrics (never the
-/// epoch loop, which uses `FastMath`); wrapped here so TrainingCore needs neither Foundation nor a
-/// platform import anywhere else.
+/// epoch loop, which uses `FastMath`); wrapped here so the metric code needs neither Foundation
+/// nor a platform import.
 enum LibM {
     @inline(__always) static func exp(_ x: Double) -> Double { cExp(x) }
     @inline(__always) static func log(_ x: Double) -> Double { cLog(x) }
