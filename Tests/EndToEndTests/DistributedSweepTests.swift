@@ -15,8 +15,11 @@ struct DistributedSweepTests {
 
         let coordinator = try ChildProcess(["coordinator", "--bind", endpoint, "--state", state], in: dir, name: "coordinator")
         try coordinator.waitForOutput(timeout: 20) { $0.contains("listening") }
+        // The second worker pins the baseline kernels (`--kernels`); `workers` shows each one's.
         let workers = try (1...2).map { i in
-            try ChildProcess(["worker", "--connect", endpoint, "--slots", "1"], in: dir, name: "worker-\(i)")
+            try ChildProcess(
+                ["worker", "--connect", endpoint, "--slots", "1"] + (i == 2 ? ["--kernels", "baseline"] : []), in: dir,
+                name: "worker-\(i)")
         }
 
         let smoke = repositoryRoot.appendingPathComponent("configs/smoke.yaml").path
@@ -35,6 +38,17 @@ struct DistributedSweepTests {
         let status = try runCommand(["status", sweepID, "--json"], in: dir, environment: env)
         #expect(status.status == 0)
         #expect(status.stdout.contains("\"workers_alive\" : 2"))
+
+        let listed = try runCommand(["workers", "--json"], in: dir, environment: env)
+        #expect(listed.status == 0, "stderr: \(listed.stderr)")
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let families = Dictionary(uniqueKeysWithValues: entries.compactMap { entry in
+            (entry["pid"] as? Int).map { ($0, entry["kernel_family"] as? String) }
+        })
+        #expect(families[Int(workers[1].pid)] == "baseline", "\(listed.stdout)")
+        #expect(["avx512", "avx2", "baseline"].contains(families[Int(workers[0].pid)] ?? nil), "\(listed.stdout)")
+        let table = try runCommand(["workers"], in: dir, environment: env)
+        #expect(table.stdout.contains("KERNELS") && table.stdout.contains("baseline"), "\(table.stdout)")
 
         let out = dir.appendingPathComponent("report")
         let report = try runCommand(["report", sweepID, "--out", out.path], in: dir, environment: env)

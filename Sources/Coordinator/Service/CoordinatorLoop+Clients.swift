@@ -323,7 +323,8 @@ extension CoordinatorLoop {
         let infos = peers.sessions.filter { scheduler.isLive($0.key) }.sorted { $0.key < $1.key }.map { worker, session in
             ClientReply.WorkerInfo(
                 worker: worker, host: session.host, pid: session.pid, slots: session.slots,
-                softwareVersion: session.softwareVersion, connectedAt: session.connectedAt, lastSeen: session.lastSeen,
+                softwareVersion: session.softwareVersion, kernelFamily: session.kernelFamily,
+                connectedAt: session.connectedAt, lastSeen: session.lastSeen,
                 running: scheduler.leaseCount(of: worker) - scheduler.queuedCount(of: worker),
                 queued: scheduler.queuedCount(of: worker), completed: session.completed)
         }

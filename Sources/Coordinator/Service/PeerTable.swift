@@ -42,7 +42,8 @@ struct PeerTable {
         let completed = sessions[hello.worker]?.completed ?? 0
         sessions[hello.worker] = WorkerConnection(
             route: route, host: String(hello.host.prefix(256)), pid: hello.pid, slots: hello.slots,
-            softwareVersion: String(hello.softwareVersion.prefix(256)), connectedAt: connectedAt, lastSeen: date,
+            softwareVersion: String(hello.softwareVersion.prefix(256)),
+            kernelFamily: hello.kernelFamily.map { String($0.prefix(32)) }, connectedAt: connectedAt, lastSeen: date,
             lastActivity: now, assigned: 0, completed: completed)
     }
 

@@ -10,6 +10,7 @@ struct WorkerConnection: Sendable {
     var pid: Int
     var slots: Int
     var softwareVersion: String
+    var kernelFamily: String?
     var connectedAt: Date
     var lastSeen: Date
     var lastActivity: MonotonicInstant

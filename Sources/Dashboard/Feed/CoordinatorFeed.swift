@@ -77,7 +77,9 @@ public final class CoordinatorFeed: Sendable {
                 let status = try client.status()
                 if lastWorkers.map({ started - $0 >= .milliseconds(Int64(configuration.workersPollSeconds * 1000)) }) ?? true {
                     workers = try client.workers().map {
-                        LiveWorker(host: $0.host, pid: $0.pid, slots: $0.slots, running: $0.running, completed: $0.completed, lastSeen: $0.lastSeen)
+                        LiveWorker(
+                            host: $0.host, pid: $0.pid, slots: $0.slots, kernelFamily: $0.kernelFamily, running: $0.running,
+                            completed: $0.completed, lastSeen: $0.lastSeen)
                     }
                     lastWorkers = started
                 }

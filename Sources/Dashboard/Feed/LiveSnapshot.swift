@@ -75,7 +75,21 @@ public struct LiveWorker: Codable, Sendable, Equatable {
     public var host: String
     public var pid: Int
     public var slots: Int
+    /// The kernel family its jobs train with; nil for a worker that did not say.
+    public var kernelFamily: String?
     public var running: Int
     public var completed: Int
     public var lastSeen: Date
+
+    public init(
+        host: String, pid: Int, slots: Int, kernelFamily: String? = nil, running: Int, completed: Int, lastSeen: Date
+    ) {
+        self.host = host
+        self.pid = pid
+        self.slots = slots
+        self.kernelFamily = kernelFamily
+        self.running = running
+        self.completed = completed
+        self.lastSeen = lastSeen
+    }
 }

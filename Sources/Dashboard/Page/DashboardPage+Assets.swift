@@ -51,8 +51,8 @@ extension DashboardPage {
         }
         function workers(snap){
           if(!snap.workers.length)return "<p>No worker connected.</p>";
-          return "<table><thead><tr><th>host</th><th>pid</th><th>slots</th><th>running</th><th>completed</th><th>last seen</th></tr></thead><tbody>"+
-            snap.workers.map(function(w){return "<tr><td>"+esc(w.host)+"</td><td>"+w.pid+"</td><td>"+w.slots+"</td><td>"+w.running+"</td><td>"+w.completed+"</td><td>"+esc(w.last_seen)+"</td></tr>";}).join("")+"</tbody></table>";
+          return "<table><thead><tr><th>host</th><th>pid</th><th>slots</th><th>kernels</th><th>running</th><th>completed</th><th>last seen</th></tr></thead><tbody>"+
+            snap.workers.map(function(w){return "<tr><td>"+esc(w.host)+"</td><td>"+w.pid+"</td><td>"+w.slots+"</td><td>"+esc(w.kernel_family||"-")+"</td><td>"+w.running+"</td><td>"+w.completed+"</td><td>"+esc(w.last_seen)+"</td></tr>";}).join("")+"</tbody></table>";
         }
         function failures(s){
           if(!s||!s.failures.length)return "<p>No failure.</p>";

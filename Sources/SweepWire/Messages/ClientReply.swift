@@ -275,6 +275,8 @@ public enum ClientReply: Codable, Sendable, Equatable {
         public var pid: Int
         public var slots: Int
         public var softwareVersion: String
+        /// The kernel family its jobs train with; nil for a worker that did not say.
+        public var kernelFamily: String?
         public var connectedAt: Date
         public var lastSeen: Date
         /// Attempts it is running (leased and started, at most its slots).
@@ -285,7 +287,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
         public var completed: Int
 
         enum CodingKeys: String, CodingKey {
-            case worker, host, pid, slots, softwareVersion, connectedAt, lastSeen, running, queued, completed
+            case worker, host, pid, slots, softwareVersion, kernelFamily, connectedAt, lastSeen, running, queued, completed
         }
 
         public init(from decoder: any Decoder) throws {
@@ -295,6 +297,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
             pid = try c.decode(Int.self, forKey: .pid)
             slots = try c.decode(Int.self, forKey: .slots)
             softwareVersion = try c.decode(String.self, forKey: .softwareVersion)
+            kernelFamily = try c.decodeIfPresent(String.self, forKey: .kernelFamily)
             connectedAt = try c.decode(Date.self, forKey: .connectedAt)
             lastSeen = try c.decode(Date.self, forKey: .lastSeen)
             running = try c.decode(Int.self, forKey: .running)
@@ -303,7 +306,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
         }
 
         public init(
-            worker: WorkerID, host: String, pid: Int, slots: Int, softwareVersion: String,
+            worker: WorkerID, host: String, pid: Int, slots: Int, softwareVersion: String, kernelFamily: String? = nil,
             connectedAt: Date, lastSeen: Date, running: Int, queued: Int = 0, completed: Int
         ) {
             self.worker = worker
@@ -311,6 +314,7 @@ public enum ClientReply: Codable, Sendable, Equatable {
             self.pid = pid
             self.slots = slots
             self.softwareVersion = softwareVersion
+            self.kernelFamily = kernelFamily
             self.connectedAt = connectedAt
             self.lastSeen = lastSeen
             self.running = running

@@ -43,6 +43,9 @@ public enum WorkerMessage: Codable, Sendable, Equatable {
         public var slots: Int
         /// The worker's software version (e.g. `clustersweep 0.1.0`), for `workers` listings.
         public var softwareVersion: String
+        /// The kernel family its jobs train with (`avx512`, `avx2`, `baseline`; `worker
+        /// --kernels`), for `workers` listings; absent from workers that predate it.
+        public var kernelFamily: String?
         /// Attempts still running from before a reconnect.
         public var running: [JobAttempt]
         /// Results finished but not yet acknowledged.
@@ -51,7 +54,7 @@ public enum WorkerMessage: Codable, Sendable, Equatable {
         public var failed: [FailedJob]
 
         public init(
-            worker: WorkerID, host: String, pid: Int, slots: Int, softwareVersion: String,
+            worker: WorkerID, host: String, pid: Int, slots: Int, softwareVersion: String, kernelFamily: String? = nil,
             running: [JobAttempt] = [], finished: [CompletedJob] = [], failed: [FailedJob] = []
         ) {
             self.worker = worker
@@ -59,6 +62,7 @@ public enum WorkerMessage: Codable, Sendable, Equatable {
             self.pid = pid
             self.slots = slots
             self.softwareVersion = softwareVersion
+            self.kernelFamily = kernelFamily
             self.running = running
             self.finished = finished
             self.failed = failed

@@ -49,6 +49,8 @@ public struct WorkerConfiguration: Sendable {
     public var pid: Int
     /// Reported in `hello`, e.g. `clustersweep 0.1.0`.
     public var softwareVersion: String = "clustersweep"
+    /// Reported in `hello`: the kernel family the jobs train with (`worker --kernels`).
+    public var kernelFamily: String?
     /// CURVE: the coordinator's public key and this worker's key pair; `nil` for plain TCP.
     public var curve: CurveClientKeys?
 

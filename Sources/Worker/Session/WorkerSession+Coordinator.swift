@@ -34,7 +34,8 @@ extension WorkerSession {
         }
         let hello = WorkerMessage.Hello(
             worker: configuration.workerID, host: configuration.host, pid: configuration.pid, slots: slotCount,
-            softwareVersion: configuration.softwareVersion, running: held, finished: finished, failed: failed)
+            softwareVersion: configuration.softwareVersion, kernelFamily: configuration.kernelFamily,
+            running: held, finished: finished, failed: failed)
         welcomed = false
         outResults.removeAll()
         resultsWaitingSince = nil

@@ -29,11 +29,11 @@ enum StatusText {
 
     /// `workers`: one row per live worker, then the totals.
     static func workerTable(_ workers: [ClientReply.WorkerInfo], now: Date = Date()) -> String {
-        var rows: [[String]] = [["WORKER", "HOST", "PID", "SLOTS", "RUNNING", "QUEUED", "COMPLETED", "LAST SEEN"]]
+        var rows: [[String]] = [["WORKER", "HOST", "PID", "SLOTS", "KERNELS", "RUNNING", "QUEUED", "COMPLETED", "LAST SEEN"]]
         for w in workers {
             rows.append([
-                w.worker.rawValue, w.host, String(w.pid), String(w.slots), String(w.running), String(w.queued),
-                String(w.completed), String(format: "%.1fs ago", now.timeIntervalSince(w.lastSeen)),
+                w.worker.rawValue, w.host, String(w.pid), String(w.slots), w.kernelFamily ?? "-", String(w.running),
+                String(w.queued), String(w.completed), String(format: "%.1fs ago", now.timeIntervalSince(w.lastSeen)),
             ])
         }
         return aligned(rows) + "\(plural(workers.count, "worker")), \(plural(workers.reduce(0) { $0 + $1.slots }, "slot"))\n"

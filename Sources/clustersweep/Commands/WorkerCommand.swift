@@ -73,6 +73,7 @@ struct WorkerCommand: ParsableCommand {
         configuration.idleExit = idleExit.map { .milliseconds(Int64($0 * 1000)) }
         configuration.gracePeriod = .milliseconds(Int64(gracePeriod * 1000))
         configuration.softwareVersion = "clustersweep \(ClusterSweep.configuration.version)"
+        configuration.kernelFamily = kernels.family.rawValue
         configuration.curve = try curve.keys { logger.warning("\($0)") }
         let exit: WorkerExit
         do {
