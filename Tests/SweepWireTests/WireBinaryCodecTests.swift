@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SweepModel
 @testable import SweepWire
 
 @Suite struct WireBinaryCodecTests {
@@ -72,5 +73,20 @@ import Testing
             }
         }
         #expect(throws: EncodingError.self) { try WireBinaryEncoder().encode(Interleaved()) }
+    }
+
+    /// A hello from a worker that predates `kernelFamily` (the struct without the field) decodes,
+    /// as nil; a hello without one encodes exactly as such a worker's did.
+    @Test func helloWithoutKernelFamily_isTheOldEncoding_andDecodes() throws {
+        struct OldHello: Codable {
+            var worker: WorkerID, host: String, pid: Int, slots: Int, softwareVersion: String
+            var running: [JobAttempt], finished: [CompletedJob], failed: [FailedJob]
+        }
+        let worker = WorkerID(rawValue: "node-1-1-a")
+        let old = OldHello(worker: worker, host: "h", pid: 1, slots: 2, softwareVersion: "v", running: [], finished: [], failed: [])
+        let decoded = try WireBinaryDecoder().decode(WorkerMessage.Hello.self, from: try WireBinaryEncoder().encode(old))
+        #expect(decoded.kernelFamily == nil && decoded.slots == 2)
+        let new = WorkerMessage.Hello(worker: worker, host: "h", pid: 1, slots: 2, softwareVersion: "v")
+        #expect(try WireBinaryEncoder().encode(new) == WireBinaryEncoder().encode(old))
     }
 }

@@ -36,6 +36,7 @@ enum WireFixtures {
             running: [JobAttempt(job: jobID(1), attempt: 2)], finished: [completed(2, summary: summary)],
             failed: [FailedJob(job: jobID(3), attempt: 1, error: "boom")])),
         .hello(.init(worker: worker, host: "", pid: 1, slots: 1, softwareVersion: "")),
+        .hello(.init(worker: worker, host: "node-2", pid: 7, slots: 4, softwareVersion: "clustersweep 0.1.0", kernelFamily: "avx2")),
         .ready(.init(wants: 6, received: 120)),
         .heartbeat,
         .progress(.init(job: jobID(4), attempt: 1, epoch: 500, metrics: metrics)),
