@@ -64,17 +64,7 @@ import TrainingCore
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         func train(_ arguments: [String], kernels: String) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = TrainCommandTests.binary
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(["CLUSTERSWEEP_KERNELS": kernels]) { $1 }
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            try TrainCommandTests.run(arguments, environment: ["CLUSTERSWEEP_KERNELS": kernels])
         }
         let chosen = try train(Self.run + ["--out", directory.path, "--force"], kernels: "baseline")
         #expect(chosen.status == 0, "\(chosen.output)")

@@ -7,11 +7,15 @@ import TrainingCore
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let binary = packageRoot.appendingPathComponent(".build/debug/clustersweep")
 
-    /// Runs the binary; returns exit status and combined output.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs the binary (with `environment` added to this process's); returns exit status and
+    /// combined output.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
