@@ -160,17 +160,8 @@ public enum DistanceKernels {
                     var base = Swift.max(segmentStart[c], ownBlock)
                     var s0 = Vector.zero, s1 = Vector.zero, s2 = Vector.zero, s3 = Vector.zero
                     while base < realEnd {
-                        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
-                        for m in 0..<depth {
-                            let p = points + m * columns
-                            let column = load(p + base)
-                            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i0 + 1])
-                            let e2 = column - Vector(repeating: p[i0 + 2]), e3 = column - Vector(repeating: p[i0 + 3])
-                            multiplyAdd(&d0, e0, e0)
-                            multiplyAdd(&d1, e1, e1)
-                            multiplyAdd(&d2, e2, e2)
-                            multiplyAdd(&d3, e3, e3)
-                        }
+                        var (d0, d1, d2, d3) = squaredDistances(
+                            points: points, depth: depth, columns: columns, block: base, rows: i0, i0 + 1, i0 + 2, i0 + 3)
                         if base == ownBlock || base + lanes > realEnd {
                             let padding = load(valid + base) .== Vector.zero
                             var x0 = padding, x1 = padding, x2 = padding, x3 = padding
@@ -215,6 +206,28 @@ public enum DistanceKernels {
         for i in 0..<columns where valid[i] != 0 {
             for c in 0..<classes { classSums[i * classes + c] += columnSums[c * columns + i] }
         }
+    }
+
+    /// The squared distances from the columns of the block at `block` to four rows, coordinate by
+    /// coordinate with one multiply-add each: per lane the same operations in the same order as
+    /// every other distance here, so a pair's distance has the same bits whichever pass finds it.
+    @inline(__always)
+    private static func squaredDistances(
+        points: UnsafePointer<Float>, depth: Int, columns: Int, block base: Int, rows i0: Int, _ i1: Int, _ i2: Int,
+        _ i3: Int
+    ) -> (Vector, Vector, Vector, Vector) {
+        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
+        for m in 0..<depth {
+            let p = points + m * columns
+            let column = load(p + base)
+            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i1])
+            let e2 = column - Vector(repeating: p[i2]), e3 = column - Vector(repeating: p[i3])
+            multiplyAdd(&d0, e0, e0)
+            multiplyAdd(&d1, e1, e1)
+            multiplyAdd(&d2, e2, e2)
+            multiplyAdd(&d3, e3, e3)
+        }
+        return (d0, d1, d2, d3)
     }
 
     /// Where class c's real columns end (blocks past it hold only padding), into `ends`.
@@ -279,17 +292,8 @@ public enum DistanceKernels {
                             base += lanes
                             continue
                         }
-                        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
-                        for m in 0..<depth {
-                            let p = points + m * columns
-                            let column = load(p + base)
-                            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i0 + 1])
-                            let e2 = column - Vector(repeating: p[i0 + 2]), e3 = column - Vector(repeating: p[i0 + 3])
-                            multiplyAdd(&d0, e0, e0)
-                            multiplyAdd(&d1, e1, e1)
-                            multiplyAdd(&d2, e2, e2)
-                            multiplyAdd(&d3, e3, e3)
-                        }
+                        let (d0, d1, d2, d3) = squaredDistances(
+                            points: points, depth: depth, columns: columns, block: base, rows: i0, i0 + 1, i0 + 2, i0 + 3)
                         // Excluded: padding, and in the own block every column up to the row.
                         let padding = load(valid + base) .== Vector.zero
                         var x0 = padding, x1 = padding, x2 = padding, x3 = padding
@@ -740,17 +744,8 @@ public enum DistanceKernels {
                     var m2 = load(minima + (g + 2) * lanes), m3 = load(minima + (g + 3) * lanes)
                     var base = bandStart
                     while base < bandEnd {
-                        var d0 = Vector.zero, d1 = Vector.zero, d2 = Vector.zero, d3 = Vector.zero
-                        for m in 0..<depth {
-                            let p = points + m * columns
-                            let column = load(p + base)
-                            let e0 = column - Vector(repeating: p[i0]), e1 = column - Vector(repeating: p[i1])
-                            let e2 = column - Vector(repeating: p[i2]), e3 = column - Vector(repeating: p[i3])
-                            multiplyAdd(&d0, e0, e0)
-                            multiplyAdd(&d1, e1, e1)
-                            multiplyAdd(&d2, e2, e2)
-                            multiplyAdd(&d3, e3, e3)
-                        }
+                        var (d0, d1, d2, d3) = squaredDistances(
+                            points: points, depth: depth, columns: columns, block: base, rows: i0, i1, i2, i3)
                         let padding = load(valid + base) .== Vector.zero
                         func excluded(_ i: Int) -> SIMDMask<IntVector> {
                             i / lanes * lanes == base ? padding .| (laneIndex .== IntVector(repeating: Int32(i - base))) : padding
